@@ -1,0 +1,211 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jianglian.choices import Province
+
+
+class MembershipBatch(models.Model):
+    """A numbered, published list of approved member studios (首批, 第二批 …)."""
+
+    number = models.PositiveIntegerField(_("批次号"), unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    published_at = models.DateTimeField(_("发布时间"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("成员批次")
+        verbose_name_plural = _("成员批次")
+
+    def __str__(self):
+        return self.name
+
+
+class Studio(models.Model):
+    """A 劳模工匠创新工作室."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("国家级")
+        PROVINCIAL = "provincial", _("省级")
+        MUNICIPAL = "municipal", _("市级")
+        ENTERPRISE = "enterprise", _("企业级")
+
+    class MembershipStatus(models.TextChoices):
+        NONE = "none", _("非成员")
+        MEMBER = "member", _("联盟成员")
+        SUSPENDED = "suspended", _("暂停")
+
+    name = models.CharField(_("名称"), max_length=128, unique=True)
+    level = models.CharField(_("级别"), max_length=16, choices=Level.choices, default=Level.ENTERPRISE)
+    host_enterprise = models.CharField(_("依托单位"), max_length=128)
+    lead = models.ForeignKey(
+        "experts.Expert", verbose_name=_("领衔人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="led_studios",
+    )
+    province = models.CharField(_("省份"), max_length=32, choices=Province.choices)
+    city = models.CharField(_("城市"), max_length=32)
+    established_year = models.PositiveSmallIntegerField(_("成立年份"), null=True, blank=True)
+    skills = models.ManyToManyField("experts.Skill", verbose_name=_("研究方向"), blank=True, related_name="studios")
+    focus = models.JSONField(_("研究方向（自填）"), default=list, blank=True)
+    description = models.TextField(_("简介"), blank=True)
+    achievements = models.TextField(_("主要成果"), blank=True)
+    capacity = models.PositiveSmallIntegerField(_("可同时结对数"), default=3)
+    membership_status = models.CharField(
+        _("成员状态"), max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.NONE
+    )
+    batch = models.ForeignKey(
+        MembershipBatch, verbose_name=_("批次"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="studios",
+    )
+    suspended_reason = models.TextField(_("暂停原因"), blank=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("管理账号"), blank=True, related_name="managed_studios"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("劳模工匠创新工作室")
+        verbose_name_plural = _("劳模工匠创新工作室")
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipApplication(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("未通过")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    studio = models.ForeignKey(Studio, verbose_name=_("工作室"), on_delete=models.CASCADE, related_name="applications")
+    statement = models.TextField(_("申请说明"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_note = models.TextField(_("审核意见"), blank=True)
+    batch = models.ForeignKey(
+        MembershipBatch, verbose_name=_("批次"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="applications",
+    )
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("入盟申请")
+        verbose_name_plural = _("入盟申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["studio"], condition=Q(status="pending"), name="one_pending_application_per_studio"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.studio} ({self.get_status_display()})"
+
+
+class OutreachEvent(models.Model):
+    """A 劳模工匠进校园 event."""
+
+    class Format(models.TextChoices):
+        LECTURE = "lecture", _("讲座")
+        WORKSHOP = "workshop", _("工作坊")
+        TRAINING = "training", _("实操培训")
+        MENTORING = "mentoring", _("师带徒")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("筹备中")
+        CONFIRMED = "confirmed", _("已确认")
+        HELD = "held", _("已举办")
+        CANCELLED = "cancelled", _("已取消")
+
+    title = models.CharField(_("名称"), max_length=128)
+    school = models.CharField(_("学校"), max_length=128)
+    province = models.CharField(_("省份"), max_length=32, choices=Province.choices)
+    city = models.CharField(_("城市"), max_length=32)
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    format = models.CharField(_("形式"), max_length=16, choices=Format.choices)
+    topic = models.CharField(_("主题"), max_length=256)
+    capacity = models.PositiveIntegerField(_("名额"), default=100)
+    audience = models.CharField(_("面向对象"), max_length=256, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    requested_by_school = models.BooleanField(_("学校申请"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    experts = models.ManyToManyField(
+        "experts.Expert", through="EventParticipation", verbose_name=_("参与劳模工匠"), related_name="outreach_events"
+    )
+    audience_count = models.PositiveIntegerField(_("实到人数"), null=True, blank=True)
+    report_summary = models.TextField(_("活动总结"), blank=True)
+    report_feedback = models.TextField(_("反馈"), blank=True)
+    cancel_reason = models.TextField(_("取消原因"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("进校园活动")
+        verbose_name_plural = _("进校园活动")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class EventParticipation(models.Model):
+    class Status(models.TextChoices):
+        INVITED = "invited", _("已邀请")
+        CONFIRMED = "confirmed", _("已确认")
+        DECLINED = "declined", _("已婉拒")
+
+    event = models.ForeignKey(OutreachEvent, on_delete=models.CASCADE, related_name="participations")
+    expert = models.ForeignKey("experts.Expert", on_delete=models.CASCADE, related_name="event_participations")
+    role = models.CharField(_("角色"), max_length=64, blank=True, help_text=_("如：主讲、实训指导"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.INVITED)
+    note = models.TextField(_("备注"), blank=True)
+    invited_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
+    responded_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["event_id", "id"]
+        verbose_name = _("活动参与")
+        verbose_name_plural = _("活动参与")
+        constraints = [models.UniqueConstraint(fields=["event", "expert"], name="one_participation_per_expert")]
+
+
+class AuditEntry(models.Model):
+    """One state change of an application, batch, pairing, event or challenge: who, when, from → to."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="audit_entries",
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    subject_type = models.CharField(_("对象类型"), max_length=64)
+    subject_id = models.BigIntegerField(_("对象编号"))
+    action = models.CharField(_("操作"), max_length=64)
+    from_state = models.CharField(_("原状态"), max_length=32, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=32, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self):
+        return f"{self.subject_type}#{self.subject_id} {self.from_state}→{self.to_state}"

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class FrontendStubConfig(AppConfig):
+    name = "frontend_stub"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JianglianConfig(AppConfig):
+    name = "jianglian"
+    verbose_name = "匠联 Jianglian"

@@ -1,0 +1,28 @@
+"""Domain errors raised by services; REST and GraphQL each translate them once.
+
+- DomainError: the request breaks a business rule (HTTP 400, GraphQL code BAD_REQUEST).
+- NotAllowed: the caller may not do this to this object (403, FORBIDDEN).
+- Conflict: the object changed under us or a one-of rule was already taken (409, CONFLICT).
+- Django's ValidationError: bad field values (400 with field messages, BAD_USER_INPUT).
+"""
+
+
+class DomainError(Exception):
+    code = "bad_request"
+
+    def __init__(self, message, code=None):
+        super().__init__(message)
+        if code:
+            self.code = code
+
+
+class NotAllowed(DomainError):
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class IllegalTransition(Conflict):
+    code = "illegal_transition"

@@ -1,0 +1,12 @@
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F401,F403
+from .base import DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="jianglian-test-index-"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": None}  # in memory
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -1,0 +1,104 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Match(models.Model):
+    """One ranked candidate (an expert or a studio) for a challenge, with its score breakdown."""
+
+    class Kind(models.TextChoices):
+        EXPERT = "expert", _("劳模工匠")
+        STUDIO = "studio", _("工作室")
+
+    challenge = models.ForeignKey("enterprises.Challenge", on_delete=models.CASCADE, related_name="matches")
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    expert = models.ForeignKey("experts.Expert", null=True, blank=True, on_delete=models.CASCADE, related_name="matches")
+    studio = models.ForeignKey("alliance.Studio", null=True, blank=True, on_delete=models.CASCADE, related_name="matches")
+    rank = models.PositiveIntegerField(_("排名"))
+    score = models.FloatField(_("得分"))
+    # [{"signal": "skill", "weight": 0.3, "value": 0.8, "explanation": {"zh-hans": "...", "en": "..."}}, ...]
+    breakdown = models.JSONField(_("得分构成"), default=list)
+    algorithm_version = models.CharField(_("算法版本"), max_length=32)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        ordering = ["challenge_id", "kind", "rank"]
+        verbose_name = _("匹配结果")
+        verbose_name_plural = _("匹配结果")
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "kind", "rank"], name="match_rank_unique"),
+            models.CheckConstraint(
+                condition=(Q(kind="expert", expert__isnull=False, studio__isnull=True)
+                           | Q(kind="studio", studio__isnull=False, expert__isnull=True)),
+                name="match_kind_target",
+            ),
+        ]
+
+
+class PairingAgreement(models.Model):
+    """结对意向书: one expert, one challenge."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("待答复")
+        ACCEPTED = "accepted", _("已接受，待签署")
+        DECLINED = "declined", _("已婉拒")
+        WITHDRAWN = "withdrawn", _("已撤回")
+        EXPIRED = "expired", _("已过期")
+        ACTIVE = "active", _("进行中")
+        COMPLETED = "completed", _("已完成")
+        TERMINATED = "terminated", _("已终止")
+
+    # An agreement in one of these states holds the challenge and one unit of the expert's capacity.
+    HOLDING_STATES = (Status.ACCEPTED, Status.ACTIVE)
+
+    challenge = models.ForeignKey("enterprises.Challenge", on_delete=models.PROTECT, related_name="pairings")
+    expert = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="pairings")
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PROPOSED, db_index=True)
+    message = models.TextField(_("邀请留言"), blank=True)
+    goals = models.TextField(_("结对目标"), blank=True)
+    start_date = models.DateField(_("开始日期"), null=True, blank=True)
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("答复截止"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    response_note = models.TextField(_("答复说明"), blank=True)
+    expert_signed_at = models.DateTimeField(_("专家签署时间"), null=True, blank=True)
+    enterprise_signed_at = models.DateTimeField(_("企业签署时间"), null=True, blank=True)
+    enterprise_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    activated_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    outcome_summary = models.TextField(_("成果总结"), blank=True)
+    problems_solved = models.PositiveIntegerField(_("解决问题数"), null=True, blank=True)
+    savings_yuan = models.DecimalField(_("节约金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    workers_trained = models.PositiveIntegerField(_("培训人数"), null=True, blank=True)
+    enterprise_rating = models.PositiveSmallIntegerField(
+        _("企业评分"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    expert_rating = models.PositiveSmallIntegerField(
+        _("专家评分"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    termination_reason = models.TextField(_("终止原因"), blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("结对意向书")
+        verbose_name_plural = _("结对意向书")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge"], condition=Q(status__in=["accepted", "active"]),
+                name="one_holding_pairing_per_challenge",
+            ),
+            models.UniqueConstraint(
+                fields=["challenge", "expert"], condition=Q(status="proposed"),
+                name="one_open_proposal_per_challenge_expert",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.challenge} ↔ {self.expert}"
