@@ -1,0 +1,79 @@
+"""Writes of matching: computing and storing ranked Match rows, keeping candidate profiles current."""
+from django.db import transaction
+from django.utils import timezone
+
+from enterprises.models import Challenge
+
+from .models import Match
+
+# Challenges in these states are ranked; a draft is not public yet, a closed one needs no candidates.
+RANKED_STATES = (Challenge.Status.OPEN,)
+
+
+def queue_match_computation(challenge: Challenge) -> None:
+    """Queue the (re)computation of a challenge's matches once the current transaction commits.
+
+    Called by the challenge services when a challenge is published or changed.
+    """
+    from .tasks import compute_challenge_matches
+
+    challenge_id = challenge.pk
+    transaction.on_commit(lambda: compute_challenge_matches.delay(challenge_id))
+
+
+@transaction.atomic
+def challenge_matches_compute(*, challenge: Challenge) -> int:
+    """Rank experts and studios for `challenge` and replace its stored Match rows.
+
+    Idempotent: running it twice stores the same ranking (with a newer computed_at).
+    """
+    from .engine import ALGORITHM_VERSION, rank_challenge
+
+    now = timezone.now()
+    rows = []
+    for kind in (Match.Kind.EXPERT, Match.Kind.STUDIO):
+        for rank, candidate in enumerate(rank_challenge(challenge, kind=kind), start=1):
+            rows.append(Match(
+                challenge=challenge,
+                kind=kind,
+                expert_id=candidate.id if kind == Match.Kind.EXPERT else None,
+                studio_id=candidate.id if kind == Match.Kind.STUDIO else None,
+                rank=rank,
+                score=round(candidate.score, 6),
+                breakdown=candidate.breakdown,
+                algorithm_version=ALGORITHM_VERSION,
+                computed_at=now,
+            ))
+    Match.objects.filter(challenge=challenge).delete()
+    Match.objects.bulk_create(rows)
+    return len(rows)
+
+
+def expert_changed(*, expert_id: int) -> int:
+    """Refresh one expert's derived skill areas and queue the open challenges that may rank differently now.
+
+    Returns the number of challenges queued.
+    """
+    from .engine.profiles import refresh_expert_areas, refresh_studio_areas
+    from experts.models import Expert
+
+    expert = Expert.objects.filter(pk=expert_id).first()
+    if expert is None:
+        return 0
+    with transaction.atomic():
+        areas = refresh_expert_areas([expert_id])
+        if expert.studio_id:
+            refresh_studio_areas([expert.studio_id])
+        # Challenges where the expert already ranks, plus those asking for one of the expert's areas.
+        affected = set(
+            Match.objects.filter(expert_id=expert_id, challenge__status__in=RANKED_STATES)
+            .values_list("challenge_id", flat=True)
+        )
+        skill_ids = {skill_id for skill_id, _ in areas.get(expert_id, ())}
+        if skill_ids:
+            affected |= set(
+                Challenge.objects.filter(status__in=RANKED_STATES, skills__in=skill_ids).values_list("id", flat=True)
+            )
+        for challenge in Challenge.objects.filter(pk__in=affected):
+            queue_match_computation(challenge)
+    return len(affected)
