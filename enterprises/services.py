@@ -1,0 +1,153 @@
+"""Writes of enterprises and challenges. Every rule about them lives here."""
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliance.audit import audit_record
+from jianglian.errors import IllegalTransition, NotAllowed
+from jianglian.roles import is_secretariat
+from jianglian.services import apply_fields
+
+from .models import Challenge, Enterprise
+from .selectors import can_manage_challenge, is_enterprise_staff
+from .validators import normalize_credit_code
+
+logger = logging.getLogger(__name__)
+
+ENTERPRISE_EDITABLE_FIELDS = {"name", "province", "city", "industry", "size", "description"}
+CHALLENGE_EDITABLE_FIELDS = {
+    "title", "description", "category", "preferred_province", "preferred_city", "region_strictness",
+}
+CHALLENGE_EDITABLE_STATUSES = (Challenge.Status.DRAFT, Challenge.Status.OPEN)
+CHALLENGE_CLOSABLE_STATUSES = (Challenge.Status.DRAFT, Challenge.Status.OPEN)
+
+
+def _require_authenticated(user):
+    if user is None or not user.is_authenticated:
+        raise NotAllowed(_("请先登录。"), code="not_authenticated")
+
+
+@transaction.atomic
+def enterprise_register(*, user, name: str, credit_code: str, province: str, city: str,
+                        industry: str = "chemical", size: str = "medium", description: str = "") -> Enterprise:
+    """A user registers an enterprise and becomes its staff; the secretariat verifies it later."""
+    _require_authenticated(user)
+    enterprise = Enterprise(
+        name=name, credit_code=normalize_credit_code(credit_code), province=province, city=city,
+        industry=industry, size=size, description=description,
+    )
+    enterprise.full_clean()
+    enterprise.save()
+    enterprise.staff.add(user)
+    audit_record(actor=user, subject=enterprise, action="register", to_state="unverified")
+    logger.info("enterprise %s registered by user %s", enterprise.pk, user.pk)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, user, enterprise: Enterprise, **fields) -> Enterprise:
+    if not (is_secretariat(user) or is_enterprise_staff(user, enterprise.pk)):
+        raise NotAllowed(_("只有本企业账号或秘书处可以修改企业信息。"))
+    changed = apply_fields(enterprise, fields, allowed=ENTERPRISE_EDITABLE_FIELDS)
+    if changed:
+        enterprise.save(update_fields=changed)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_verify(*, user, enterprise: Enterprise) -> Enterprise:
+    if not is_secretariat(user):
+        raise NotAllowed(_("只有秘书处可以认证企业。"))
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if enterprise.verified:
+        return enterprise
+    enterprise.verified = True
+    enterprise.verified_at = timezone.now()
+    enterprise.verified_by = user
+    enterprise.save(update_fields=["verified", "verified_at", "verified_by"])
+    audit_record(actor=user, subject=enterprise, action="verify", from_state="unverified", to_state="verified")
+    logger.info("enterprise %s verified by user %s", enterprise.pk, user.pk)
+    return enterprise
+
+
+def _queue_matching(challenge: Challenge) -> None:
+    from matching.services import queue_match_computation
+
+    queue_match_computation(challenge)
+
+
+@transaction.atomic
+def challenge_create(*, user, enterprise: Enterprise, title: str, description: str, category: str,
+                     skills=(), preferred_province: str = "", preferred_city: str = "",
+                     region_strictness: str = Challenge.RegionStrictness.SOFT) -> Challenge:
+    """A draft challenge of one of the caller's enterprises."""
+    _require_authenticated(user)
+    if not is_enterprise_staff(user, enterprise.pk):
+        raise NotAllowed(_("只能为本企业发布需求。"))
+    challenge = Challenge(
+        enterprise=enterprise, title=title, description=description, category=category,
+        preferred_province=preferred_province, preferred_city=preferred_city,
+        region_strictness=region_strictness, created_by=user, status=Challenge.Status.DRAFT,
+    )
+    challenge.full_clean()
+    challenge.save()
+    if skills:
+        challenge.skills.set(skills)
+    audit_record(actor=user, subject=challenge, action="create", to_state=challenge.status)
+    return challenge
+
+
+@transaction.atomic
+def challenge_update(*, user, challenge: Challenge, skills=None, **fields) -> Challenge:
+    """Edit a draft or open challenge of the caller's enterprise; an open one is re-matched."""
+    if not can_manage_challenge(user, challenge):
+        raise NotAllowed(_("只能修改本企业的需求。"))
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    if challenge.status not in CHALLENGE_EDITABLE_STATUSES:
+        raise IllegalTransition(_("需求已结对或关闭，不能再修改。"))
+    changed = apply_fields(challenge, fields, allowed=CHALLENGE_EDITABLE_FIELDS)
+    if changed:
+        challenge.save(update_fields=[*changed, "updated_at"])
+    if skills is not None:
+        challenge.skills.set(skills)
+        changed.append("skills")
+    if changed and challenge.status == Challenge.Status.OPEN:
+        _queue_matching(challenge)
+    return challenge
+
+
+@transaction.atomic
+def challenge_publish(*, user, challenge: Challenge) -> Challenge:
+    """draft → open. Only a verified enterprise publishes; matching starts after commit."""
+    if not can_manage_challenge(user, challenge):
+        raise NotAllowed(_("只能发布本企业的需求。"))
+    challenge = Challenge.objects.select_for_update().select_related("enterprise").get(pk=challenge.pk)
+    if not challenge.enterprise.verified:
+        raise NotAllowed(_("企业通过秘书处认证后才能发布需求。"), code="enterprise_not_verified")
+    if challenge.status != Challenge.Status.DRAFT:
+        raise IllegalTransition(_("只有草稿可以发布。"))
+    challenge.status = Challenge.Status.OPEN
+    challenge.published_at = timezone.now()
+    challenge.save(update_fields=["status", "published_at", "updated_at"])
+    audit_record(actor=user, subject=challenge, action="publish", from_state="draft", to_state="open")
+    _queue_matching(challenge)
+    logger.info("challenge %s published by user %s", challenge.pk, user.pk)
+    return challenge
+
+
+@transaction.atomic
+def challenge_close(*, user, challenge: Challenge, reason: str = "") -> Challenge:
+    """draft/open → closed, by the enterprise or the secretariat."""
+    if not (can_manage_challenge(user, challenge) or is_secretariat(user)):
+        raise NotAllowed(_("只能关闭本企业的需求。"))
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    if challenge.status not in CHALLENGE_CLOSABLE_STATUSES:
+        raise IllegalTransition(_("已结对或已结束的需求不能关闭。"))
+    previous = challenge.status
+    challenge.status = Challenge.Status.CLOSED
+    challenge.closed_at = timezone.now()
+    challenge.save(update_fields=["status", "closed_at", "updated_at"])
+    audit_record(actor=user, subject=challenge, action="close", from_state=previous, to_state="closed", note=reason)
+    return challenge

@@ -1,0 +1,46 @@
+"""Fixtures shared by every test package: one user per role and API clients signed in as them."""
+import pytest
+from rest_framework.test import APIClient
+
+from tests import factories
+
+
+@pytest.fixture
+def secretariat(db):
+    return factories.make_secretariat()
+
+
+@pytest.fixture
+def enterprise_user(db):
+    """(user, enterprise) — staff of a verified enterprise A."""
+    return factories.make_enterprise_user()
+
+
+@pytest.fixture
+def other_enterprise_user(db):
+    """(user, enterprise) — staff of another verified enterprise B."""
+    return factories.make_enterprise_user()
+
+
+@pytest.fixture
+def expert_user(db):
+    """(user, expert) — a signed-up expert."""
+    return factories.make_expert_user()
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) → an APIClient authenticated as `user` (None: anonymous)."""
+
+    def build(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return build
