@@ -1,0 +1,290 @@
+"""The one text pipeline: every index and every query goes through these functions.
+
+Both search backends receive the tokens made here (tantivy as pre-tokenized
+text, Elasticsearch through a whitespace-tokenized field), so they rank alike,
+and the matching engine scores with the same tokens.
+
+Public API (keep these names stable, other apps import them):
+
+- ``normalize(text) -> str``: full-width → half-width (NFKC), lower case,
+  Traditional → Simplified per character. It maps one character to one
+  character, so offsets into the normalized text are offsets into the original.
+- ``tokenize_for_index(text) -> list[str]``: search-mode cuts (精馏塔节能改造 →
+  精馏, 精馏塔, 节能, 改造), repeated tokens kept (BM25 counts them).
+- ``tokenize_query(text) -> list[str]``: the same cuts, each token once, at most
+  ``MAX_QUERY_TOKENS``.
+- ``tokens_with_offsets(text) -> list[Token]``: tokens with their character span.
+- ``highlight(text, tokens, max_chars=...) -> str``: an HTML-escaped snippet with
+  the matched tokens wrapped in ``<em>``, or "" when nothing matched.
+- ``reload_user_dictionary()``: rebuild the segmenter's user dictionary from the
+  skill taxonomy (Skill names and synonyms in the database, plus
+  ``experts.taxonomy.data`` when that module exists). Call it after the
+  taxonomy changes; documents indexed before keep their old tokens until the
+  next rebuild.
+
+Latin and digit runs are not given to jieba: a run joined by ``& / - . + ' ·``
+stays one token (c++, o&m, plc/dcs, 4-nitrophenol) and its parts of two or more
+characters are added (plc, dcs, nitrophenol), so a query for either finds it.
+"""
+from __future__ import annotations
+
+import html
+import importlib
+import logging
+import re
+import threading
+import unicodedata
+from typing import NamedTuple
+
+import rjieba
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 512
+MAX_QUERY_TOKENS = 64
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_ALNUM = rf"[^\W_{_CJK}]"
+_LATIN = rf"{_ALNUM}+(?:[&/.\-+'·]{_ALNUM}+)*[+#]*"
+_TOKEN_RE = re.compile(rf"(?P<latin>{_LATIN})|(?P<cjk>[{_CJK}]+)")
+_LATIN_RE = re.compile(_LATIN)
+_JOINERS_RE = re.compile(r"[&/.\-'·]")
+
+STOPWORDS = frozenset(
+    """
+    的 了 和 与 及 或 在 是 对 为 等 把 被 将 有 也 就 都 而 并 之 其 于 以 从 向 由 让
+    这 那 这个 那个 这些 那些 一个 一种 一些 进行 以及 或者 并且 及其 我们 你们 他们 我 你 他
+    她 它 吗 呢 啊 吧 呀 哦 着 过 得 地 很 所 该 各 每 如 若 则 即 但 而且 因为 所以 如果
+    a an the and or of to in on for with by is are be at as from that this it its into
+    """.split()
+)
+
+
+class Token(NamedTuple):
+    text: str
+    start: int
+    end: int
+
+
+def _build_char_table() -> dict[int, str]:
+    """One character → one character: NFKC, lower case, Traditional → Simplified."""
+    from zhconv import zhconv
+
+    zhconv.loaddict()
+    traditional = {
+        k: v for k, v in zhconv.zhcdicts["zh2Hans"].items() if len(k) == 1 and len(v) == 1
+    }
+    table = {}
+    for code in range(0x80, 0x10000):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            table[code] = " "  # a lone surrogate cannot be encoded for the segmenter
+            continue
+        folded = unicodedata.normalize("NFKC", char)
+        if len(folded) != 1:
+            folded = char
+        lowered = folded.lower()
+        if len(lowered) == 1:
+            folded = lowered
+        folded = traditional.get(folded, folded)
+        if folded != char:
+            table[code] = folded
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = chr(code + 32)
+    return table
+
+
+_CHAR_TABLE = _build_char_table()
+
+
+def normalize(text: str) -> str:
+    """Full-width → half-width, lower case, Traditional → Simplified; same length as `text`."""
+    return (text or "").translate(_CHAR_TABLE)
+
+
+# --- segmenter with the taxonomy as user dictionary ---------------------------
+
+_segmenter: rjieba.Jieba | None = None
+_segmenter_lock = threading.Lock()
+
+
+def _is_cjk_word(term: str) -> bool:
+    return 2 <= len(term) <= 16 and re.fullmatch(f"[{_CJK}]+", term) is not None
+
+
+def _terms_in(value, depth=0) -> list[str]:
+    """Names and synonyms found anywhere in a taxonomy structure of dicts and lists."""
+    if depth > 8:
+        return []
+    terms = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in {"name", "name_zh", "zh", "synonyms", "aliases"}:
+                terms.extend([item] if isinstance(item, str) else [t for t in item or [] if isinstance(t, str)])
+            elif isinstance(item, (dict, list, tuple)):
+                terms.extend(_terms_in(item, depth + 1))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            terms.extend(_terms_in(item, depth + 1))
+    return terms
+
+
+def _static_taxonomy_terms() -> list[str]:
+    try:
+        data = importlib.import_module("experts.taxonomy.data")
+    except ImportError:
+        return []
+    terms = []
+    for name in dir(data):
+        if name.isupper():
+            terms.extend(_terms_in(getattr(data, name)))
+    return terms
+
+
+def _database_taxonomy_terms() -> list[str]:
+    try:
+        from experts.models import Skill
+
+        terms = []
+        for name, synonyms in Skill.objects.values_list("name", "synonyms"):
+            terms.append(name)
+            terms.extend(s for s in synonyms or [] if isinstance(s, str))
+        return terms
+    except Exception as exc:  # no database yet (before migrate, or outside a test's db access)
+        logger.debug("skill taxonomy not loaded from the database: %s", exc)
+        return []
+
+
+def taxonomy_terms() -> list[str]:
+    """The CJK words the segmenter keeps whole, from the static and the curated taxonomy."""
+    terms = {normalize(t.strip()) for t in _static_taxonomy_terms() + _database_taxonomy_terms()}
+    return sorted(t for t in terms if _is_cjk_word(t))
+
+
+def reload_user_dictionary(extra_terms=()) -> int:
+    """Rebuild the segmenter from the taxonomy (plus `extra_terms`); returns the number of words added."""
+    global _segmenter
+    segmenter = rjieba.Jieba()
+    terms = set(taxonomy_terms()) | {normalize(t) for t in extra_terms if _is_cjk_word(normalize(t))}
+    for term in sorted(terms):
+        segmenter.add_word(term, None, None)
+    with _segmenter_lock:
+        _segmenter = segmenter
+    return len(terms)
+
+
+def _get_segmenter() -> rjieba.Jieba:
+    if _segmenter is None:
+        with _segmenter_lock:
+            needs_load = _segmenter is None
+        if needs_load:
+            reload_user_dictionary()
+    return _segmenter
+
+
+# --- tokenization -------------------------------------------------------------
+
+
+def tokens_with_offsets(text: str) -> list[Token]:
+    """Search-mode tokens of `text` with character offsets into `text`, stopwords dropped."""
+    normalized = normalize(text)
+    segmenter = None
+    tokens = []
+    for match in _TOKEN_RE.finditer(normalized):
+        start = match.start()
+        if match.lastgroup == "latin":
+            word = match.group()
+            tokens.append(Token(word, start, match.end()))
+            offset = 0
+            for part in _latin_parts(word):
+                part_start = word.index(part, offset)
+                tokens.append(Token(part, start + part_start, start + part_start + len(part)))
+                offset = part_start + len(part)
+        else:
+            segmenter = segmenter or _get_segmenter()
+            for word, word_start, word_end in segmenter.tokenize(match.group(), "search", True):
+                tokens.append(Token(word, start + word_start, start + word_end))
+    return [t for t in tokens if t.text not in STOPWORDS]
+
+
+def _latin_parts(word: str) -> list[str]:
+    if not _JOINERS_RE.search(word):
+        return []
+    return [part for part in _JOINERS_RE.split(word) if len(part) >= 2 and part != word]
+
+
+def tokenize_for_index(text: str) -> list[str]:
+    """Tokens to index for `text` (search-mode cuts, repeats kept).
+
+    The same tokens as `tokens_with_offsets`, CJK words first; this path skips the
+    offsets because rebuilds segment every document.
+    """
+    normalized = normalize(text)
+    if not normalized:
+        return []
+    # jieba cuts CJK runs the same way whether it sees them alone or in context;
+    # its own Latin tokens are dropped for ours.
+    tokens = [w for w in _get_segmenter().cut_for_search(normalized, True) if "\u3400" <= w[0] <= "\ufaff"]
+    for word in _LATIN_RE.findall(normalized):
+        tokens.append(word)
+        tokens.extend(_latin_parts(word))
+    return [t for t in tokens if t not in STOPWORDS]
+
+
+def tokenize_query(text: str) -> list[str]:
+    """Tokens of a user's query: the index cuts, each once, in order, bounded in number."""
+    seen = dict.fromkeys(t.text for t in tokens_with_offsets((text or "")[:MAX_QUERY_CHARS]))
+    return list(seen)[:MAX_QUERY_TOKENS]
+
+
+def index_text(text: str) -> str:
+    """The tokens of `text` joined by spaces: what a whitespace-tokenized field receives."""
+    return " ".join(tokenize_for_index(text))
+
+
+# --- highlighting -------------------------------------------------------------
+
+
+def highlight(text: str, tokens, *, max_chars: int = 120, pre: str = "<em>", post: str = "</em>") -> str:
+    """An HTML-escaped window of `text` around its densest run of matched tokens, or ""."""
+    wanted = set(tokens)
+    if not text or not wanted:
+        return ""
+    spans = _merge_spans([(t.start, t.end) for t in tokens_with_offsets(text) if t.text in wanted])
+    if not spans:
+        return ""
+    window_start = _best_window_start(spans, max_chars)
+    window_start = max(0, min(window_start, len(text) - max_chars))
+    window_end = min(len(text), window_start + max_chars)
+    pieces = ["…" if window_start > 0 else ""]
+    cursor = window_start
+    for start, end in spans:
+        if end <= window_start or start >= window_end:
+            continue
+        start, end = max(start, window_start), min(end, window_end)
+        pieces.append(html.escape(text[cursor:start]))
+        pieces.append(f"{pre}{html.escape(text[start:end])}{post}")
+        cursor = end
+    pieces.append(html.escape(text[cursor:window_end]))
+    pieces.append("…" if window_end < len(text) else "")
+    return "".join(pieces)
+
+
+def _merge_spans(spans):
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _best_window_start(spans, max_chars: int) -> int:
+    """Start a little before the span that begins the window holding the most matched spans."""
+    best_count, best_start = 0, spans[0][0]
+    for i, (start, _) in enumerate(spans):
+        count = sum(1 for s, e in spans[i:] if e <= start + max_chars)
+        if count > best_count:
+            best_count, best_start = count, start
+    return max(0, best_start - max_chars // 6)

@@ -1,0 +1,113 @@
+"""The text pipeline: what a document is cut into, what a query is cut into, and how hits are marked."""
+import pytest
+
+from search import text
+
+
+@pytest.mark.parametrize("query", ["精馏", "节能", "精馏塔"])
+def test_a_compound_title_is_found_by_each_of_its_words(query):
+    indexed = set(text.tokenize_for_index("精馏塔节能改造"))
+
+    assert set(text.tokenize_query(query)) <= indexed
+
+
+@pytest.mark.parametrize(
+    "written, token",
+    [("C++", "c++"), ("O&M", "o&m"), ("pH", "ph"), ("VOCs", "vocs"), ("PLC/DCS", "plc/dcs"),
+     ("4-nitrophenol", "4-nitrophenol"), ("C#", "c#"), ("CO₂", "co2")],
+)
+def test_technical_terms_stay_whole(written, token):
+    assert token in text.tokenize_for_index(f"负责{written}相关工作")
+
+
+def test_joined_terms_are_also_found_by_their_parts():
+    tokens = text.tokenize_for_index("PLC/DCS 控制")
+
+    assert {"plc/dcs", "plc", "dcs"} <= set(tokens)
+
+
+def test_normalize_folds_width_case_and_traditional_characters_one_for_one():
+    original = "ＰＬＣ精餾塔節能ＡＢｃ"
+
+    normalized = text.normalize(original)
+
+    assert normalized == "plc精馏塔节能abc"
+    assert len(normalized) == len(original)
+
+
+def test_traditional_and_full_width_queries_match_simplified_documents():
+    indexed = set(text.tokenize_for_index("精馏塔节能改造，PLC 升级"))
+
+    assert set(text.tokenize_query("精餾塔 ＰＬＣ")) <= indexed
+
+
+def test_punctuation_and_stopwords_are_dropped():
+    tokens = text.tokenize_for_index("精馏、节能！和 the 改造……（）")
+
+    assert tokens == ["精馏", "节能", "改造"]
+
+
+def test_english_and_digits_are_tokens():
+    assert text.tokenize_query("Distillation column 2024") == ["distillation", "column", "2024"]
+
+
+def test_query_tokens_are_unique_and_bounded():
+    tokens = text.tokenize_query("精馏 " * 1000 + " ".join(f"w{i}" for i in range(500)))
+
+    assert tokens.count("精馏") == 1
+    assert len(tokens) <= text.MAX_QUERY_TOKENS
+
+
+@pytest.mark.parametrize("hostile", ["", "   ", "(((", 'a:"b', "*?~^", "\x00\ud800", "AND OR NOT", "精馏 -"])
+def test_any_input_tokenizes_without_error(hostile):
+    text.tokenize_query(hostile)
+    text.tokenize_for_index(hostile)
+
+
+def test_index_and_offset_paths_cut_alike():
+    sample = "某石化公司的精馏塔节能改造项目，蒸汽单耗下降20%，主持PLC/DCS控制系统升级。pH值 4-硝基苯酚"
+
+    assert sorted(text.tokenize_for_index(sample)) == sorted(t.text for t in text.tokens_with_offsets(sample))
+
+
+def test_offsets_point_into_the_original_text():
+    original = "ＰＬＣ改造与精餾塔"
+
+    spans = {original[t.start:t.end] for t in text.tokens_with_offsets(original)}
+
+    assert {"ＰＬＣ", "精餾塔"} <= spans
+
+
+def test_highlight_marks_matches_in_the_original_and_escapes_html():
+    snippet = text.highlight("<b>精餾塔</b>节能改造", text.tokenize_query("精馏塔"))
+
+    assert snippet == "&lt;b&gt;<em>精餾塔</em>&lt;/b&gt;节能改造"
+
+
+def test_highlight_is_empty_when_nothing_matches():
+    assert text.highlight("精馏塔节能改造", ["离心泵"]) == ""
+
+
+def test_highlight_keeps_a_window_around_the_matches():
+    body = "无关内容。" * 100 + "离心泵密封改造" + "无关内容。" * 100
+
+    snippet = text.highlight(body, ["离心泵"], max_chars=40)
+
+    assert "<em>离心泵</em>" in snippet
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert len(snippet) < 80
+
+
+@pytest.mark.django_db
+def test_skill_names_and_synonyms_become_whole_words():
+    from experts.models import Skill
+
+    Skill.objects.create(code="xgzd", name="蒸汽单耗优化", synonyms=["汽耗偏高治理"])
+    try:
+        text.reload_user_dictionary()
+
+        assert "蒸汽单耗优化" in text.tokenize_for_index("开展蒸汽单耗优化工作")
+        assert "汽耗偏高治理" in text.tokenize_query("汽耗偏高治理")
+    finally:
+        Skill.objects.all().delete()
+        text.reload_user_dictionary()
