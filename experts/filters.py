@@ -1,0 +1,34 @@
+"""Filters of the 劳模工匠库, shared by REST (`?province=sichuan&skill=distillation`) and GraphQL.
+
+Values are the stored codes: province/city/industry/honour codes, skill `code`, studio id.
+"""
+import django_filters
+
+from jianglian.choices import Category, Honour, Industry, Province
+
+from .models import Expert, Skill
+
+
+class ExpertFilter(django_filters.FilterSet):
+    province = django_filters.ChoiceFilter(choices=Province.choices)
+    city = django_filters.CharFilter()
+    industry = django_filters.ChoiceFilter(choices=Industry.choices)
+    category = django_filters.ChoiceFilter(field_name="skills__category", choices=Category.choices, distinct=True)
+    skill = django_filters.CharFilter(field_name="skills__code", distinct=True)
+    honour = django_filters.ChoiceFilter(field_name="honours__honour", choices=Honour.choices, distinct=True)
+    studio = django_filters.NumberFilter(field_name="studio_id")
+    accepting_pairings = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Expert
+        fields = ("province", "city", "industry", "category", "skill", "honour", "studio", "accepting_pairings")
+
+
+class SkillFilter(django_filters.FilterSet):
+    category = django_filters.ChoiceFilter(choices=Category.choices)
+    parent = django_filters.CharFilter(field_name="parent__code")
+    top_level = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull")
+
+    class Meta:
+        model = Skill
+        fields = ("category", "parent", "top_level")
