@@ -1,0 +1,156 @@
+"""The interface every search backend implements.
+
+A backend stores the documents that `search.index.IndexDefinition`s produce and
+answers queries over them. Text is segmented before it reaches a backend
+(`search.text`), so every backend indexes and queries the same tokens and
+ranks alike: the score of a hit is the sum, over the query's tokens and the
+definition's search fields, of `weight(token) × boost(field) × BM25(token, field)`.
+
+Queries
+-------
+`search(index, query, filters=..., limit=..., offset=..., facets=..., highlight=...)`
+
+- `index`: an index name ("expert", "studio", "challenge") or its definition.
+- `query`: a user's text (`str`, segmented with `text.tokenize_query`), a list of
+  tokens already made by `search.text` (used as they are), or a mapping
+  token → weight (the matching engine weights expanded synonyms below the
+  original words). An empty query matches every document (filters still apply),
+  in id order.
+- `filters`: {filter field: value or list of values}; values of one field are
+  ORed, fields are ANDed. Filters never change scores. An unknown field raises
+  `UnknownFilter`.
+- `facets`: filter fields to count values of over all matching documents.
+- `highlight`: add an HTML snippet per search field that matched.
+
+Nothing a user types can make a query fail: queries are built from tokens,
+never parsed.
+
+For the matching engine: `search(index, weighted_tokens, filters=..., limit=200)`
+with `highlight=False` and no facets returns ids and scores only (no stored
+document is read); on 100k experts it answers in a few milliseconds with the
+embedded backend (see bench/search.py).
+"""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from search import text
+from search.errors import UnknownFilter
+from search.index import IndexDefinition, get_definition
+
+Query = str | Sequence[str] | Mapping[str, float]
+Filters = Mapping[str, str | Sequence[str]]
+
+MAX_LIMIT = 1000
+MAX_OFFSET = 10_000
+
+
+@dataclass
+class Hit:
+    id: int
+    score: float
+    highlights: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SearchResults:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> list[int]:
+        return [hit.id for hit in self.hits]
+
+
+class SearchBackend:
+    name = ""
+
+    # --- writes (called by the sync tasks and the rebuild command only) --------
+
+    def write_lock(self, definition: IndexDefinition):
+        """Held while reading rows and writing their documents, so writes apply in read order."""
+        return contextlib.nullcontext()
+
+    def index_documents(self, definition: IndexDefinition, documents: list[dict], version: int | None = None) -> None:
+        """Add or replace documents (by id); idempotent.
+
+        `version` (nanoseconds, taken before the rows were read) lets a backend
+        without a write lock drop a write older than the one it already holds.
+        """
+        raise NotImplementedError
+
+    def delete_documents(self, definition: IndexDefinition, ids: Iterable[int], version: int | None = None) -> None:
+        """Remove documents by id; ids that are not indexed are ignored."""
+        raise NotImplementedError
+
+    def rebuild(self, definition: IndexDefinition, documents: Iterator[dict], progress=None) -> int:
+        """Build a fresh index from `documents` and switch searches to it at once; returns the count.
+
+        `progress(n)` is called as documents are written. Searches see the old
+        index until the new one is complete.
+        """
+        raise NotImplementedError
+
+    def fingerprints(self, definition: IndexDefinition) -> dict[int, int]:
+        """{id: fingerprint} of every indexed document, for reconcile."""
+        raise NotImplementedError
+
+    # --- reads ---------------------------------------------------------------
+
+    def search(self, index, query: Query = "", *, filters: Filters | None = None, limit: int = 20,
+               offset: int = 0, facets: Sequence[str] = (), highlight: bool = False) -> SearchResults:
+        raise NotImplementedError
+
+    def count(self, index) -> int:
+        return self.search(index, "", limit=0).total
+
+
+def resolve(index) -> IndexDefinition:
+    return index if isinstance(index, IndexDefinition) else get_definition(index)
+
+
+def weighted_tokens(query: Query) -> dict[str, float]:
+    """token → weight for any accepted form of query."""
+    if isinstance(query, str):
+        return dict.fromkeys(text.tokenize_query(query), 1.0)
+    if isinstance(query, Mapping):
+        return {str(t): float(w) for t, w in query.items() if t and w > 0}
+    return dict.fromkeys((str(t) for t in query if t), 1.0)
+
+
+def clean_filters(definition: IndexDefinition, filters: Filters | None) -> dict[str, list[str]]:
+    """{field: [values]} with empty values dropped; unknown fields raise UnknownFilter."""
+    cleaned = {}
+    for name, raw in (filters or {}).items():
+        if name not in definition.filter_field_names:
+            raise UnknownFilter(f"index {definition.name!r} cannot be filtered by {name!r}")
+        items = [raw] if isinstance(raw, (str, int)) else list(raw or [])
+        items = [str(v) for v in items if v not in (None, "")]
+        if items:
+            cleaned[name] = items
+    return cleaned
+
+
+def clean_facets(definition: IndexDefinition, facets: Sequence[str]) -> list[str]:
+    unknown = set(facets) - set(definition.facet_field_names)
+    if unknown:
+        raise UnknownFilter(f"index {definition.name!r} has no facet {sorted(unknown)}")
+    return list(dict.fromkeys(facets))
+
+
+def bounded(limit: int, offset: int) -> tuple[int, int]:
+    return max(0, min(int(limit), MAX_LIMIT)), max(0, min(int(offset), MAX_OFFSET))
+
+
+def highlights_for(definition: IndexDefinition, source: Mapping, tokens: Iterable[str]) -> dict[str, str]:
+    """A snippet per search field of `source` in which a query token occurs."""
+    tokens = list(tokens)
+    snippets = {}
+    for name in definition.search_field_names:
+        snippet = text.highlight(source.get(name) or "", tokens)
+        if snippet:
+            snippets[name] = snippet
+    return snippets

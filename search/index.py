@@ -1,0 +1,137 @@
+"""Index definitions: which rows of a model are searchable and what document each row becomes.
+
+An app declares its indexes in `<app>/search_indexes.py` by subclassing
+`IndexDefinition` and calling `register(...)`; `search.apps` imports those
+modules at start-up. Backends only see definitions and plain documents:
+
+    {"id": 7, "name": "王师傅", "skills": "精馏 节能", "province": ["sichuan"], ...}
+
+Searched fields hold raw text (the backends segment it with `search.text`);
+filter fields hold lists of exact values. Nothing else reaches an index, so a
+field that is not declared here (an expert's phone, say) can never be found.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from django.db.models import Model, QuerySet
+
+
+@dataclass(frozen=True)
+class SearchField:
+    """A full-text field; `boost` multiplies its BM25 score."""
+
+    name: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class FilterField:
+    """An exact-value field for filters; `facet` adds it to facet counts."""
+
+    name: str
+    facet: bool = True
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """A change to a row of `model` changes the documents whose ids `affected_ids(row)` returns."""
+
+    model: type[Model]
+    affected_ids: Callable[[Model], Iterable[int]]
+
+
+class IndexDefinition:
+    name: str = ""
+    model: type[Model]
+    search_fields: tuple[SearchField, ...] = ()
+    filter_fields: tuple[FilterField, ...] = ()
+    # Many-to-many fields of `model` whose changes alter the document.
+    m2m_fields: tuple[str, ...] = ()
+
+    def get_queryset(self) -> QuerySet:
+        """The searchable rows, with what `document` reads prefetched."""
+        return self.model._default_manager.all()
+
+    def document(self, obj) -> dict:
+        raise NotImplementedError
+
+    def dependencies(self) -> list[Dependency]:
+        """Other models whose changes alter this index's documents."""
+        return []
+
+    # --- derived -------------------------------------------------------------
+
+    @property
+    def search_field_names(self) -> list[str]:
+        return [f.name for f in self.search_fields]
+
+    @property
+    def filter_field_names(self) -> list[str]:
+        return [f.name for f in self.filter_fields]
+
+    @property
+    def facet_field_names(self) -> list[str]:
+        return [f.name for f in self.filter_fields if f.facet]
+
+    def documents_for_ids(self, ids: Iterable[int]) -> dict[int, dict]:
+        """The documents of those of `ids` that exist and are searchable now."""
+        return {obj.pk: self.document(obj) for obj in self.get_queryset().filter(pk__in=list(ids))}
+
+    def iter_documents(self, chunk_size: int = 2000) -> Iterator[dict]:
+        """Every searchable row's document, read in primary-key chunks."""
+        last_pk = 0
+        while True:
+            chunk = list(self.get_queryset().filter(pk__gt=last_pk).order_by("pk")[:chunk_size])
+            if not chunk:
+                return
+            for obj in chunk:
+                yield self.document(obj)
+            last_pk = chunk[-1].pk
+
+    def count(self) -> int:
+        return self.get_queryset().count()
+
+    def __repr__(self):
+        return f"<IndexDefinition {self.name}>"
+
+
+def document_fingerprint(document: dict) -> int:
+    """A 63-bit hash of a document's content: reconcile compares it with the indexed one."""
+    raw = json.dumps(document, sort_keys=True, ensure_ascii=False, default=str).encode()
+    return int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "big") >> 1
+
+
+def values(*items) -> list[str]:
+    """Filter values as a sorted list of non-empty strings."""
+    return sorted({str(item) for item in items if item not in (None, "")})
+
+
+def joined(*texts) -> str:
+    return "\n".join(t for t in texts if t)
+
+
+_registry: dict[str, IndexDefinition] = {}
+
+
+def register(definition: IndexDefinition) -> IndexDefinition:
+    _registry[definition.name] = definition
+    return definition
+
+
+def get_definition(name: str) -> IndexDefinition:
+    try:
+        return _registry[name]
+    except KeyError:
+        raise LookupError(f"no search index named {name!r}; known: {sorted(_registry)}") from None
+
+
+def definitions() -> list[IndexDefinition]:
+    return list(_registry.values())
+
+
+def definitions_for_model(model) -> list[IndexDefinition]:
+    return [d for d in _registry.values() if d.model is model]
