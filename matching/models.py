@@ -102,3 +102,42 @@ class PairingAgreement(models.Model):
 
     def __str__(self):
         return f"{self.challenge} ↔ {self.expert}"
+
+
+class AreaLevel(models.IntegerChoices):
+    """How well a candidate masters a skill area, as read from the profile."""
+
+    MENTIONED = 0, _("提及")
+    AWARE = 1, _("了解")
+    PRACTISED = 2, _("熟练")
+    MASTERED = 3, _("精通")
+
+
+class ExpertArea(models.Model):
+    """A skill area derived from an expert's tags, taxonomy skills and biography (rebuilt on every change)."""
+
+    expert = models.ForeignKey("experts.Expert", on_delete=models.CASCADE, related_name="derived_areas")
+    skill = models.ForeignKey("experts.Skill", on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(_("掌握程度"), choices=AreaLevel.choices)
+    evidence = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("专家技能领域")
+        verbose_name_plural = _("专家技能领域")
+        constraints = [models.UniqueConstraint(fields=["expert", "skill"], name="expert_area_once")]
+        indexes = [models.Index(fields=["skill", "-level"], name="expert_area_by_skill")]
+
+
+class StudioArea(models.Model):
+    """A skill area of a studio: the best level among its members, or its own declared focus."""
+
+    studio = models.ForeignKey("alliance.Studio", on_delete=models.CASCADE, related_name="derived_areas")
+    skill = models.ForeignKey("experts.Skill", on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(_("掌握程度"), choices=AreaLevel.choices)
+    evidence = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("工作室技能领域")
+        verbose_name_plural = _("工作室技能领域")
+        constraints = [models.UniqueConstraint(fields=["studio", "skill"], name="studio_area_once")]
+        indexes = [models.Index(fields=["skill", "-level"], name="studio_area_by_skill")]

@@ -1,0 +1,56 @@
+"""Upsert the curated taxonomy into Skill rows, idempotently."""
+from django.db import transaction
+
+from .data import AREAS
+
+
+def load_taxonomy(areas=AREAS) -> dict:
+    """Create or update one top-level Skill per area and its adjacency; returns counts.
+
+    Curated edits made in the admin to areas that are not in `areas` are left alone; areas that
+    are in it are brought back to the curated text. Afterwards the search segmenter reloads its
+    user dictionary so new terms are segmented as one word.
+    """
+    from experts.models import Skill
+
+    created = updated = 0
+    with transaction.atomic():
+        by_code = {}
+        for area in areas:
+            fields = {
+                "name": area["name"],
+                "name_en": area["name_en"],
+                "category": area["category"],
+                "parent": None,
+                "synonyms": list(area["synonyms"]),
+                "problems": list(area["problems"]),
+            }
+            skill, was_created = Skill.objects.get_or_create(code=area["code"], defaults=fields)
+            if was_created:
+                created += 1
+            elif any(getattr(skill, name) != value for name, value in fields.items()):
+                for name, value in fields.items():
+                    setattr(skill, name, value)
+                skill.save()
+                updated += 1
+            by_code[area["code"]] = skill
+        for area in areas:
+            wanted = {by_code[code].pk for code in area["related"]}
+            skill = by_code[area["code"]]
+            current = set(skill.related.values_list("pk", flat=True))
+            missing = wanted - current
+            if missing:
+                skill.related.add(*missing)
+    _reload_segmenter()
+    from matching.engine.taxonomy import forget_taxonomy
+
+    forget_taxonomy()
+    return {"areas": len(areas), "created": created, "updated": updated}
+
+
+def _reload_segmenter():
+    try:
+        from search.text import reload_user_dictionary
+    except ImportError:  # the search package has no segmenter yet
+        return
+    reload_user_dictionary()

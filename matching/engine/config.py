@@ -1,0 +1,69 @@
+"""Every tunable number and word list of the matching engine, in one place.
+
+Changing anything here changes rankings: bump ALGORITHM_VERSION so stored matches say which
+version produced them.
+"""
+
+ALGORITHM_VERSION = "2025.1"
+
+# Final score = Σ weight × value of each signal (values lie in [-1, 1]).
+WEIGHTS = {
+    "text": 0.25,          # BM25 relevance of the challenge text (expanded with its areas), max-normalised
+    "skill": 1.00,         # fit of the candidate's skill areas and depth to the challenge's needs
+    "category": 0.05,      # share of the candidate's areas in the challenge's category
+    "region": 0.03,        # same city > same province > elsewhere (a tie-breaker)
+    "preferred_region": 1.0,  # value = change of the expected skill gain the preference causes (see scoring)
+    "availability": 3.00,  # at capacity or not accepting pairings: pushed below every available candidate
+    "track_record": 0.04,  # completed pairings and their ratings, a small prior
+}
+
+# How much a taxonomy term says about its area.
+TERM_KIND_WEIGHTS = {"name": 1.5, "synonym": 1.0, "problem": 0.8}
+# Profiles speak in skills, postings in symptoms: a symptom word in a biography counts for less.
+PROFILE_PROBLEM_FACTOR = 0.5
+
+# --- depth (how well a candidate masters an area) ------------------------------------------
+# Levels: 3 精通 (led, owns the topic), 2 熟练 (does it, took part), 1 了解 (knows of it),
+# 0 mentioned in passing (a lecture heard, a visit).
+# A clause's level is the first of these lists (in this order) that has a word in it.
+PASSING_CUES = ("参观", "讲座", "听过", "听取", "观摩", "学习班", "培训班", "报告会", "交流会", "考察",
+                "参加过", "旁听", "阅读", "关注", "浏览")
+AWARENESS_CUES = ("了解", "接触过", "接触", "知道", "初步", "入门", "一般性")
+PARTICIPATION_CUES = ("参与", "协助", "配合", "参加")
+LEAD_CUES = ("主持", "牵头", "带领", "领衔", "主导", "精通", "擅长", "专注", "长期从事", "主要从事", "从事", "专长",
+             "首创", "独创", "发明", "总结出", "主编", "组织实施", "带队", "组建", "负责", "攻关", "专家")
+PRACTICE_CUES = ("熟练", "熟悉", "掌握", "能够独立", "独立处理", "经验丰富", "积累", "多次")
+DEFAULT_DEPTH = 2   # an area mentioned plainly in a profile sentence
+TAG_DEPTH = 2       # a skill tag the expert chose, or a taxonomy skill on the profile
+
+# Value of a level when an area is needed (expected-grade model, see scoring.skill_fit).
+GRADE_GAIN = {0: 0.0, 1: 1.0, 2: 3.0, 3: 7.0}   # 2^grade − 1
+MAX_GAIN = 7.0
+
+# --- challenge needs --------------------------------------------------------------------------
+# Sentence roles in a posting. Words, not phrases: they mark discourse in any wording.
+SECONDARY_MARKERS = ("此外", "另外", "同时", "与此相关", "还有", "其次", "再者", "加上", "另一方面", "并且还")
+INTRO_MARKERS = ("成立于", "主要生产", "主要产品", "现有员工", "年产值", "是一家", "位于", "地处", "占地",
+                 "注册资本", "主营", "年产", "公司简介")
+HINT_MARKERS = ("对接", "熟悉", "有经验", "有实践经验", "方面的专家", "方面有", "擅长")
+SENTENCE_WEIGHTS = {"title": 1.3, "main": 1.0, "hint": 1.2, "secondary": 0.25, "intro": 0.05, "other": 0.6}
+SECONDARY_SHARE = {"secondary": 1.0, "other": 0.15}   # how much a sentence feeds the secondary need
+NEED_KEEP_RATIO = 0.35       # an area stays a candidate need while its score ≥ this share of the best
+NEED_MAX_AREAS = 4
+SECONDARY_MIN_SCORE = 0.5    # below this a "此外" sentence names no second skill need
+CATEGORY_PRIOR = 1.15        # areas of the challenge's own category weigh a little more
+
+# --- retrieval --------------------------------------------------------------------------------
+TEXT_CANDIDATES = 300        # from the search backend
+AREA_CANDIDATES = 300        # for the likeliest main need, deepest first
+AREA_CANDIDATES_OTHER = 100  # for each other plausible need
+EXPANSION_WEIGHT_MAIN = 0.6  # query weight of a main need's area terms (× its share); own words weigh 1
+EXPANSION_WEIGHT_SECOND = 0.3
+EXPANSION_TERMS_PER_AREA = 6 # area name and synonyms added to the query
+STORED_MATCHES = 50          # Match rows kept per challenge and kind
+
+# --- region -----------------------------------------------------------------------------------
+REGION_VALUES = {
+    "same_city": 0.3, "same_province": 0.2, "elsewhere": 0.0,
+    "preferred": 0.05,   # a tie-breaker; outside the province the gain model applies
+}

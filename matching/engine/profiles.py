@@ -1,0 +1,156 @@
+"""What a candidate can do: skill areas with a level, read from tags, taxonomy skills and biography.
+
+Levels follow the words around a mention: 主持/牵头/擅长 → 精通 (3), 参与/熟悉/掌握 → 熟练 (2),
+了解 → 了解 (1), 参观/讲座 → only mentioned (0). A plain mention without such a word counts 熟练.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from django.db import transaction
+
+from . import config
+from .taxonomy import TaxonomyIndex, get_taxonomy
+
+_SENTENCE_RE = re.compile(r"[^。！？!?\n]+")
+MIN_CLAUSE_AREA_WEIGHT = 0.6   # one shared problem word in a biography is not yet a skill
+EVIDENCE_CHARS = 60
+
+_CUE_LEVELS = (
+    (config.PASSING_CUES, 0),
+    (config.AWARENESS_CUES, 1),
+    (config.PARTICIPATION_CUES, 2),
+    (config.LEAD_CUES, 3),
+    (config.PRACTICE_CUES, 2),
+)
+
+
+def clause_level(clause: str) -> int | None:
+    for cues, level in _CUE_LEVELS:
+        if any(cue in clause for cue in cues):
+            return level
+    return None
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_RE.findall(text or "") if s.strip()]
+
+
+def clauses(sentence: str) -> list[str]:
+    return [c.strip() for c in re.split(r"[，,；;]", sentence) if c.strip()]
+
+
+def text_areas(taxonomy: TaxonomyIndex, text: str, levels: dict) -> None:
+    """Add the areas mentioned in `text` to `levels` ({area id: (level, evidence)}), keeping the best."""
+    for sentence in sentences(text):
+        carried = None
+        for clause in clauses(sentence):
+            cue = clause_level(clause)
+            if cue is not None:
+                carried = cue
+            weights = defaultdict(float)
+            for hit in taxonomy.find(clause):
+                weights[hit.area_id] += hit.weight * (config.PROFILE_PROBLEM_FACTOR if hit.kind == "problem" else 1.0)
+            if not weights:
+                continue
+            level = cue if cue is not None else (carried if carried is not None else config.DEFAULT_DEPTH)
+            for area_id, weight in weights.items():
+                if weight >= MIN_CLAUSE_AREA_WEIGHT:
+                    _keep_best(levels, area_id, level, clause)
+
+
+def profile_areas(taxonomy: TaxonomyIndex, *, tags=(), skill_ids=(), texts=()) -> dict[int, tuple[int, str]]:
+    """{area id: (level, evidence)} for one profile."""
+    levels: dict[int, tuple[int, str]] = {}
+    for tag in tags:
+        for hit in taxonomy.find(tag):
+            _keep_best(levels, hit.area_id, config.TAG_DEPTH, tag)
+    for skill_id in skill_ids:
+        area_id = taxonomy.area_of(skill_id)
+        if area_id is not None:
+            _keep_best(levels, area_id, config.TAG_DEPTH, taxonomy.areas[area_id].name)
+    for text in texts:
+        text_areas(taxonomy, text, levels)
+    return levels
+
+
+def _keep_best(levels, area_id, level, evidence):
+    current = levels.get(area_id)
+    if current is None or level > current[0]:
+        levels[area_id] = (level, evidence[:EVIDENCE_CHARS])
+
+
+# --- storing ----------------------------------------------------------------------------------
+
+def refresh_expert_areas(expert_ids) -> dict[int, list[tuple[int, int]]]:
+    """Re-derive and store the areas of these experts; returns {expert id: [(skill id, level)]}."""
+    from experts.models import Expert
+
+    from ..models import ExpertArea
+
+    taxonomy = get_taxonomy()
+    expert_ids = list(expert_ids)
+    skills = defaultdict(list)
+    for expert_id, skill_id in Expert.skills.through.objects.filter(expert_id__in=expert_ids).values_list(
+        "expert_id", "skill_id"
+    ):
+        skills[expert_id].append(skill_id)
+    rows, result = [], {}
+    for expert_id, tags, bio, achievements in Expert.objects.filter(pk__in=expert_ids).values_list(
+        "id", "skill_tags", "bio", "achievements"
+    ):
+        levels = profile_areas(taxonomy, tags=tags or (), skill_ids=skills[expert_id], texts=(bio, achievements))
+        result[expert_id] = [(area_id, level) for area_id, (level, _) in levels.items()]
+        rows.extend(
+            ExpertArea(expert_id=expert_id, skill_id=area_id, level=level, evidence=evidence)
+            for area_id, (level, evidence) in levels.items()
+        )
+    with transaction.atomic():
+        ExpertArea.objects.filter(expert_id__in=expert_ids).delete()
+        ExpertArea.objects.bulk_create(rows, batch_size=2000)
+    return result
+
+
+def refresh_studio_areas(studio_ids) -> None:
+    """A studio masters what its best member masters, plus its declared research directions."""
+    from alliance.models import Studio
+
+    from ..models import ExpertArea, StudioArea
+
+    taxonomy = get_taxonomy()
+    studio_ids = list(studio_ids)
+    levels = defaultdict(dict)
+    for studio_id, focus, description in Studio.objects.filter(pk__in=studio_ids).values_list(
+        "id", "focus", "description"
+    ):
+        for area_id, (level, evidence) in profile_areas(taxonomy, tags=focus or (), texts=(description,)).items():
+            # a studio's own description says what it works on, not how deep: never more than 熟练
+            _keep_best(levels[studio_id], area_id, min(level, config.TAG_DEPTH), evidence)
+    for studio_id, skill_id, level, name in ExpertArea.objects.filter(expert__studio_id__in=studio_ids).values_list(
+        "expert__studio_id", "skill_id", "level", "expert__name"
+    ):
+        _keep_best(levels[studio_id], skill_id, level, name)
+    rows = [
+        StudioArea(studio_id=studio_id, skill_id=area_id, level=level, evidence=evidence)
+        for studio_id, areas in levels.items()
+        for area_id, (level, evidence) in areas.items()
+    ]
+    with transaction.atomic():
+        StudioArea.objects.filter(studio_id__in=studio_ids).delete()
+        StudioArea.objects.bulk_create(rows, batch_size=2000)
+
+
+def refresh_all_areas(batch_size: int = 2000, progress=None) -> None:
+    """Re-derive every expert's and studio's areas (after the taxonomy changed)."""
+    from alliance.models import Studio
+    from experts.models import Expert
+
+    ids = list(Expert.objects.values_list("id", flat=True))
+    for start in range(0, len(ids), batch_size):
+        refresh_expert_areas(ids[start:start + batch_size])
+        if progress:
+            progress(min(start + batch_size, len(ids)), len(ids))
+    studio_ids = list(Studio.objects.values_list("id", flat=True))
+    for start in range(0, len(studio_ids), batch_size):
+        refresh_studio_areas(studio_ids[start:start + batch_size])
