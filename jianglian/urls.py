@@ -3,10 +3,15 @@ from django.urls import include, path
 
 # Each app contributes its REST routes under /api/v1/.
 api_v1 = [
+    path("", include("jianglian.api.urls")),  # auth/token/
+    path("", include("experts.api.urls")),
+    path("", include("alliance.api.urls")),
+    path("", include("enterprises.api.urls")),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("api/", include("jianglian.api.docs_urls")),  # schema/ and docs/ (Swagger UI)
     path("i18n/", include("django.conf.urls.i18n")),
 ]

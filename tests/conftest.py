@@ -44,3 +44,22 @@ def client_for():
         return client
 
     return build
+
+
+@pytest.fixture
+def token_client_for():
+    """token_client_for(user) → an APIClient sending `Authorization: Token …` (None: anonymous).
+
+    Unlike force_authenticate, every request loads the user afresh, as in production, so per-request
+    role caches never leak between requests and query counts are those a real client causes.
+    """
+    from rest_framework.authtoken.models import Token
+
+    def build(user=None):
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return build

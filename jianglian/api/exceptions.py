@@ -4,14 +4,19 @@ Every error answers `{"detail": "...", "code": "...", "errors": {field: [message
 Django's own ValidationError (raised by services) becomes a 400 with field messages,
 and domain conflicts (a state change that lost a race) become 409.
 """
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from jianglian.errors import Conflict, DomainError, NotAllowed
+
+logger = logging.getLogger(__name__)
 
 
 def _field_errors(error: DjangoValidationError) -> dict:
@@ -33,6 +38,11 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, IntegrityError):
+        # A check-then-insert lost a race against a unique constraint (validators cannot prevent it).
+        logger.info("integrity error answered 409: %s", exc)
+        return Response({"detail": "与现有数据冲突 / Conflicts with existing data.", "code": "conflict", "errors": {}},
+                        status=status.HTTP_409_CONFLICT)
 
     response = drf_exception_handler(exc, context)
     if response is None:

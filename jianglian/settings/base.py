@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "graphene_django",
     "jianglian",
     "experts",
@@ -119,8 +120,9 @@ API_PAGE_SIZE = 20
 API_MAX_PAGE_SIZE = 100
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous request then answers 401 with `WWW-Authenticate: Token`.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "jianglian.api.pagination.CappedPageNumberPagination",
@@ -129,7 +131,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "jianglian.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "jianglian.api.exceptions.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
 }
@@ -139,6 +141,20 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc served from the drf-spectacular-sidecar package: no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ProvinceEnum": "jianglian.choices.Province",
+        "HonourEnum": "jianglian.choices.Honour",
+        "CategoryEnum": "jianglian.choices.Category",
+        "IndustryEnum": "jianglian.choices.Industry",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "jianglian.api.schema.strict_request_bodies",
+    ],
 }
 
 # --- GraphQL -----------------------------------------------------------------
@@ -166,6 +182,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE["pairings-expire-proposals"] = {"task": "matching.pairings.expire_proposals", "schedule": 15 * 60}
+CELERY_BEAT_SCHEDULE["pairings-expiry-reminders"] = {"task": "matching.pairings.send_expiry_reminders", "schedule": 60 * 60}
+CELERY_BEAT_SCHEDULE["notifications-flush"] = {"task": "jianglian.flush_notifications", "schedule": 10 * 60}
 
 # --- Search ------------------------------------------------------------------
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "embedded")

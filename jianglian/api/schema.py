@@ -1,0 +1,66 @@
+"""OpenAPI documentation shared by every REST endpoint (drf-spectacular).
+
+- `AutoSchema` (DEFAULT_SCHEMA_CLASS) adds the error answers 400/401/403/404/409, in the one
+  shape of `jianglian.api.exceptions`, to every operation, and documents the *output* serializer
+  (`output_serializer_class` of a `ServiceViewSet`) as the response of writes.
+- `summary(zh, en)` writes the bilingual operation summaries: "中文 / English".
+- `strict_request_bodies` (a postprocessing hook) marks request bodies `additionalProperties: false`,
+  because every input serializer refuses unknown fields (`StrictInputSerializer`).
+"""
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+ERROR_DESCRIPTIONS = {
+    "400": "输入有误（errors 中按字段给出说明） / Invalid input (field messages in `errors`)",
+    "401": "未登录或令牌无效 / Not authenticated or invalid token",
+    "403": "无权执行此操作 / Not allowed",
+    "404": "不存在或不可见 / Not found or not visible to the caller",
+    "409": "状态冲突（状态不允许或已被他人处理） / Conflict: illegal state change or already taken",
+}
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one REST error shape: {detail, code, errors}."""
+
+    detail = serializers.CharField(help_text="说明 / Human-readable message")
+    code = serializers.CharField(help_text="机器可读的错误代码 / Machine-readable error code")
+    errors = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text="字段 → 错误信息列表；无字段错误时为空 / field → list of messages; empty when no field is at fault",
+    )
+
+    class Meta:
+        ref_name = "Error"
+
+
+def summary(zh: str, en: str) -> str:
+    return f"{zh} / {en}"
+
+
+class AutoSchema(SpectacularAutoSchema):
+    error_codes = tuple(ERROR_DESCRIPTIONS)
+
+    def get_response_serializers(self):
+        output = getattr(self.view, "output_serializer_class", None)
+        if output is not None and self.method in ("POST", "PUT", "PATCH"):
+            return output
+        return super().get_response_serializers()
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction=direction)
+        if direction != "response":
+            return responses
+        for code in self.error_codes:
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]), code, direction=direction
+                )
+        return responses
+
+
+def strict_request_bodies(result, generator, request, public):
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component.setdefault("additionalProperties", False)
+    return result

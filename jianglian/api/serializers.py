@@ -1,0 +1,91 @@
+"""Serializer building blocks shared by every app's `api/serializers.py`."""
+from rest_framework import serializers
+
+UNKNOWN_FIELD_MESSAGE = "未知或不可修改的字段 / Unknown or read-only field."
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """An input serializer that refuses fields it does not declare (no silent mass assignment, OWASP API3).
+
+    `status`, `verified`, `enterprise`, `reviewed_by` … are simply not declared on input serializers,
+    so posting them answers 400 with a message on each such field and writes nothing.
+    """
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        initial = getattr(self, "initial_data", None)
+        if hasattr(initial, "keys"):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(initial.keys()) - writable)
+            if unknown:
+                raise serializers.ValidationError({name: [UNKNOWN_FIELD_MESSAGE] for name in unknown})
+        return attrs
+
+
+class StrictInputModelSerializer(StrictInputSerializer, serializers.ModelSerializer):
+    """A ModelSerializer used for input only: it borrows field types and validators from the model,
+    but is never saved; the view hands `validated_data` to a service."""
+
+    def create(self, validated_data):  # pragma: no cover - guard
+        raise NotImplementedError("Input serializers are never saved; call the service.")
+
+    def update(self, instance, validated_data):  # pragma: no cover - guard
+        raise NotImplementedError("Input serializers are never saved; call the service.")
+
+
+class EagerLoading:
+    """`optimize(queryset)` adds the joins/prefetches/annotations an output serializer reads, so a list
+    costs a fixed number of queries whatever its length. Declare `select_related`/`prefetch_related`,
+    or override `optimize` (call super) to annotate."""
+
+    select_related: tuple = ()
+    prefetch_related: tuple = ()
+
+    @classmethod
+    def optimize(cls, queryset):
+        if cls.select_related:
+            queryset = queryset.select_related(*cls.select_related)
+        if cls.prefetch_related:
+            queryset = queryset.prefetch_related(*cls.prefetch_related)
+        return queryset
+
+
+class OutputSerializer(EagerLoading, serializers.Serializer):
+    """Base of plain output serializers."""
+
+
+class OutputModelSerializer(EagerLoading, serializers.ModelSerializer):
+    """Base of model-backed output serializers (declare every field explicitly in Meta.fields)."""
+
+    def create(self, validated_data):  # pragma: no cover - guard
+        raise NotImplementedError
+
+    def update(self, instance, validated_data):  # pragma: no cover - guard
+        raise NotImplementedError
+
+
+class SkillBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    category = serializers.CharField(read_only=True)
+
+
+class StudioBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class ExpertBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class SkillReferenceField(serializers.PrimaryKeyRelatedField):
+    """A skill given by id; used by every input that takes skills."""
+
+    def __init__(self, **kwargs):
+        from experts.models import Skill
+
+        kwargs.setdefault("queryset", Skill.objects.all())
+        super().__init__(**kwargs)

@@ -1,0 +1,63 @@
+"""A thin viewset base: input serializer → service → output serializer.
+
+Subclasses set:
+- `output_serializer_class` (an `OutputSerializer`/`OutputModelSerializer` with `optimize`),
+- `create_serializer_class` / `update_serializer_class` (`StrictInput…` serializers),
+- `select(self)` → the selector's queryset for `self.request.user` (what the caller may see),
+- `create_object(self, data)` / `update_object(self, instance, data)` → call the service.
+Objects the caller may not see answer 404 (they come from the selector); objects the caller
+sees but may not change answer 403 (the service raises NotAllowed).
+"""
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+
+
+class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    output_serializer_class = None
+    create_serializer_class = None
+    update_serializer_class = None
+    # PATCH carries the changed fields only; PUT is not offered.
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def select(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return self.output_serializer_class.optimize(self.select())
+
+    def get_serializer_class(self):
+        if self.action == "create" and self.create_serializer_class is not None:
+            return self.create_serializer_class
+        if self.action == "partial_update" and self.update_serializer_class is not None:
+            return self.update_serializer_class
+        return self.output_serializer_class
+
+    def read_input(self, serializer_class=None, *, partial=False) -> dict:
+        serializer = (serializer_class or self.get_serializer_class())(
+            data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def respond(self, instance, status_code=status.HTTP_200_OK) -> Response:
+        """Answer with the output representation of an object the caller just wrote."""
+        model = type(instance)
+        fresh = self.output_serializer_class.optimize(model._default_manager.filter(pk=instance.pk)).get()
+        serializer = self.output_serializer_class(fresh, context=self.get_serializer_context())
+        return Response(serializer.data, status=status_code)
+
+    # --- writes -------------------------------------------------------------
+    def create_object(self, data):
+        raise NotImplementedError
+
+    def update_object(self, instance, data):
+        raise NotImplementedError
+
+    def create(self, request, *args, **kwargs):
+        data = self.read_input()
+        return self.respond(self.create_object(data), status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        data = self.read_input(partial=True)
+        return self.respond(self.update_object(instance, data))
