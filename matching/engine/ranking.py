@@ -40,19 +40,20 @@ def rank_challenge(challenge, *, kind: str, limit: int | None = config.STORED_MA
     candidates = load(needs, text_scores)
     weights = {name: w for name, w in config.WEIGHTS.items() if name not in disabled_signals}
     best_text = max((c.text_score for c in candidates), default=0.0)
+    place = (challenge.enterprise.province, challenge.enterprise.city)
     for candidate in candidates:
-        _score(taxonomy, needs, challenge, candidate, weights, best_text)
+        _score(taxonomy, needs, challenge, place, candidate, weights, best_text)
     candidates.sort(key=lambda c: (-c.score, c.id))
     return candidates[:limit] if limit else candidates
 
 
-def _score(taxonomy, needs, challenge, candidate: Candidate, weights: dict, best_text: float) -> None:
+def _score(taxonomy, needs, challenge, place, candidate: Candidate, weights: dict, best_text: float) -> None:
     gain, skill_reason = scoring.skill_signal(taxonomy, needs, candidate)
     signals = {
         "text": lambda: scoring.text_signal(candidate, best_text),
         "skill": lambda: (gain, skill_reason),
         "category": lambda: scoring.category_signal(taxonomy, challenge.category, candidate),
-        "region": lambda: scoring.region_signal(challenge, candidate),
+        "region": lambda: scoring.region_signal(*place, candidate),
         "preferred_region": lambda: scoring.preferred_region_signal(taxonomy, needs, challenge, candidate, gain),
         "availability": lambda: scoring.availability_signal(candidate),
         "track_record": lambda: scoring.track_record_signal(candidate),

@@ -120,11 +120,11 @@ def _province_names(code: str) -> tuple[str, str]:
         return code or "未知", code or "unknown"
 
 
-def region_signal(challenge, candidate: Candidate):
-    """Locality: same city > same province > elsewhere."""
+def region_signal(province: str, city: str, candidate: Candidate):
+    """Locality to the challenge's enterprise: same city > same province > elsewhere."""
     zh, en = _province_names(candidate.province)
-    if candidate.province and candidate.province == challenge.province:
-        if candidate.city and candidate.city == challenge.city:
+    if candidate.province and candidate.province == province:
+        if candidate.city and candidate.city == city:
             return config.REGION_VALUES["same_city"], explanation(f"同城：{candidate.city}", f"Same city: {candidate.city}")
         return config.REGION_VALUES["same_province"], explanation(f"同省：{zh}", f"Same province: {en}")
     return config.REGION_VALUES["elsewhere"], explanation(f"外省：{zh}", f"Other province: {en}")
