@@ -1,0 +1,103 @@
+"""GraphQL types of the 劳模工匠库: Skill, Expert and an expert's honours."""
+import graphene
+from graphene_django.filter import GlobalIDFilter, TypedFilter
+
+from experts import filters, selectors
+from experts.models import Expert, ExpertHonour, Skill
+from jianglian.graphql.enums import CategoryEnum, HonourEnum, IndustryEnum, ProvinceEnum, enum_from_choices
+from jianglian.graphql.types import CountableConnection, JLObjectType, Node
+
+ExpertRoleEnum = enum_from_choices(Expert.Role, "ExpertRole", "劳模 / 工匠")
+GenderEnum = enum_from_choices(Expert.Gender, "Gender")
+
+
+class SkillFilter(filters.SkillFilter):
+    category = TypedFilter(input_type=CategoryEnum)
+    parent = TypedFilter(field_name="parent__code", input_type=graphene.String, description="上级领域的代码")
+
+
+class ExpertFilter(filters.ExpertFilter):
+    province = TypedFilter(input_type=ProvinceEnum)
+    industry = TypedFilter(input_type=IndustryEnum)
+    category = TypedFilter(field_name="skills__category", input_type=CategoryEnum, distinct=True)
+    honour = TypedFilter(field_name="honours__honour", input_type=HonourEnum, distinct=True)
+    studio = GlobalIDFilter(field_name="studio")
+
+
+class SkillType(JLObjectType):
+    category = CategoryEnum(required=True)
+    parent = graphene.Field(lambda: SkillType)
+    synonyms = graphene.List(graphene.NonNull(graphene.String), required=True)
+    problems = graphene.List(graphene.NonNull(graphene.String), required=True)
+
+    class Meta:
+        model = Skill
+        name = "Skill"
+        interfaces = (Node,)
+        connection_class = CountableConnection
+        fields = ("id", "code", "name", "name_en", "category", "parent", "synonyms", "problems", "description")
+
+    @classmethod
+    def visible(cls, info):
+        return selectors.skill_list()
+
+    def resolve_parent(root, info):
+        return root.parent
+
+
+class ExpertHonourType(JLObjectType):
+    honour = HonourEnum(required=True)
+
+    class Meta:
+        model = ExpertHonour
+        name = "ExpertHonour"
+        fields = ("honour", "year")
+
+
+class ExpertType(JLObjectType):
+    """A 劳模工匠. `phone` and `email` are null unless the caller may see them (the secretariat, the
+    expert themself, an enterprise with an accepted pairing with this expert)."""
+
+    role = ExpertRoleEnum(required=True)
+    gender = GenderEnum()
+    province = ProvinceEnum(required=True)
+    industry = IndustryEnum(required=True)
+    skills = graphene.List(graphene.NonNull(SkillType), required=True)
+    honours = graphene.List(graphene.NonNull(ExpertHonourType), required=True)
+    skill_tags = graphene.List(graphene.NonNull(graphene.String), required=True)
+    studio = graphene.Field("alliance.graphql.types.StudioType")
+    phone = graphene.String(description="私密：仅秘书处、本人和已接受结对的企业可见")
+    email = graphene.String(description="私密：仅秘书处、本人和已接受结对的企业可见")
+
+    class Meta:
+        model = Expert
+        name = "Expert"
+        interfaces = (Node,)
+        connection_class = CountableConnection
+        fields = (
+            "id", "name", "gender", "role", "professional_title", "position", "employer", "province", "city",
+            "industry", "skills", "skill_tags", "bio", "achievements", "studio", "capacity",
+            "accepting_pairings", "accepts_remote", "honours", "phone", "email", "created_at", "updated_at",
+        )
+
+    @classmethod
+    def visible(cls, info):
+        return selectors.expert_list(user=info.context.user)
+
+    def resolve_gender(root, info):
+        return root.gender or None
+
+    def resolve_skills(root, info):
+        return root.skills.all()
+
+    def resolve_honours(root, info):
+        return root.honours.all()
+
+    def resolve_studio(root, info):
+        return root.studio
+
+    def resolve_phone(root, info):
+        return root.phone if selectors.can_see_contact(info.context.user, root) else None
+
+    def resolve_email(root, info):
+        return root.email if selectors.can_see_contact(info.context.user, root) else None

@@ -1,0 +1,183 @@
+"""Base classes every app's GraphQL types, queries and mutations build on.
+
+- `Node`: the Relay node interface; `node(id:)` answers NOT_FOUND for ids the caller may not see.
+- `JLObjectType`: a DjangoObjectType whose lists and node lookups go through `visible(info)` (the
+  app's selector) and prefetch what the query selects (`optimizer.optimize`).
+- `CountableConnection`: connections with `totalCount`.
+- `ConnectionField`: a filtered connection whose `first`/`last` are capped at
+  RELAY_CONNECTION_MAX_LIMIT (never refused, never more) and whose bad filters answer BAD_USER_INPUT.
+- `get_visible(info, type_cls, global_id)`: the object behind a global id, if the caller may see it.
+"""
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Manager
+from django.utils.translation import gettext as _
+import graphene
+from graphene import relay
+from graphene_django import DjangoObjectType
+from graphene_django.filter import DjangoFilterConnectionField
+from graphene_django.filter.fields import convert_enum
+from graphene.utils.str_converters import to_snake_case
+
+from .optimizer import optimize
+
+
+def not_found():
+    return ObjectDoesNotExist(_("找不到该对象 / Not found."))
+
+
+class Node(relay.Node):
+    class Meta:
+        name = "Node"
+
+    @classmethod
+    def get_node_from_global_id(cls, info, global_id, only_type=None):
+        try:
+            type_name, _id = cls.resolve_global_id(info, global_id)
+        except Exception:  # graphene raises a bare Exception for an unparsable id
+            raise not_found() from None
+        graphene_type = info.schema.get_type(type_name)
+        graphene_type = getattr(graphene_type, "graphene_type", None)
+        if graphene_type is None or cls not in graphene_type._meta.interfaces:
+            raise not_found()
+        if only_type and graphene_type is not only_type:
+            raise not_found()
+        return graphene_type.get_node(info, _id)
+
+
+class CountableConnection(relay.Connection):
+    class Meta:
+        abstract = True
+
+    total_count = graphene.Int(required=True, description="Rows matching the filters (all pages).")
+
+    def resolve_total_count(root, info):
+        return root.length
+
+
+class JLObjectType(DjangoObjectType):
+    """Override `visible(info)` with the app's selector; declare relation fields explicitly."""
+
+    class Meta:
+        abstract = True
+
+    # graphql field name → model relation lookup, when they differ (see optimizer)
+    prefetch: dict = {}
+    # relations shown to whoever sees the parent, without the target type's visibility filter
+    unscoped: frozenset = frozenset()
+
+    @classmethod
+    def visible(cls, info):
+        """Every row of this type the caller may see (a fresh queryset)."""
+        return cls._meta.model._default_manager.all()
+
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        # Connections without their own resolver and node lookups pass the bare manager: scope it.
+        # A resolver that returns its own queryset must have scoped it already (through a selector).
+        if isinstance(queryset, Manager) or queryset is None:
+            queryset = cls.visible(info)
+        return optimize(queryset, info, cls)
+
+    @classmethod
+    def get_node(cls, info, id):
+        try:
+            return cls.get_queryset(None, info).get(pk=id)
+        except (cls._meta.model.DoesNotExist, ValueError, TypeError):
+            raise not_found() from None
+
+
+def get_visible(info, type_cls, global_id, *, for_update=False):
+    """The `type_cls` object with this global id if the caller may see it, else NOT_FOUND."""
+    try:
+        type_name, pk = Node.resolve_global_id(info, global_id)
+    except Exception:
+        raise not_found() from None
+    if type_name != type_cls._meta.name:
+        raise not_found()
+    try:
+        return type_cls.visible(info).get(pk=pk)
+    except (type_cls._meta.model.DoesNotExist, ValueError, TypeError):
+        raise not_found() from None
+
+
+def get_visible_many(info, type_cls, global_ids):
+    """Objects for a list of global ids (one query); NOT_FOUND if any is unknown or hidden."""
+    pks = []
+    for global_id in global_ids:
+        try:
+            type_name, pk = Node.resolve_global_id(info, global_id)
+        except Exception:
+            raise not_found() from None
+        if type_name != type_cls._meta.name:
+            raise not_found()
+        pks.append(pk)
+    try:
+        found = list(type_cls.visible(info).filter(pk__in=pks))
+    except (ValueError, TypeError):
+        raise not_found() from None
+    if len(found) != len(set(pks)):
+        raise not_found()
+    return found
+
+
+class ConnectionField(DjangoFilterConnectionField):
+    """A filtered, capped connection. Pass `filterset_class=` (the app's GraphQL FilterSet)."""
+
+    def __init__(self, type_, *args, **kwargs):
+        kwargs.setdefault("max_limit", settings.GRAPHENE.get("RELAY_CONNECTION_MAX_LIMIT", 100))
+        super().__init__(type_, *args, **kwargs)
+
+    @classmethod
+    def connection_resolver(cls, resolver, connection, default_manager, queryset_resolver, max_limit,
+                            enforce_first_or_last, root, info, **args):
+        for key in ("first", "last"):
+            value = args.get(key)
+            if value is None:
+                continue
+            if value < 0:
+                raise ValidationError({key: [_("不能为负数 / Must not be negative.")]})
+            args[key] = min(value, max_limit)
+        offset = args.get("offset")
+        if offset is not None and offset < 0:
+            raise ValidationError({"offset": [_("不能为负数 / Must not be negative.")]})
+        return super().connection_resolver(
+            resolver, connection, default_manager, queryset_resolver, max_limit, enforce_first_or_last,
+            root, info, **args,
+        )
+
+    @classmethod
+    def resolve_queryset(cls, connection, iterable, info, args, filtering_args, filterset_class):
+        qs = connection._meta.node.get_queryset(iterable, info)
+        data = {}
+        for key, value in args.items():
+            if key in filtering_args:
+                data[key] = to_snake_case(value) if key == "order_by" and value is not None else convert_enum(value)
+        filterset = filterset_class(data=data, queryset=qs, request=info.context)
+        if not filterset.is_valid():
+            raise ValidationError({k: [str(m) for m in v] for k, v in filterset.errors.items()})
+        return filterset.qs
+
+
+def require_login(info):
+    """The caller's user; UNAUTHENTICATED for anonymous callers."""
+    user = info.context.user
+    if user is None or not user.is_authenticated:
+        from jianglian.errors import NotAllowed
+
+        raise NotAllowed(_("请先登录。"), code="not_authenticated")
+    return user
+
+
+def skills_from_ids(info, global_ids):
+    """Skills for a list of global ids; unknown ids are bad input on the `skills` field."""
+    from experts.graphql.types import SkillType
+
+    try:
+        return get_visible_many(info, SkillType, global_ids)
+    except ObjectDoesNotExist:
+        raise ValidationError({"skills": [_("技能不存在 / Unknown skill.")]}) from None
+
+
+class NodeQuery(graphene.ObjectType):
+    node = Node.Field(description="Any object by its global id (NOT_FOUND if the caller may not see it).")

@@ -1,0 +1,125 @@
+"""The GraphQL endpoints.
+
+- `/graphql/`      `ConsoleGraphQLView`: GraphiQL for people signed in with a session. CSRF stays on
+                   (a plain HTML form must not run the secretariat's mutations).
+- `/graphql/api/`  `TokenGraphQLView`: API clients with `Authorization: Token <key>` (DRF tokens).
+                   CSRF-exempt because it ignores session cookies entirely: without a valid token
+                   the caller is anonymous.
+
+Both: standard validation rules + depth/alias/cost limits; the document is parsed with a token
+bound; no batching; `__schema`/`__type` only for the secretariat (`__typename` always works);
+"Did you mean …" only for staff; every error has `extensions.code` (see errors.py).
+"""
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from graphene_django.views import GraphQLView, HttpError
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    NoSchemaIntrospectionCustomRule,
+    OperationType,
+    execute,
+    get_operation_ast,
+    parse,
+    specified_rules,
+    validate,
+)
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from jianglian.roles import is_secretariat
+
+from . import errors
+from .limits import QueryLimitsRule, max_tokens
+
+MAX_SOURCE_LENGTH = 100_000
+MAX_VALIDATION_ERRORS = 20
+
+BASE_RULES = (*specified_rules, QueryLimitsRule)
+PUBLIC_RULES = (*BASE_RULES, NoSchemaIntrospectionCustomRule)
+
+
+def validation_rules_for(user):
+    """The secretariat may introspect (its GraphiQL console needs it); nobody else."""
+    return BASE_RULES if is_secretariat(user) else PUBLIC_RULES
+
+
+class JianglianGraphQLView(GraphQLView):
+    graphiql = False
+    batch = False
+
+    def _user(self):
+        return getattr(self.request, "user", None) or AnonymousUser()
+
+    def format_error(self, error):
+        user = self._user()
+        staff = bool(getattr(user, "is_staff", False)) or is_secretariat(user)
+        return errors.format_error(error, user=user, suggestions=staff)
+
+    def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
+        if not query:
+            if show_graphiql:
+                return None
+            raise HttpError(HttpResponseBadRequest("Must provide query string."))
+        if len(query) > MAX_SOURCE_LENGTH:
+            return ExecutionResult(errors=[GraphQLError(
+                f"Document too large: more than {MAX_SOURCE_LENGTH} characters.",
+                extensions={"code": errors.PARSE_FAILED, "reason": "max_size"})])
+        try:
+            document = parse(query, max_tokens=max_tokens())
+        except GraphQLError as error:
+            error.extensions = {**(error.extensions or {}), "code": errors.PARSE_FAILED}
+            return ExecutionResult(errors=[error])
+
+        operation_ast = get_operation_ast(document, operation_name)
+        if request.method.lower() == "get" and operation_ast is not None \
+                and operation_ast.operation != OperationType.QUERY:
+            if show_graphiql:
+                return None
+            raise HttpError(HttpResponseNotAllowed(["POST"], "Mutations must be sent with POST."))
+
+        schema = self.schema.graphql_schema
+        validation_errors = validate(
+            schema, document, validation_rules_for(request.user), max_errors=MAX_VALIDATION_ERRORS
+        )
+        if validation_errors:
+            return ExecutionResult(data=None, errors=validation_errors)
+
+        options = dict(
+            root_value=self.get_root_value(request),
+            context_value=self.get_context(request),
+            variable_values=variables,
+            operation_name=operation_name,
+            middleware=self.get_middleware(request),
+        )
+        # No transaction around the whole document: each service is atomic, so a failed mutation
+        # field writes nothing and a successful one is committed and reported as such.
+        return execute(schema, document, **options)
+
+
+class ConsoleGraphQLView(JianglianGraphQLView):
+    """Session users (GraphiQL console). CSRF-protected by Django's middleware: not exempt."""
+
+    graphiql = True
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class TokenGraphQLView(JianglianGraphQLView):
+    """Token clients. Session cookies are ignored: no token, no user."""
+
+    graphiql = False
+
+    def dispatch(self, request, *args, **kwargs):
+        request.user = AnonymousUser()
+        try:
+            authenticated = TokenAuthentication().authenticate(request)
+        except AuthenticationFailed as exc:
+            return JsonResponse(
+                {"errors": [{"message": str(exc.detail), "extensions": {"code": errors.UNAUTHENTICATED}}]},
+                status=401,
+            )
+        if authenticated is not None:
+            request.user = authenticated[0]
+        return super().dispatch(request, *args, **kwargs)
