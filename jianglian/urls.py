@@ -14,4 +14,5 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/", include("jianglian.api.docs_urls")),  # schema/ and docs/ (Swagger UI)
     path("i18n/", include("django.conf.urls.i18n")),
+    path("graphql/", include("jianglian.graphql.urls")),  # GraphiQL console (session) and api/ (token)
 ]
