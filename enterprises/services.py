@@ -107,7 +107,8 @@ def challenge_update(*, user, challenge: Challenge, skills=None, **fields) -> Ch
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if challenge.status not in CHALLENGE_EDITABLE_STATUSES:
         raise IllegalTransition(_("需求已结对或关闭，不能再修改。"))
-    changed = apply_fields(challenge, fields, allowed=CHALLENGE_EDITABLE_FIELDS)
+    # created_by is SET_NULL when the author's account is deleted; the challenge stays editable.
+    changed = apply_fields(challenge, fields, allowed=CHALLENGE_EDITABLE_FIELDS, exclude_from_validation=("created_by",))
     if changed:
         challenge.save(update_fields=[*changed, "updated_at"])
     if skills is not None:
