@@ -1,0 +1,115 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from jianglian.admin_actions import run_service
+
+from . import services
+from .models import AuditEntry, EventParticipation, MembershipApplication, MembershipBatch, OutreachEvent, Studio
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by services: listed and read, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MembershipBatch)
+class MembershipBatchAdmin(ReadOnlyAdmin):
+    list_display = ("number", "name", "published_at", "published_by")
+    search_fields = ("name",)
+    list_select_related = ("published_by",)
+
+
+@admin.register(Studio)
+class StudioAdmin(admin.ModelAdmin):
+    list_display = ("name", "level", "host_enterprise", "lead", "province", "city", "membership_status", "batch")
+    list_filter = ("level", "membership_status", "batch", "province")
+    search_fields = ("name", "host_enterprise", "lead__name", "city", "description")
+    autocomplete_fields = ("lead", "skills", "managers")
+    readonly_fields = ("membership_status", "batch", "suspended_reason", "created_at", "updated_at")
+    list_select_related = ("lead", "batch")
+    actions = ["reinstate"]
+
+    @admin.action(description=_("恢复所选工作室的成员资格"))
+    def reinstate(self, request, queryset):
+        run_service(self, request, queryset,
+                    lambda studio: services.studio_reinstate(user=request.user, studio=studio, note="管理后台恢复"),
+                    done=_("已恢复"))
+
+
+@admin.register(MembershipApplication)
+class MembershipApplicationAdmin(admin.ModelAdmin):
+    list_display = ("studio", "status", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "batch")
+    list_filter = ("status", "batch")
+    search_fields = ("studio__name", "statement", "review_note")
+    autocomplete_fields = ("studio",)
+    readonly_fields = ("status", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "review_note", "batch")
+    list_select_related = ("studio", "submitted_by", "reviewed_by", "batch")
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request):
+        return False  # studios apply through the API or the web pages (membership_apply)
+
+    def _review(self, request, queryset, decision, done):
+        run_service(self, request, queryset,
+                    lambda application: services.membership_review(user=request.user, application=application,
+                                                                   decision=decision),
+                    done=done)
+
+    @admin.action(description=_("批准所选申请"))
+    def approve(self, request, queryset):
+        self._review(request, queryset, services.ReviewDecision.APPROVE, _("已批准"))
+
+    @admin.action(description=_("不批准所选申请"))
+    def reject(self, request, queryset):
+        self._review(request, queryset, services.ReviewDecision.REJECT, _("未通过"))
+
+
+class EventParticipationInline(admin.TabularInline):
+    model = EventParticipation
+    extra = 0
+    autocomplete_fields = ("expert",)
+    readonly_fields = ("status", "invited_at", "responded_at")
+
+
+@admin.register(OutreachEvent)
+class OutreachEventAdmin(admin.ModelAdmin):
+    list_display = ("title", "school", "city", "starts_at", "format", "status", "capacity", "audience_count")
+    list_filter = ("status", "format", "province", "requested_by_school")
+    search_fields = ("title", "school", "city", "topic")
+    readonly_fields = ("status", "created_by", "created_at", "audience_count", "report_summary", "report_feedback",
+                       "cancel_reason")
+    date_hierarchy = "starts_at"
+    inlines = [EventParticipationInline]
+    actions = ["confirm"]
+
+    @admin.action(description=_("确认所选活动"))
+    def confirm(self, request, queryset):
+        run_service(self, request, queryset,
+                    lambda event: services.event_confirm(user=request.user, event=event), done=_("已确认"))
+
+
+@admin.register(EventParticipation)
+class EventParticipationAdmin(admin.ModelAdmin):
+    list_display = ("event", "expert", "role", "status", "invited_at", "responded_at")
+    list_filter = ("status",)
+    search_fields = ("event__title", "expert__name")
+    autocomplete_fields = ("event", "expert")
+    readonly_fields = ("status", "invited_at", "responded_at")
+    list_select_related = ("event", "expert")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor", "subject_type", "subject_id", "action", "from_state", "to_state", "note")
+    list_filter = ("subject_type", "action")
+    search_fields = ("note", "actor__username", "subject_type")
+    list_select_related = ("actor",)
+    date_hierarchy = "at"

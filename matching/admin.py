@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from alliance.admin import ReadOnlyAdmin
+
+from .models import ExpertArea, Match, PairingAgreement, StudioArea
+
+
+@admin.register(Match)
+class MatchAdmin(ReadOnlyAdmin):
+    """Ranked candidates are computed by the engine (Challenge admin: 重新计算匹配), never typed in."""
+
+    list_display = ("challenge", "kind", "rank", "expert", "studio", "score", "algorithm_version", "computed_at")
+    list_filter = ("kind", "algorithm_version")
+    search_fields = ("challenge__title", "expert__name", "studio__name")
+    list_select_related = ("challenge", "expert", "studio")
+    raw_id_fields = ("challenge", "expert", "studio")
+
+
+@admin.register(PairingAgreement)
+class PairingAgreementAdmin(ReadOnlyAdmin):
+    """结对意向书 change state only through the parties' actions (pairing services), so the admin reads them."""
+
+    list_display = ("challenge", "expert", "status", "proposed_at", "expires_at", "activated_at", "ended_at")
+    list_filter = ("status",)
+    search_fields = ("challenge__title", "challenge__enterprise__name", "expert__name")
+    list_select_related = ("challenge", "expert")
+    raw_id_fields = ("challenge", "expert", "proposed_by", "enterprise_signed_by")
+    date_hierarchy = "proposed_at"
+
+
+class AreaAdmin(ReadOnlyAdmin):
+    """Skill areas derived from profiles by the matching engine (rebuilt on every profile change)."""
+
+    list_filter = ("level", "skill")
+
+
+@admin.register(ExpertArea)
+class ExpertAreaAdmin(AreaAdmin):
+    list_display = ("expert", "skill", "level", "evidence")
+    search_fields = ("expert__name", "skill__name")
+    list_select_related = ("expert", "skill")
+
+
+@admin.register(StudioArea)
+class StudioAreaAdmin(AreaAdmin):
+    list_display = ("studio", "skill", "level", "evidence")
+    search_fields = ("studio__name", "skill__name")
+    list_select_related = ("studio", "skill")
