@@ -34,3 +34,80 @@ def membership_application_list(*, user, status: str | None = None) -> QuerySet[
     if own is not None:
         managed |= Q(studio__lead=own)
     return qs.filter(managed).distinct()
+
+
+# --- Batches, events and the audit trail (workflows) ---------------------------------------------
+
+
+def membership_batch_list() -> QuerySet:
+    """Published batches, public: each with its member studios (prefetched)."""
+    from .models import MembershipBatch
+
+    return MembershipBatch.objects.prefetch_related("studios")
+
+
+# Events everyone sees: the campaign's public record. Planned and cancelled ones are the secretariat's
+# and the invited experts' business.
+PUBLIC_EVENT_STATES = ("confirmed", "held")
+
+
+def event_list(*, user, status: str | None = None, expert_id: int | None = None) -> QuerySet:
+    from .models import OutreachEvent
+
+    qs = OutreachEvent.objects.all()
+    if status:
+        qs = qs.filter(status=status)
+    if expert_id is not None:
+        qs = qs.filter(participations__expert_id=expert_id, participations__status="confirmed")
+    if is_secretariat(user):
+        return qs
+    visible = Q(status__in=PUBLIC_EVENT_STATES)
+    own = expert_of(user)
+    if own is not None:
+        visible |= Q(pk__in=OutreachEvent.objects.filter(participations__expert=own).values("pk"))
+    return qs.filter(visible)
+
+
+def event_participations_visible(*, user, event) -> list:
+    """The participations of `event` the caller may see: all for the secretariat; confirmed ones and
+    the caller's own invitation for everyone else. Uses a prefetched `participations` when present."""
+    participations = list(event.participations.all())
+    if is_secretariat(user):
+        return participations
+    own = expert_of(user)
+    return [p for p in participations if p.status == "confirmed" or (own is not None and p.expert_id == own.pk)]
+
+
+def expert_outreach_history(*, expert) -> QuerySet:
+    """The expert's confirmed participations in confirmed or held events: what their profile shows."""
+    from .models import EventParticipation
+
+    return (
+        EventParticipation.objects.filter(expert=expert, status="confirmed", event__status__in=PUBLIC_EVENT_STATES)
+        .select_related("event").order_by("-event__starts_at")
+    )
+
+
+def audit_entry_list(*, user, subject_type: str | None = None, subject_id: int | None = None,
+                     action: str | None = None, actor_id: int | None = None, since=None, until=None) -> QuerySet:
+    """The audit trail, secretariat only (NotAllowed otherwise), newest first, filterable."""
+    from jianglian.errors import NotAllowed
+
+    from .models import AuditEntry
+
+    if not is_secretariat(user):
+        raise NotAllowed("只有秘书处可以查看审计记录。")
+    qs = AuditEntry.objects.select_related("actor")
+    if subject_type:
+        qs = qs.filter(subject_type=subject_type)
+    if subject_id is not None:
+        qs = qs.filter(subject_id=subject_id)
+    if action:
+        qs = qs.filter(action=action)
+    if actor_id is not None:
+        qs = qs.filter(actor_id=actor_id)
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    if until is not None:
+        qs = qs.filter(at__lt=until)
+    return qs

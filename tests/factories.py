@@ -106,3 +106,52 @@ __all__ = [
     "seq", "make_credit_code", "make_user", "make_secretariat", "make_skill", "make_expert", "make_expert_user",
     "make_studio", "make_enterprise", "make_enterprise_user", "make_challenge", "Honour", "ExpertHonour",
 ]
+
+
+# --- Pairing agreements, events (workflows) --------------------------------------------------------
+
+
+def make_pairing_parties(*, capacity=2, **expert_fields):
+    """An enterprise with an open challenge and an expert accepting pairings.
+
+    Returns a SimpleNamespace: enterprise_user, enterprise, challenge, expert_user, expert.
+    """
+    from types import SimpleNamespace
+
+    enterprise_user, enterprise = make_enterprise_user()
+    challenge = make_challenge(enterprise=enterprise)
+    expert_user, expert = make_expert_user(capacity=capacity, **expert_fields)
+    return SimpleNamespace(enterprise_user=enterprise_user, enterprise=enterprise, challenge=challenge,
+                           expert_user=expert_user, expert=expert)
+
+
+def make_pairing(*, challenge=None, expert=None, status="proposed", **fields):
+    """A PairingAgreement written directly in `status` (no rules): for tests of what follows from a state."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from matching.models import PairingAgreement
+
+    challenge = challenge or make_challenge()
+    expert = expert or make_expert_user()[1]
+    fields.setdefault("expires_at", timezone.now() + timedelta(days=14))
+    return PairingAgreement.objects.create(challenge=challenge, expert=expert, status=status, **fields)
+
+
+def make_event(**fields):
+    """A planned OutreachEvent written directly."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from alliance.models import OutreachEvent
+
+    n = seq()
+    defaults = dict(
+        title=f"劳模工匠进校园·第{n}场", school="四川化工职业技术学院", province=Province.SICHUAN, city="泸州",
+        starts_at=timezone.now() + timedelta(days=30), format=OutreachEvent.Format.LECTURE,
+        topic="精馏节能与安全生产", capacity=200, audience="化工专业学生",
+    )
+    defaults.update(fields)
+    return OutreachEvent.objects.create(**defaults)

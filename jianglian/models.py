@@ -1,0 +1,55 @@
+"""Cross-app records: a user's language preference and the notification outbox."""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserPreference(models.Model):
+    """Per-user settings that belong to no app; today the language notifications are written in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="preference"
+    )
+    language = models.CharField(_("通知语言"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+
+    class Meta:
+        verbose_name = _("用户偏好")
+        verbose_name_plural = _("用户偏好")
+
+    def __str__(self):
+        return f"{self.user} · {self.language}"
+
+
+class NotificationLog(models.Model):
+    """One notification of one event to one recipient.
+
+    The row is written in the same transaction as the state change it reports, keyed by
+    `kind:subject:id:recipient`, so an event yields at most one row per recipient; the sending
+    task claims the row under a lock and marks it sent, so a redelivered task sends nothing twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        SKIPPED = "skipped", _("无收件地址")
+
+    key = models.CharField(_("幂等键"), max_length=191, unique=True)
+    kind = models.CharField(_("类型"), max_length=64)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("收件人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    language = models.CharField(_("语言"), max_length=8)
+    context = models.JSONField(_("内容数据"), default=dict)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
+    to_email = models.CharField(_("收件地址"), max_length=254, blank=True)
+    subject = models.CharField(_("标题"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("通知记录")
+        verbose_name_plural = _("通知记录")
+
+    def __str__(self):
+        return self.key

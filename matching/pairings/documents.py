@@ -1,0 +1,108 @@
+"""The printable 结对意向书: HTML (a Django template) and PDF (reportlab, built-in CID font, no font files)."""
+import io
+from functools import lru_cache
+from xml.sax.saxutils import escape
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from ..models import PairingAgreement
+
+PDF_FONT = "STSong-Light"  # Adobe's Song CID font: every PDF reader has it, reportlab needs no file
+
+
+def document_number(pairing: PairingAgreement) -> str:
+    return f"JL-PA-{pairing.pk:06d}"
+
+
+def _when(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def document_context(pairing: PairingAgreement) -> dict:
+    """What the document shows; `pairing` comes from pairings.selectors (related rows loaded)."""
+    challenge, enterprise, expert = pairing.challenge, pairing.challenge.enterprise, pairing.expert
+    signer = pairing.enterprise_signed_by
+    return {
+        "number": document_number(pairing),
+        "status": pairing.get_status_display(),
+        "is_effective": pairing.status in (PairingAgreement.Status.ACTIVE, PairingAgreement.Status.COMPLETED),
+        "enterprise": {"name": enterprise.name, "credit_code": enterprise.credit_code,
+                       "region": f"{enterprise.get_province_display()} {enterprise.city}"},
+        "expert": {"name": expert.name, "employer": expert.employer,
+                   "title": expert.professional_title, "region": f"{expert.get_province_display()} {expert.city}"},
+        "challenge": {"title": challenge.title, "category": challenge.get_category_display(),
+                      "description": challenge.description},
+        "message": pairing.message,
+        "goals": pairing.goals,
+        "start_date": pairing.start_date.isoformat() if pairing.start_date else "",
+        "end_date": pairing.end_date.isoformat() if pairing.end_date else "",
+        "proposed_at": _when(pairing.proposed_at),
+        "responded_at": _when(pairing.responded_at),
+        "enterprise_signed_at": _when(pairing.enterprise_signed_at),
+        "enterprise_signed_by": (signer.get_full_name() or signer.get_username()) if signer else "",
+        "expert_signed_at": _when(pairing.expert_signed_at),
+        "activated_at": _when(pairing.activated_at),
+    }
+
+
+def render_html(pairing: PairingAgreement) -> str:
+    return render_to_string("matching/pairing_document.html", document_context(pairing))
+
+
+@lru_cache(maxsize=1)
+def _styles():
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    base = dict(fontName=PDF_FONT, wordWrap="CJK")
+    return {
+        "title": ParagraphStyle("title", fontSize=20, leading=28, alignment=1, spaceAfter=6, **base),
+        "meta": ParagraphStyle("meta", fontSize=9, leading=13, alignment=1, spaceAfter=12, **base),
+        "h": ParagraphStyle("h", fontSize=13, leading=20, spaceBefore=10, spaceAfter=4, **base),
+        "p": ParagraphStyle("p", fontSize=10.5, leading=17, **base),
+    }
+
+
+def render_pdf(pairing: PairingAgreement) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    ctx = document_context(pairing)
+    s = _styles()
+
+    def p(text, style="p"):
+        return Paragraph(escape(str(text)).replace("\n", "<br/>"), s[style])
+
+    status = ctx["status"] if ctx["is_effective"] else f"{ctx['status']}（未生效）"
+    story = [
+        p("结对意向书", "title"),
+        p(f"编号 {ctx['number']} · 状态 {status}", "meta"),
+        p("一、结对双方", "h"),
+        p(f"甲方（企业）：{ctx['enterprise']['name']}"),
+        p(f"统一社会信用代码：{ctx['enterprise']['credit_code']}　地区：{ctx['enterprise']['region']}"),
+        p(f"乙方（劳模工匠）：{ctx['expert']['name']}"),
+        p(f"工作单位：{ctx['expert']['employer']}　{ctx['expert']['title']}　地区：{ctx['expert']['region']}"),
+        p("二、结对需求", "h"),
+        p(f"{ctx['challenge']['title']}（{ctx['challenge']['category']}）"),
+        p(ctx["challenge"]["description"]),
+        p("三、结对目标", "h"),
+        p(ctx["goals"] or "（双方协商确定）"),
+        p("四、结对期限", "h"),
+        p(f"自 {ctx['start_date'] or '签署之日'} 起至 {ctx['end_date'] or '需求解决之日'} 止。"),
+        p("五、签署", "h"),
+        p(f"甲方签署：{ctx['enterprise_signed_by'] or '—'}　{ctx['enterprise_signed_at'] or '未签署'}"),
+        p(f"乙方签署：{ctx['expert']['name'] if ctx['expert_signed_at'] else '—'}　{ctx['expert_signed_at'] or '未签署'}"),
+        Spacer(1, 6 * mm),
+        p(f"发起：{ctx['proposed_at']}　接受：{ctx['responded_at'] or '—'}　生效：{ctx['activated_at'] or '—'}", "meta"),
+    ]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=20 * mm,
+        title=f"结对意向书 {ctx['number']}", author="匠联 Jianglian",
+        subject=f"{ctx['enterprise']['name']} / {ctx['expert']['name']}",
+    ).build(story)
+    return buffer.getvalue()
