@@ -1,0 +1,166 @@
+"""/api/v1/studios/ — the 劳模工匠创新工作室 directory.
+
+Anyone reads it; an expert registers the studio they lead, the secretariat any studio; the lead,
+its manager accounts and the secretariat edit it. Membership status is the secretariat's, by review.
+"""
+import pytest
+
+from alliance.models import Studio
+from jianglian.choices import Category, Honour
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/studios/"
+
+
+def detail(studio):
+    return f"{URL}{studio.pk}/"
+
+
+def ids(response):
+    assert response.status_code == 200, response.json()
+    return {r["id"] for r in response.json()["results"]}
+
+
+NEW = {"name": "王强精馏节能创新工作室", "host_enterprise": "四川化工集团", "province": "sichuan", "city": "成都",
+       "level": "provincial", "focus": ["精馏节能"]}
+
+
+# --- reading --------------------------------------------------------------------------------
+def test_anonymous_reads_studios_with_lead_skills_and_member_count(token_client_for):
+    skill = factories.make_skill()
+    lead = factories.make_expert(name="王强")
+    studio = factories.make_studio(lead=lead, skills=[skill])
+    lead.studio = studio
+    lead.save()
+    factories.make_expert(studio=studio)
+    [row] = token_client_for(None).get(URL).json()["results"]
+    assert row["lead"] == {"id": lead.pk, "name": "王强"}
+    assert row["member_count"] == 2
+    assert [s["id"] for s in row["skills"]] == [skill.pk]
+    assert "managers" not in row
+
+
+def test_filters(token_client_for):
+    green = factories.make_skill(code="wastewater", category=Category.GREEN)
+    honoured = factories.make_expert(honours=[Honour.GREAT_CRAFTSMAN])
+    a = factories.make_studio(skills=[green], lead=honoured, membership_status=Studio.MembershipStatus.MEMBER)
+    b = factories.make_studio(province="jiangsu", city="南京", level=Studio.Level.NATIONAL)
+    client = token_client_for(None)
+    assert ids(client.get(URL + "?province=jiangsu")) == {b.pk}
+    assert ids(client.get(URL + "?city=南京")) == {b.pk}
+    assert ids(client.get(URL + "?level=national")) == {b.pk}
+    assert ids(client.get(URL + "?category=green")) == {a.pk}
+    assert ids(client.get(URL + "?skill=wastewater")) == {a.pk}
+    assert ids(client.get(URL + f"?skill={green.pk}")) == {a.pk}
+    assert ids(client.get(URL + f"?honour={Honour.GREAT_CRAFTSMAN}")) == {a.pk}
+    assert ids(client.get(URL + "?membership_status=member")) == {a.pk}
+
+
+def test_a_filter_across_skills_does_not_inflate_the_member_count(token_client_for):
+    skills = [factories.make_skill(category=Category.GREEN) for _ in range(3)]
+    studio = factories.make_studio(skills=skills)
+    for _ in range(2):
+        factories.make_expert(studio=studio)
+    [row] = token_client_for(None).get(URL + "?category=green").json()["results"]
+    assert row["member_count"] == 2
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_list_costs_the_same_queries_for_3_or_30_studios(rows, token_client_for, django_assert_num_queries):
+    skills = [factories.make_skill() for _ in range(3)]
+    for _ in range(rows):
+        studio = factories.make_studio(lead=factories.make_expert(), skills=skills)
+        factories.make_expert(studio=studio)
+    with django_assert_num_queries(3):  # count, studios (+lead, batch, member count), skills
+        response = token_client_for(None).get(URL + "?page_size=100")
+    assert len(response.json()["results"]) == rows
+
+
+# --- registering ------------------------------------------------------------------------------
+def test_an_expert_registers_the_studio_they_lead(token_client_for, expert_user):
+    user, expert = expert_user
+    response = token_client_for(user).post(URL, NEW, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["lead"]["id"] == expert.pk
+    assert response.json()["membership_status"] == "none"
+    assert list(Studio.objects.get().managers.all()) == [user]
+
+
+def test_an_expert_may_not_name_someone_else_as_lead(token_client_for, expert_user):
+    other = factories.make_expert()
+    response = token_client_for(expert_user[0]).post(URL, {**NEW, "lead": other.pk}, format="json")
+    assert response.status_code == 403
+    assert not Studio.objects.exists()
+
+
+def test_the_secretariat_registers_a_studio_for_a_lead(token_client_for, secretariat):
+    lead = factories.make_expert()
+    response = token_client_for(secretariat).post(URL, {**NEW, "lead": lead.pk}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["lead"]["id"] == lead.pk
+
+
+@pytest.mark.parametrize("role, status", [("anonymous", 401), ("enterprise", 403)])
+def test_others_may_not_register_a_studio(role, status, token_client_for, enterprise_user):
+    user = {"anonymous": None, "enterprise": enterprise_user[0]}[role]
+    assert token_client_for(user).post(URL, NEW, format="json").status_code == status
+    assert not Studio.objects.exists()
+
+
+def test_registering_as_a_member_is_refused(token_client_for, expert_user):
+    response = token_client_for(expert_user[0]).post(
+        URL, {**NEW, "membership_status": "member", "batch": 1, "managers": [1]}, format="json"
+    )
+    assert response.status_code == 400
+    assert {"membership_status", "batch", "managers"} <= set(response.json()["errors"])
+    assert not Studio.objects.exists()
+
+
+def test_bad_input_is_a_400_and_nothing_written(token_client_for, expert_user):
+    response = token_client_for(expert_user[0]).post(URL, {"name": "", "level": "galactic", "capacity": -1},
+                                                     format="json")
+    assert response.status_code == 400
+    assert {"name", "level", "capacity", "host_enterprise", "province", "city"} <= set(response.json()["errors"])
+    assert not Studio.objects.exists()
+
+
+# --- editing ----------------------------------------------------------------------------------
+def test_the_lead_edits_the_studio(token_client_for, expert_user):
+    user, lead = expert_user
+    studio = factories.make_studio(lead=lead)
+    skill = factories.make_skill()
+    response = token_client_for(user).patch(detail(studio), {"description": "新简介", "skills": [skill.pk]},
+                                            format="json")
+    assert response.status_code == 200, response.json()
+    studio.refresh_from_db()
+    assert studio.description == "新简介" and list(studio.skills.all()) == [skill]
+
+
+def test_a_manager_account_edits_the_studio(token_client_for):
+    manager = factories.make_user()
+    studio = factories.make_studio()
+    studio.managers.add(manager)
+    assert token_client_for(manager).patch(detail(studio), {"capacity": 5}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize("role, status", [("anonymous", 401), ("other_expert", 403), ("enterprise", 403)])
+def test_others_may_not_edit_a_studio(role, status, token_client_for, expert_user, enterprise_user):
+    studio = factories.make_studio(lead=factories.make_expert(), description="原简介")
+    user = {"anonymous": None, "other_expert": expert_user[0], "enterprise": enterprise_user[0]}[role]
+    assert token_client_for(user).patch(detail(studio), {"description": "x"}, format="json").status_code == status
+    studio.refresh_from_db()
+    assert studio.description == "原简介"
+
+
+def test_the_lead_may_not_make_the_studio_a_member_or_change_the_lead(token_client_for, expert_user):
+    user, lead = expert_user
+    studio = factories.make_studio(lead=lead)
+    response = token_client_for(user).patch(
+        detail(studio), {"membership_status": "member", "lead": factories.make_expert().pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert {"membership_status", "lead"} <= set(response.json()["errors"])
+    studio.refresh_from_db()
+    assert studio.membership_status == Studio.MembershipStatus.NONE and studio.lead_id == lead.pk

@@ -1,0 +1,71 @@
+"""/api/v1/skills/ — the curated skill taxonomy: read by all, curated by the secretariat."""
+import pytest
+
+from experts.models import Skill
+from jianglian.choices import Category
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/skills/"
+
+
+def test_anyone_reads_the_taxonomy_and_filters_it(token_client_for):
+    area = factories.make_skill(code="separation", category=Category.TECHNOLOGY)
+    child = factories.make_skill(code="distillation", parent=area)
+    lean = factories.make_skill(code="lean", category=Category.MANAGEMENT)
+    client = token_client_for(None)
+
+    def codes(query=""):
+        return [r["code"] for r in client.get(URL + query).json()["results"]]
+
+    assert codes() == ["distillation", "lean", "separation"]
+    assert codes("?category=management") == ["lean"]
+    assert codes("?parent=separation") == ["distillation"]
+    assert codes("?top_level=true") == ["lean", "separation"]
+    assert client.get(f"{URL}{child.pk}/").json()["parent_code"] == "separation"
+    assert lean.pk
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_list_costs_the_same_queries_for_3_or_30_skills(rows, token_client_for, django_assert_num_queries):
+    parent = factories.make_skill()
+    for _ in range(rows - 1):
+        factories.make_skill(parent=parent)
+    with django_assert_num_queries(2):  # count, skills (+parent)
+        response = token_client_for(None).get(URL + "?page_size=100")
+    assert len(response.json()["results"]) == rows
+
+
+def test_the_secretariat_adds_and_edits_a_skill(token_client_for, secretariat):
+    client = token_client_for(secretariat)
+    response = client.post(URL, {"code": "catalyst-regeneration", "name": "催化剂再生", "category": "technology",
+                                 "synonyms": ["催化剂活化"]}, format="json")
+    assert response.status_code == 201, response.json()
+    skill_id = response.json()["id"]
+    response = client.patch(f"{URL}{skill_id}/", {"name_en": "Catalyst regeneration"}, format="json")
+    assert response.status_code == 200 and response.json()["name_en"] == "Catalyst regeneration"
+
+
+def test_a_duplicate_code_is_a_field_error(token_client_for, secretariat):
+    factories.make_skill(code="lean")
+    response = token_client_for(secretariat).post(URL, {"code": "lean", "name": "精益"}, format="json")
+    assert response.status_code == 400 and "code" in response.json()["errors"]
+    assert Skill.objects.count() == 1
+
+
+def test_the_code_cannot_be_changed(token_client_for, secretariat):
+    skill = factories.make_skill(code="lean")
+    response = token_client_for(secretariat).patch(f"{URL}{skill.pk}/", {"code": "other"}, format="json")
+    assert response.status_code == 400 and "code" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("role, status", [("anonymous", 401), ("enterprise", 403), ("expert", 403)])
+def test_nobody_else_curates(role, status, token_client_for, enterprise_user, expert_user):
+    user = {"anonymous": None, "enterprise": enterprise_user[0], "expert": expert_user[0]}[role]
+    skill = factories.make_skill(name="原名")
+    client = token_client_for(user)
+    assert client.post(URL, {"code": "x", "name": "新技能"}, format="json").status_code == status
+    assert client.patch(f"{URL}{skill.pk}/", {"name": "改名"}, format="json").status_code == status
+    skill.refresh_from_db()
+    assert skill.name == "原名" and Skill.objects.count() == 1
