@@ -34,15 +34,23 @@ def run(query, variables=None, *, user=None, path="/graphql/api/", client=None):
     client = client or Client()
     headers = {}
     if user is not None:
-        from rest_framework.authtoken.models import Token
-
-        token, _ = Token.objects.get_or_create(user=user)
-        headers["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+        headers["HTTP_AUTHORIZATION"] = f"Token {token_for(user)}"
     payload = {"query": query}
     if variables is not None:
         payload["variables"] = variables
     response = client.post(path, data=json.dumps(payload), content_type="application/json", **headers)
     return GQLResult(response)
+
+
+def token_for(user) -> str:
+    """The user's DRF token key, created once and remembered on the user object (no query after)."""
+    key = getattr(user, "_test_token_key", None)
+    if key is None:
+        from rest_framework.authtoken.models import Token
+
+        key = Token.objects.get_or_create(user=user)[0].key
+        user._test_token_key = key
+    return key
 
 
 def gid(type_name, obj_or_pk):

@@ -16,6 +16,9 @@ ReviewDecisionEnum = graphene.Enum(
 class ApplyForMembership(graphene.Mutation):
     """A studio's lead or manager asks for the studio to join the alliance."""
 
+    class Meta:
+        name = "ApplyForMembershipPayload"
+
     class Arguments:
         studio = graphene.ID(required=True)
         statement = graphene.String(required=True)
@@ -31,6 +34,9 @@ class ApplyForMembership(graphene.Mutation):
 
 class ReviewMembershipApplication(graphene.Mutation):
     """Secretariat only: approve or reject a pending application."""
+
+    class Meta:
+        name = "ReviewMembershipApplicationPayload"
 
     class Arguments:
         id = graphene.ID(required=True)

@@ -21,6 +21,9 @@ class RegisterEnterpriseInput(graphene.InputObjectType):
 class RegisterEnterprise(graphene.Mutation):
     """The caller registers an enterprise and becomes its staff; the secretariat verifies it later."""
 
+    class Meta:
+        name = "RegisterEnterprisePayload"
+
     class Arguments:
         input = RegisterEnterpriseInput(required=True)
 
@@ -34,6 +37,9 @@ class RegisterEnterprise(graphene.Mutation):
 
 class VerifyEnterprise(graphene.Mutation):
     """Secretariat only."""
+
+    class Meta:
+        name = "VerifyEnterprisePayload"
 
     class Arguments:
         id = graphene.ID(required=True)
@@ -79,6 +85,9 @@ def _challenge_fields(info, data: dict) -> dict:
 class CreateChallenge(graphene.Mutation):
     """A draft challenge of one of the caller's enterprises."""
 
+    class Meta:
+        name = "CreateChallengePayload"
+
     class Arguments:
         input = CreateChallengeInput(required=True)
 
@@ -94,6 +103,9 @@ class CreateChallenge(graphene.Mutation):
 
 class UpdateChallenge(graphene.Mutation):
     """Edit a draft or open challenge of the caller's enterprise."""
+
+    class Meta:
+        name = "UpdateChallengePayload"
 
     class Arguments:
         id = graphene.ID(required=True)
@@ -111,6 +123,9 @@ class UpdateChallenge(graphene.Mutation):
 class PublishChallenge(graphene.Mutation):
     """draft → open (the enterprise must be verified)."""
 
+    class Meta:
+        name = "PublishChallengePayload"
+
     class Arguments:
         id = graphene.ID(required=True)
 
@@ -124,6 +139,9 @@ class PublishChallenge(graphene.Mutation):
 
 class CloseChallenge(graphene.Mutation):
     """draft/open → closed, by the enterprise or the secretariat."""
+
+    class Meta:
+        name = "CloseChallengePayload"
 
     class Arguments:
         id = graphene.ID(required=True)

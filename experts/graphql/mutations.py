@@ -30,6 +30,9 @@ class ExpertProfileInput(graphene.InputObjectType):
 class UpdateExpertProfile(graphene.Mutation):
     """The caller's own profile; the secretariat may pass `id` to edit any entry."""
 
+    class Meta:
+        name = "UpdateExpertProfilePayload"
+
     class Arguments:
         input = ExpertProfileInput(required=True)
         id = graphene.ID(description="Defaults to the caller's own expert entry")

@@ -13,7 +13,7 @@ GenderEnum = enum_from_choices(Expert.Gender, "Gender")
 
 class SkillFilter(filters.SkillFilter):
     category = TypedFilter(input_type=CategoryEnum)
-    parent = TypedFilter(field_name="parent__code", input_type=graphene.String, description="上级领域的代码")
+    parent = TypedFilter(field_name="parent__code", input_type=graphene.String, label="上级领域的代码")
 
 
 class ExpertFilter(filters.ExpertFilter):
