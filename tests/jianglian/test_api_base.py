@@ -1,0 +1,154 @@
+"""The shared REST pieces: token login, session + CSRF, the OpenAPI schema and the offline Swagger UI."""
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from enterprises.models import Challenge, Enterprise
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+TOKEN_URL = "/api/v1/auth/token/"
+
+
+# --- token authentication ---------------------------------------------------------------------
+def test_a_user_exchanges_username_and_password_for_a_token_and_uses_it():
+    user = factories.make_user("zhangsan")
+    response = APIClient().post(TOKEN_URL, {"username": "zhangsan", "password": "pass-word-123"}, format="json")
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert Token.objects.get(user=user).key == token
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = client.post("/api/v1/enterprises/", {
+        "name": "某化工", "credit_code": factories.make_credit_code(), "province": "sichuan", "city": "成都"},
+        format="json")
+    assert response.status_code == 201
+
+
+def test_wrong_credentials_are_a_400_and_no_token():
+    factories.make_user("lisi")
+    response = APIClient().post(TOKEN_URL, {"username": "lisi", "password": "wrong"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and "non_field_errors" in response.json()["errors"]
+    assert not Token.objects.exists()
+
+
+def test_an_invalid_token_is_a_401_even_on_public_reads():
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    response = client.get("/api/v1/studios/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+
+
+def test_anonymous_writes_answer_401_with_the_token_challenge():
+    response = APIClient().post("/api/v1/challenges/", {}, format="json")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+# --- session authentication keeps CSRF ----------------------------------------------------------
+@pytest.fixture
+def browser(enterprise_user):
+    user, enterprise = enterprise_user
+    client = APIClient(enforce_csrf_checks=True)
+    assert client.login(username=user.username, password="pass-word-123")
+    return client, enterprise
+
+
+NEW = {"title": "溶剂回收率低", "description": "回收塔效率不足。", "category": "green"}
+
+
+def test_a_session_post_without_the_csrf_token_is_refused(browser):
+    client, _ = browser
+    response = client.post("/api/v1/challenges/", NEW, format="json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    response = client.post("/api/v1/challenges/", NEW)  # form-encoded, as a plain HTML form would
+    assert response.status_code == 403
+    assert not Challenge.objects.exists()
+
+
+def test_a_session_post_with_the_csrf_token_goes_through(browser):
+    client, _ = browser
+    client.get("/api/v1/challenges/")  # any page; the token comes from the cookie
+    from django.middleware.csrf import _get_new_csrf_string
+
+    csrf = _get_new_csrf_string()
+    client.cookies["csrftoken"] = csrf
+    response = client.post("/api/v1/challenges/", NEW, format="json", HTTP_X_CSRFTOKEN=csrf)
+    assert response.status_code == 201, response.json()
+
+
+def test_a_session_verify_without_csrf_changes_nothing(secretariat):
+    enterprise = factories.make_enterprise(verified=False)
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(secretariat)
+    assert client.post(f"/api/v1/enterprises/{enterprise.pk}/verify/").status_code == 403
+    assert Enterprise.objects.get(pk=enterprise.pk).verified is False
+
+
+# --- documentation ----------------------------------------------------------------------------
+ERROR_CODES = {"400", "401", "403", "404", "409"}
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker):
+    with django_db_blocker.unblock():
+        response = APIClient().get("/api/schema/?format=json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_every_operation_documents_the_error_answers_in_the_one_error_shape(schema):
+    operations = [(path, method, op) for path, item in schema["paths"].items() for method, op in item.items()]
+    assert len(operations) >= 20
+    for path, method, op in operations:
+        assert ERROR_CODES <= set(op["responses"]), (path, method)
+        ref = op["responses"]["403"]["content"]["application/json"]["schema"]["$ref"]
+        assert ref == "#/components/schemas/Error"
+    error = schema["components"]["schemas"]["Error"]
+    assert set(error["required"]) == {"detail", "code", "errors"}
+
+
+def test_every_rest_operation_has_a_bilingual_summary(schema):
+    for path, item in schema["paths"].items():
+        for method, op in item.items():
+            assert " / " in op.get("summary", ""), (path, method)
+
+
+def test_writes_document_the_output_and_refuse_unknown_fields(schema):
+    post = schema["paths"]["/api/v1/challenges/"]["post"]
+    assert post["responses"]["201"]["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/Challenge"
+    request = schema["components"]["schemas"]["ChallengeCreateRequest"]
+    assert request["additionalProperties"] is False
+    assert "status" not in request["properties"]
+    assert "verified" not in schema["components"]["schemas"]["EnterpriseRegisterRequest"]["properties"]
+
+
+def test_the_list_documents_the_page_size_parameter(schema):
+    params = {p["name"] for p in schema["paths"]["/api/v1/experts/"]["get"]["parameters"]}
+    assert {"page", "page_size", "ordering", "province", "city", "skill", "honour", "studio", "category"} <= params
+
+
+def test_swagger_ui_is_served_from_local_static_files():
+    response = APIClient().get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
+
+
+def test_an_out_of_range_page_is_a_404_in_the_error_shape():
+    response = APIClient().get("/api/v1/studios/?page=99")
+    assert response.status_code == 404
+    assert set(response.json()) == {"detail", "code", "errors"}
+
+
+def test_the_user_model_is_never_exposed(schema):
+    assert get_user_model()._meta.model_name not in {s.lower() for s in schema["components"]["schemas"]}
+    for name, component in schema["components"]["schemas"].items():
+        if not name.endswith("Request"):  # only the token login takes a password
+            assert "password" not in component.get("properties", {}), name
