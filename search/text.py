@@ -9,9 +9,10 @@ Public API (keep these names stable, other apps import them):
 - ``normalize(text) -> str``: full-width → half-width (NFKC), lower case,
   Traditional → Simplified per character. It maps one character to one
   character, so offsets into the normalized text are offsets into the original.
-- ``tokenize_for_index(text) -> list[str]``: search-mode cuts (精馏塔节能改造 →
-  精馏, 精馏塔, 节能, 改造), repeated tokens kept (BM25 counts them).
-- ``tokenize_query(text) -> list[str]``: the same cuts, each token once, at most
+- ``tokenize_for_index(text) -> list[str]``: search-mode cuts plus every other
+  dictionary word the text contains (精馏塔节能改造 → 精馏, 精馏塔, 节能, 改造,
+  节能改造, …), repeated tokens kept (BM25 counts them).
+- ``tokenize_query(text) -> list[str]``: the same tokens, each once, at most
   ``MAX_QUERY_TOKENS``.
 - ``tokens_with_offsets(text) -> list[Token]``: tokens with their character span.
 - ``highlight(text, tokens, max_chars=...) -> str``: an HTML-escaped snippet with
@@ -48,6 +49,7 @@ _ALNUM = rf"[^\W_{_CJK}]"
 _LATIN = rf"{_ALNUM}+(?:[&/.\-+'·]{_ALNUM}+)*[+#]*"
 _TOKEN_RE = re.compile(rf"(?P<latin>{_LATIN})|(?P<cjk>[{_CJK}]+)")
 _LATIN_RE = re.compile(_LATIN)
+_CJK_RUN_RE = re.compile(f"[{_CJK}]+")
 _JOINERS_RE = re.compile(r"[&/.\-'·]")
 
 STOPWORDS = frozenset(
@@ -58,6 +60,9 @@ STOPWORDS = frozenset(
     a an the and or of to in on for with by is are be at as from that this it its into
     """.split()
 )
+
+
+_DROPPED = STOPWORDS | {"\n"}
 
 
 class Token(NamedTuple):
@@ -186,25 +191,50 @@ def _get_segmenter() -> rjieba.Jieba:
 
 
 def tokens_with_offsets(text: str) -> list[Token]:
-    """Search-mode tokens of `text` with character offsets into `text`, stopwords dropped."""
-    normalized = normalize(text)
+    """Index tokens of `text` with character offsets into `text`, stopwords dropped."""
+    return [Token(*t) for t in _tokens(normalize(text))]
+
+
+def _tokens(normalized: str) -> list[tuple[str, int, int]]:
     segmenter = None
     tokens = []
     for match in _TOKEN_RE.finditer(normalized):
         start = match.start()
         if match.lastgroup == "latin":
             word = match.group()
-            tokens.append(Token(word, start, match.end()))
+            tokens.append((word, start, match.end()))
             offset = 0
             for part in _latin_parts(word):
                 part_start = word.index(part, offset)
-                tokens.append(Token(part, start + part_start, start + part_start + len(part)))
+                tokens.append((part, start + part_start, start + part_start + len(part)))
                 offset = part_start + len(part)
         else:
             segmenter = segmenter or _get_segmenter()
-            for word, word_start, word_end in segmenter.tokenize(match.group(), "search", True):
-                tokens.append(Token(word, start + word_start, start + word_end))
-    return [t for t in tokens if t.text not in STOPWORDS]
+            tokens.extend(_cjk_tokens(segmenter, match.group(), start))
+    return [t for t in tokens if t[0] not in STOPWORDS]
+
+
+def _cjk_tokens(segmenter, run: str, offset: int) -> list[tuple[str, int, int]]:
+    """Full mode's words, plus the other cuts of search mode.
+
+    Search mode alone follows one segmentation path: with 塔节能改造 in the
+    taxonomy, 精馏塔节能改造 is cut 精馏 / 塔节能改造 and 精馏塔 is lost. Full
+    mode has each dictionary word at each position; search mode adds the single
+    characters no word covers and the new words its HMM finds, such as names.
+    """
+    tokens = []
+    start = 0
+    for word in segmenter.cut_all(run):
+        if len(word) > 1:  # full mode lists words by position; its single characters are every character
+            start = run.find(word, start)
+            tokens.append((word, offset + start, offset + start + len(word)))
+    known = {word for word, _, _ in tokens}
+    tokens.extend(
+        (word, offset + start, offset + end)
+        for word, start, end in segmenter.tokenize(run, "search", True)
+        if word not in known
+    )
+    return tokens
 
 
 def _latin_parts(word: str) -> list[str]:
@@ -214,21 +244,25 @@ def _latin_parts(word: str) -> list[str]:
 
 
 def tokenize_for_index(text: str) -> list[str]:
-    """Tokens to index for `text` (search-mode cuts, repeats kept).
+    """Tokens to index for `text` (search-mode cuts and every dictionary word, repeats kept).
 
-    The same tokens as `tokens_with_offsets`, CJK words first; this path skips the
-    offsets because rebuilds segment every document.
+    The same tokens as `tokens_with_offsets`, computed without offsets in two
+    segmenter calls over the text's CJK runs, because rebuilds segment every document.
     """
     normalized = normalize(text)
-    if not normalized:
-        return []
-    # jieba cuts CJK runs the same way whether it sees them alone or in context;
-    # its own Latin tokens are dropped for ours.
-    tokens = [w for w in _get_segmenter().cut_for_search(normalized, True) if "\u3400" <= w[0] <= "\ufaff"]
+    cjk = "\n".join(_CJK_RUN_RE.findall(normalized))
+    tokens = []
+    if cjk:
+        segmenter = _get_segmenter()
+        # Plain comprehensions over strings: this function dominates the time of a rebuild.
+        tokens = [w for w in segmenter.cut_all(cjk) if len(w) > 1 and w not in _DROPPED]
+        known = set(tokens)
+        tokens.extend([w for w in segmenter.cut_for_search(cjk, True) if w not in known and w not in _DROPPED])
     for word in _LATIN_RE.findall(normalized):
-        tokens.append(word)
-        tokens.extend(_latin_parts(word))
-    return [t for t in tokens if t not in STOPWORDS]
+        if word not in STOPWORDS:
+            tokens.append(word)
+            tokens.extend(_latin_parts(word))
+    return tokens
 
 
 def tokenize_query(text: str) -> list[str]:

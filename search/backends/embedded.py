@@ -64,7 +64,7 @@ def _open(path: Path, schema: tantivy.Schema) -> tantivy.Index:
 class _Reader:
     """A process's open index for one definition, reopened when the generation or commit changes."""
 
-    def __init__(self, index: tantivy.Index, target: str, stamp: int):
+    def __init__(self, index: tantivy.Index, target: str, stamp: tuple):
         self.index, self.target, self.stamp = index, target, stamp
 
 
@@ -166,6 +166,10 @@ class EmbeddedBackend(SearchBackend):
         doc.add_bytes("source", json.dumps(source, ensure_ascii=False).encode())
         return doc
 
+    def _id_query(self, definition, pk) -> Query:
+        # Not delete_documents_by_term: it builds a signed term, which never equals a u64 id.
+        return Query.term_query(self._schema(definition), "id", int(pk))
+
     def index_documents(self, definition, documents, version=None):
         definition = resolve(definition)
         if not documents:
@@ -173,7 +177,7 @@ class EmbeddedBackend(SearchBackend):
         with self.write_lock(definition):
             with self._writer(definition, self._current(definition, create=True), _BATCH_HEAP) as writer:
                 for document in documents:
-                    writer.delete_documents_by_term("id", int(document["id"]))
+                    writer.delete_documents_by_query(self._id_query(definition, document["id"]))
                     writer.add_document(self._tantivy_document(definition, document))
 
     def delete_documents(self, definition, ids, version=None):
@@ -187,7 +191,7 @@ class EmbeddedBackend(SearchBackend):
                 return
             with self._writer(definition, path, _BATCH_HEAP) as writer:
                 for pk in ids:
-                    writer.delete_documents_by_term("id", int(pk))
+                    writer.delete_documents_by_query(self._id_query(definition, pk))
 
     def rebuild(self, definition, documents, progress=None):
         definition = resolve(definition)
@@ -223,7 +227,9 @@ class EmbeddedBackend(SearchBackend):
         if path is None:
             return None
         try:
-            stamp = (path / "meta.json").stat().st_mtime_ns
+            # tantivy replaces meta.json on each commit: a new inode even within one clock tick.
+            meta = (path / "meta.json").stat()
+            stamp = (meta.st_ino, meta.st_mtime_ns, meta.st_size)
         except FileNotFoundError:
             return None
         with self._lock:
