@@ -1,0 +1,189 @@
+"""Forms of the web pages: they parse what was typed; the services decide what is allowed.
+
+A service's ValidationError comes back onto the form with `add_service_errors`, field by
+field, so the page re-renders with the messages next to the inputs and what was typed kept.
+"""
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Challenge, Enterprise
+from experts.models import Expert, Skill
+from jianglian.choices import Category, Industry, Province
+
+
+def add_service_errors(form: forms.Form, error: ValidationError, field_map: dict | None = None) -> None:
+    """Put a service's ValidationError on `form`: known fields get their messages, the rest go on top."""
+    field_map = field_map or {}
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            name = field_map.get(name, name)
+            target = name if name in form.fields else None
+            for message in errors:
+                if target is None and name not in (None, "__all__"):
+                    message = f"{name}: {message}"
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class SkillMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class SkillPicker(forms.SelectMultiple):
+    """A plain <select multiple> that site.js turns into a search-as-you-type picker."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"data-skill-picker": "", "data-suggest-url": reverse_lazy("web:skill_suggestions"),
+                                "size": "8", **(attrs or {})})
+
+
+class ChallengeForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=Enterprise.objects.none(), empty_label=None)
+    title = forms.CharField(label=_("标题"), max_length=128,
+                            widget=forms.TextInput(attrs={"placeholder": _("例：精馏塔蒸汽单耗偏高")}))
+    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 6}),
+                                  help_text=_("现状、目标、已尝试的办法、设备与工艺条件。"))
+    category = forms.ChoiceField(label=_("类别"), choices=[("", "—")] + list(Category.choices))
+    skills = SkillMultipleChoiceField(label=_("所需技能"), queryset=Skill.objects.order_by("code"),
+                                      required=False, widget=SkillPicker)
+    preferred_province = forms.ChoiceField(label=_("期望地区（省）"), required=False,
+                                           choices=[("", _("不限"))] + list(Province.choices))
+    preferred_city = forms.CharField(label=_("期望地区（市）"), max_length=32, required=False)
+    region_strictness = forms.ChoiceField(label=_("地区要求"), choices=Challenge.RegionStrictness.choices,
+                                          initial=Challenge.RegionStrictness.SOFT)
+
+    def __init__(self, *args, enterprises=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises if enterprises is not None else Enterprise.objects.none()
+        only = list(enterprises[:2]) if enterprises is not None else []
+        self._only_enterprise = only[0] if len(only) == 1 else None
+        if self._only_enterprise is not None:  # one enterprise: nothing to choose
+            self.fields["enterprise"].required = False
+            self.fields["enterprise"].widget = forms.HiddenInput()
+            self.fields["enterprise"].initial = self._only_enterprise.pk
+
+    def clean_enterprise(self):
+        return self.cleaned_data.get("enterprise") or self._only_enterprise
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("enterprise", None)
+        data["skills"] = list(data.get("skills") or [])
+        return data
+
+
+class CloseChallengeForm(forms.Form):
+    reason = forms.CharField(label=_("关闭原因"), required=False, max_length=500)
+
+
+class EnterpriseSignupForm(UserCreationForm):
+    """A new account plus the enterprise it registers (verified later by the secretariat)."""
+
+    email = forms.EmailField(label=_("邮箱"))
+    enterprise_name = forms.CharField(label=_("企业名称"), max_length=128)
+    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=32,
+                                  widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    province = forms.ChoiceField(label=_("省份"), choices=[("", "—")] + list(Province.choices))
+    city = forms.CharField(label=_("城市"), max_length=32)
+    industry = forms.ChoiceField(label=_("行业"), choices=Industry.choices)
+    size = forms.ChoiceField(label=_("规模"), choices=Enterprise.Size.choices, initial=Enterprise.Size.MEDIUM)
+
+    # enterprise_register's field names → this form's.
+    SERVICE_FIELD_MAP = {"name": "enterprise_name"}
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
+
+    def enterprise_fields(self) -> dict:
+        d = self.cleaned_data
+        return dict(name=d["enterprise_name"], credit_code=d["credit_code"], province=d["province"],
+                    city=d["city"], industry=d["industry"], size=d["size"])
+
+
+class ExpertSignupForm(UserCreationForm):
+    token = forms.CharField(widget=forms.HiddenInput())
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username",)
+
+
+class ExpertProfileForm(forms.Form):
+    professional_title = forms.CharField(label=_("职称/技能等级"), max_length=64, required=False)
+    position = forms.CharField(label=_("职务"), max_length=64, required=False)
+    city = forms.CharField(label=_("城市"), max_length=32)
+    bio = forms.CharField(label=_("简介"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    achievements = forms.CharField(label=_("主要成果"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    skills = SkillMultipleChoiceField(label=_("技能"), queryset=Skill.objects.order_by("code"),
+                                      required=False, widget=SkillPicker)
+    capacity = forms.IntegerField(label=_("可同时结对数"), min_value=0, max_value=20)
+    accepting_pairings = forms.BooleanField(label=_("接受结对邀请"), required=False)
+    accepts_remote = forms.BooleanField(label=_("接受远程指导"), required=False)
+    phone = forms.CharField(label=_("电话（仅结对企业与秘书处可见）"), max_length=32, required=False)
+    email = forms.EmailField(label=_("邮箱（仅结对企业与秘书处可见）"), required=False)
+
+    @classmethod
+    def for_expert(cls, expert: Expert, data=None):
+        initial = {name: getattr(expert, name) for name in cls.base_fields if name != "skills"}
+        initial["skills"] = list(expert.skills.values_list("pk", flat=True))
+        return cls(data=data, initial=initial)
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["skills"] = list(data["skills"])
+        return data
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("说明"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InviteForm(forms.Form):
+    message = forms.CharField(label=_("邀请留言"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OutcomeForm(forms.Form):
+    outcome_summary = forms.CharField(label=_("成果总结"), widget=forms.Textarea(attrs={"rows": 4}))
+    problems_solved = forms.IntegerField(label=_("解决问题数"), min_value=0, required=False)
+    savings_yuan = forms.DecimalField(label=_("节约金额（元）"), min_value=0, max_digits=14, decimal_places=2,
+                                      required=False)
+    workers_trained = forms.IntegerField(label=_("培训人数"), min_value=0, required=False)
+    rating = forms.TypedChoiceField(label=_("评分（1–5）"), coerce=int, required=False, empty_value=None,
+                                    choices=[("", "—")] + [(i, str(i)) for i in range(5, 0, -1)])
+
+
+class CatalogSearchForm(forms.Form):
+    q = forms.CharField(label=_("关键词"), required=False, max_length=200)
+    province = forms.ChoiceField(label=_("省份"), required=False, choices=[("", _("全部"))] + list(Province.choices))
+    category = forms.ChoiceField(label=_("类别"), required=False, choices=[("", _("全部"))] + list(Category.choices))
+    honour = forms.CharField(required=False, max_length=64)
+    membership = forms.CharField(required=False, max_length=16)
+    skill = forms.CharField(required=False, max_length=64)
+    page = forms.IntegerField(required=False, min_value=1)
+
+
+class ApplicationChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.studio.name
+
+
+class BatchForm(forms.Form):
+    name = forms.CharField(label=_("批次名称"), max_length=64, widget=forms.TextInput(attrs={"placeholder": _("例：第二批")}))
+    applications = ApplicationChoiceField(label=_("编入本批的工作室"), queryset=None,
+                                          widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, applications=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from alliance.models import MembershipApplication
+
+        self.fields["applications"].queryset = MembershipApplication.objects.filter(
+            pk__in=[a.pk for a in applications]).select_related("studio").order_by("pk")

@@ -1,0 +1,89 @@
+"""Reads the web pages need that compose several apps' data (figures, charts, dashboards).
+
+Each function is a plain read with explicit arguments; the permission and visibility
+rules stay in the owning apps' selectors (challenge_list, membership_application_list …).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from alliance.models import MembershipApplication, MembershipBatch, OutreachEvent, Studio
+from enterprises.models import Challenge, Enterprise
+from experts.models import Expert
+from matching.models import PairingAgreement
+
+# A pairing counts as signed once both sides signed it (it became active), whatever happened after.
+SIGNED_PAIRING_STATES = (PairingAgreement.Status.ACTIVE, PairingAgreement.Status.COMPLETED,
+                         PairingAgreement.Status.TERMINATED)
+
+
+@dataclass(frozen=True)
+class AllianceFigures:
+    member_studios: int
+    experts: int
+    open_challenges: int
+    pairings_signed: int
+    problems_solved: int
+
+
+def alliance_figures() -> AllianceFigures:
+    """The public figures of the home page, in four queries."""
+    pairings = PairingAgreement.objects.aggregate(
+        signed=Count("id", filter=Q(status__in=SIGNED_PAIRING_STATES)),
+        solved=Sum("problems_solved", filter=Q(status=PairingAgreement.Status.COMPLETED)),
+    )
+    return AllianceFigures(
+        member_studios=Studio.objects.filter(membership_status=Studio.MembershipStatus.MEMBER).count(),
+        experts=Expert.objects.count(),
+        open_challenges=Challenge.objects.filter(status=Challenge.Status.OPEN).count(),
+        pairings_signed=pairings["signed"] or 0,
+        problems_solved=pairings["solved"] or 0,
+    )
+
+
+def published_batches():
+    """Published member batches, newest first, each with its studios prefetched (two queries)."""
+    return MembershipBatch.objects.order_by("-number").prefetch_related("studios")
+
+
+def pending_enterprise_verifications():
+    return Enterprise.objects.filter(verified=False).order_by("created_at", "id")
+
+
+def pending_membership_count() -> int:
+    return MembershipApplication.objects.filter(status=MembershipApplication.Status.PENDING).count()
+
+
+def challenges_by_province() -> list[tuple[str, int]]:
+    """(province code, number of published challenges) for the campaign 助企行, most first."""
+    rows = (
+        Challenge.objects.exclude(status=Challenge.Status.DRAFT)
+        .values("enterprise__province").annotate(n=Count("id")).order_by("-n", "enterprise__province")
+    )
+    return [(row["enterprise__province"], row["n"]) for row in rows]
+
+
+def pairings_by_month(limit: int = 12) -> list[tuple[str, int]]:
+    """("YYYY-MM", pairings signed that month) for the last `limit` months that had any."""
+    rows = (
+        PairingAgreement.objects.filter(activated_at__isnull=False)
+        .annotate(month=TruncMonth("activated_at")).values("month").annotate(n=Count("id")).order_by("-month")
+    )[:limit]
+    return [(row["month"].strftime("%Y-%m"), row["n"]) for row in reversed(list(rows))]
+
+
+def events_by_month(limit: int = 12) -> list[tuple[str, int]]:
+    """("YYYY-MM", outreach events held or planned that month) for 进校园."""
+    rows = (
+        OutreachEvent.objects.exclude(status=OutreachEvent.Status.CANCELLED)
+        .annotate(month=TruncMonth("starts_at")).values("month").annotate(n=Count("id")).order_by("-month")
+    )[:limit]
+    return [(row["month"].strftime("%Y-%m"), row["n"]) for row in reversed(list(rows))]
+
+
+def experts_without_account():
+    """Catalog entries nobody has claimed yet (the secretariat sends them a sign-up link)."""
+    return Expert.objects.filter(user__isnull=True).order_by("name", "id")

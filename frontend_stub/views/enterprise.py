@@ -1,0 +1,147 @@
+"""Enterprise pages: my challenges, the challenge form, publish / close, the challenge page with its ranking."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enterprises.models import Challenge, Enterprise
+from enterprises.selectors import can_manage_challenge, challenge_list
+from enterprises.services import challenge_close, challenge_create, challenge_publish, challenge_update
+from jianglian.roles import enterprise_ids, is_secretariat
+from matching.pairings.selectors import pairing_list
+
+from ..forms import ChallengeForm, CloseChallengeForm, InviteForm
+from .common import call_for_form, enterprise_required, service_call
+
+STATUS_TABS = [Challenge.Status.DRAFT, Challenge.Status.OPEN, Challenge.Status.PAIRED,
+               Challenge.Status.RESOLVED, Challenge.Status.CLOSED]
+
+
+def _my_enterprises(user):
+    return list(Enterprise.objects.filter(id__in=enterprise_ids(user)).order_by("id"))
+
+
+@enterprise_required
+def my_challenges(request):
+    status = request.GET.get("status") or ""
+    qs = challenge_list(user=request.user).filter(enterprise_id__in=enterprise_ids(request.user))
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    if status in Challenge.Status.values:
+        qs = qs.filter(status=status)
+    challenges = qs.select_related("enterprise").annotate(
+        match_count=Count("matches", distinct=True)).order_by("-updated_at", "-id")
+    tabs = [(s.value, s.label, counts.get(s.value, 0)) for s in STATUS_TABS]
+    return render(request, "frontend_stub/enterprise/my_challenges.html", {
+        "challenges": challenges, "tabs": tabs, "status": status, "total": sum(counts.values()),
+        "enterprises": _my_enterprises(request.user),
+    })
+
+
+def _save_challenge(request, form, challenge=None):
+    """Create or update through the services; their ValidationError lands on the form's fields."""
+    if challenge is None:
+        return call_for_form(form, challenge_create, user=request.user, enterprise=form.cleaned_data["enterprise"],
+                             **form.service_fields())
+    return call_for_form(form, challenge_update, user=request.user, challenge=challenge, **form.service_fields())
+
+
+@enterprise_required
+def challenge_new(request):
+    enterprises = Enterprise.objects.filter(id__in=enterprise_ids(request.user)).order_by("id")
+    form = ChallengeForm(request.POST or None, enterprises=enterprises)
+    if request.method == "POST" and form.is_valid():
+        challenge = _save_challenge(request, form)
+        if challenge is not None:
+            if request.POST.get("publish"):
+                with service_call(request) as ok:
+                    challenge_publish(user=request.user, challenge=challenge)
+                if ok:
+                    messages.success(request, _("需求已发布，正在为您匹配劳模工匠。"))
+                return redirect("web:challenge", pk=challenge.pk)
+            messages.success(request, _("草稿已保存。"))
+            return redirect("web:challenge", pk=challenge.pk)
+    return render(request, "frontend_stub/enterprise/challenge_form.html", {"form": form, "challenge": None})
+
+
+@enterprise_required
+def challenge_edit(request, pk):
+    challenge = get_object_or_404(challenge_list(user=request.user), pk=pk)
+    if not can_manage_challenge(request.user, challenge):
+        raise PermissionDenied
+    enterprises = Enterprise.objects.filter(pk=challenge.enterprise_id)
+    initial = {
+        "enterprise": challenge.enterprise_id, "title": challenge.title, "description": challenge.description,
+        "category": challenge.category, "skills": list(challenge.skills.values_list("pk", flat=True)),
+        "preferred_province": challenge.preferred_province, "preferred_city": challenge.preferred_city,
+        "region_strictness": challenge.region_strictness,
+    }
+    form = ChallengeForm(request.POST or None, initial=initial, enterprises=enterprises)
+    if request.method == "POST" and form.is_valid():
+        if _save_challenge(request, form, challenge) is not None:
+            messages.success(request, _("需求已更新。"))
+            return redirect("web:challenge", pk=challenge.pk)
+    return render(request, "frontend_stub/enterprise/challenge_form.html", {"form": form, "challenge": challenge})
+
+
+@require_POST
+@enterprise_required
+def challenge_publish_view(request, pk):
+    challenge = get_object_or_404(challenge_list(user=request.user), pk=pk)
+    with service_call(request) as ok:
+        challenge_publish(user=request.user, challenge=challenge)
+    if ok:
+        messages.success(request, _("需求已发布，正在为您匹配劳模工匠。"))
+    return redirect("web:challenge", pk=pk)
+
+
+@require_POST
+@enterprise_required
+def challenge_close_view(request, pk):
+    challenge = get_object_or_404(challenge_list(user=request.user), pk=pk)
+    form = CloseChallengeForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    with service_call(request) as ok:
+        challenge_close(user=request.user, challenge=challenge, reason=reason)
+    if ok:
+        messages.success(request, _("需求已关闭。"))
+    return redirect("web:challenge", pk=pk)
+
+
+def challenge_detail(request, pk):
+    """Anyone who may see the challenge sees it; its enterprise (and the secretariat) also see the ranking."""
+    challenge = get_object_or_404(
+        challenge_list(user=request.user).select_related("enterprise").prefetch_related("skills"), pk=pk)
+    manages = can_manage_challenge(request.user, challenge)
+    context = {
+        "challenge": challenge, "manages": manages, "invite_form": InviteForm(),
+        "close_form": CloseChallengeForm(), "ranking": None, "pairings": [],
+    }
+    if manages or is_secretariat(request.user):
+        context["ranking"] = _ranking(request.user, challenge)
+        context["pairings"] = _pairings(request.user, challenge)
+        context["pairing_by_expert"] = {}
+        for pairing in reversed(context["pairings"]):  # the newest agreement per expert wins
+            context["pairing_by_expert"][pairing.expert_id] = pairing
+    return render(request, "frontend_stub/enterprise/challenge_detail.html", context)
+
+
+def _ranking(user, challenge) -> dict:
+    """{"experts": [Match…], "studios": [Match…]} from matching.selectors, each Match with its reasons."""
+    try:
+        from matching.selectors import match_list
+    except ImportError:  # the engine's selectors have not landed in this checkout yet
+        from matching.models import Match
+
+        rows = Match.objects.filter(challenge=challenge).select_related("expert", "studio").order_by("kind", "rank")
+    else:
+        rows = match_list(user=user, challenge=challenge)
+    ranking = {"experts": [], "studios": []}
+    for match in rows:
+        ranking["experts" if match.kind == "expert" else "studios"].append(match)
+    return ranking
+
+
+def _pairings(user, challenge):
+    return list(pairing_list(user=user).filter(challenge=challenge).order_by("-proposed_at", "-id"))

@@ -1,0 +1,75 @@
+"""Expert pages: my profile, open challenges that fit my skills, my outreach events (pairings in pairings.py)."""
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alliance.models import EventParticipation
+from alliance.selectors import event_list
+from alliance.services import event_respond
+from enterprises.models import Challenge
+from enterprises.selectors import challenge_list
+from experts.services import expert_update
+from jianglian.roles import expert_of
+
+from ..forms import ExpertProfileForm, NoteForm
+from .common import call_for_form, expert_required, paginate, service_call
+
+
+@expert_required
+def profile(request):
+    expert = expert_of(request.user)
+    form = ExpertProfileForm.for_expert(expert, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if call_for_form(form, expert_update, user=request.user, expert=expert, **form.service_fields()):
+            messages.success(request, _("档案已保存。"))
+            return redirect("web:expert_profile")
+    return render(request, "frontend_stub/expert/profile.html", {"form": form, "expert": expert})
+
+
+@expert_required
+def open_challenges(request):
+    """Open challenges where the engine ranked me, best rank first; then those asking for one of my skills."""
+    expert = expert_of(request.user)
+    visible = challenge_list(user=request.user).filter(status=Challenge.Status.OPEN)
+    ranked = list(
+        visible.filter(matches__expert=expert).select_related("enterprise").prefetch_related("skills")
+        .order_by("matches__rank", "-published_at").distinct()
+    )
+    seen = {c.pk for c in ranked}
+    by_skill = (
+        visible.filter(skills__in=expert.skills.all()).exclude(pk__in=seen).select_related("enterprise")
+        .prefetch_related("skills").order_by("-published_at", "-id").distinct()
+    )
+    page = paginate(request, ranked + list(by_skill))
+    my_skill_ids = set(expert.skills.values_list("pk", flat=True))
+    return render(request, "frontend_stub/expert/open_challenges.html", {
+        "page": page, "ranked_ids": seen, "my_skill_ids": my_skill_ids,
+    })
+
+
+@expert_required
+def my_events(request):
+    """My 进校园 invitations: confirm or decline while the event is planned or confirmed."""
+    expert = expert_of(request.user)
+    events = (
+        event_list(user=request.user).filter(participations__expert=expert).distinct()
+        .prefetch_related(Prefetch("participations", queryset=EventParticipation.objects.filter(expert=expert),
+                                   to_attr="mine"))
+        .order_by("-starts_at", "-id")
+    )
+    return render(request, "frontend_stub/expert/my_events.html", {"events": events, "note_form": NoteForm()})
+
+
+@require_POST
+@expert_required
+def event_respond_view(request, pk, answer):
+    event = get_object_or_404(event_list(user=request.user), pk=pk)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    with service_call(request) as ok:
+        event_respond(user=request.user, event=event, accept=answer == "confirm", note=note)
+    if ok:
+        messages.success(request, _("已确认参加。") if answer == "confirm" else _("已婉拒。"))
+    return redirect("web:my_events")

@@ -1,0 +1,156 @@
+"""Pairing pages of both sides: invite, invitations, agreements, the agreement page, its printable document.
+
+Every transition is one call to matching.pairings.services; who may do what is decided there.
+"""
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from enterprises.selectors import challenge_list
+from experts.selectors import expert_list
+from matching.models import PairingAgreement
+from matching.pairings import documents
+from matching.pairings import services as pairing_services
+from matching.pairings.selectors import my_pairings, pairing_contact_visible, pairing_list
+
+from ..forms import InviteForm, NoteForm, OutcomeForm
+from .common import back, call_for_form, enterprise_required, expert_required, paginate, service_call, signed_in
+
+Status = PairingAgreement.Status
+AGREEMENT_STATES = (Status.ACCEPTED, Status.ACTIVE, Status.COMPLETED, Status.TERMINATED)
+
+
+def _get_pairing(request, pk) -> PairingAgreement:
+    try:
+        return pairing_list(user=request.user).get(pk=pk)
+    except PairingAgreement.DoesNotExist:
+        raise Http404 from None
+
+
+@require_POST
+@enterprise_required
+def invite(request, pk, expert_pk):
+    """Enterprise staff invite a ranked expert to pair on their challenge."""
+    challenge = get_object_or_404(challenge_list(user=request.user), pk=pk)
+    expert = get_object_or_404(expert_list(user=request.user), pk=expert_pk)
+    form = InviteForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    pairing = None
+    with service_call(request) as ok:
+        pairing = pairing_services.pairing_propose(user=request.user, challenge=challenge, expert=expert,
+                                                   message=message)
+    if ok:
+        messages.success(request, _("已向 %(name)s 发出结对邀请，等待对方答复。") % {"name": expert.name})
+        return redirect("web:pairing", pk=pairing.pk)
+    return redirect("web:challenge", pk=pk)
+
+
+@expert_required
+def my_invitations(request):
+    invitations = my_pairings(user=request.user, status=Status.PROPOSED).filter(
+        expert__user=request.user).order_by("expires_at", "-id")
+    answered = my_pairings(user=request.user).filter(
+        expert__user=request.user, status__in=[Status.DECLINED, Status.WITHDRAWN, Status.EXPIRED]
+    ).order_by("-responded_at", "-id")[:10]
+    return render(request, "frontend_stub/pairings/my_invitations.html", {
+        "invitations": invitations, "answered": answered, "note_form": NoteForm(),
+    })
+
+
+@signed_in
+def my_agreements(request):
+    """An expert's or an enterprise's agreements (accepted and later)."""
+    qs = my_pairings(user=request.user).filter(status__in=AGREEMENT_STATES).order_by("-proposed_at", "-id")
+    return render(request, "frontend_stub/pairings/my_agreements.html", {"page": paginate(request, qs)})
+
+
+def _side(user, pairing):
+    return {
+        "expert": pairing_services.is_invited_expert(user, pairing),
+        "enterprise": pairing_services.is_enterprise_side(user, pairing),
+    }
+
+
+@signed_in
+def pairing_detail(request, pk):
+    return render(request, "frontend_stub/pairings/detail.html", _detail_context(request, _get_pairing(request, pk)))
+
+
+@signed_in
+def pairing_print(request, pk):
+    """The printable 结对意向书 (HTML; the browser prints it or saves it as PDF)."""
+    pairing = _get_pairing(request, pk)
+    return HttpResponse(documents.render_html(pairing))
+
+
+@signed_in
+def pairing_pdf(request, pk):
+    pairing = _get_pairing(request, pk)
+    response = HttpResponse(documents.render_pdf(pairing), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{documents.document_number(pairing)}.pdf"'
+    return response
+
+
+# action → (service, success message); every one takes the note typed with the button.
+ACTIONS = {
+    "accept": (pairing_services.pairing_accept, "note", _lazy("已接受邀请。请签署结对意向书。")),
+    "decline": (pairing_services.pairing_decline, "note", _lazy("已婉拒邀请。")),
+    "withdraw": (pairing_services.pairing_withdraw, "note", _lazy("已撤回邀请。")),
+    "sign": (pairing_services.pairing_sign, None, _lazy("已签署结对意向书。")),
+    "terminate": (pairing_services.pairing_terminate, "reason", _lazy("结对已终止。")),
+}
+
+
+@require_POST
+@signed_in
+def pairing_action(request, pk, action):
+    """One transition of the agreement by the signed-in party; the service decides whether it is allowed."""
+    if action not in ACTIONS:
+        raise Http404
+    service, note_argument, success = ACTIONS[action]
+    pairing = _get_pairing(request, pk)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    arguments = {note_argument: note} if note_argument else {}
+    with service_call(request) as ok:
+        service(user=request.user, pairing=pairing, **arguments)
+    if ok:
+        messages.success(request, success)
+    return back(request, reverse("web:pairing", args=[pk]))
+
+
+def _detail_context(request, pairing, outcome_form=None):
+    side = _side(request.user, pairing)
+    signed_by_me = (side["expert"] and pairing.expert_signed_at) or (side["enterprise"] and pairing.enterprise_signed_at)
+    if outcome_form is None and pairing.status == Status.ACTIVE:
+        outcome_form = OutcomeForm(prefix="outcome")
+    return {
+        "pairing": pairing, "side": side,
+        "contact_visible": pairing_contact_visible(user=request.user, pairing=pairing),
+        "can_sign": pairing.status == Status.ACCEPTED and (side["expert"] or side["enterprise"]) and not signed_by_me,
+        "outcome_form": outcome_form, "note_form": NoteForm(),
+        "document_number": documents.document_number(pairing),
+    }
+
+
+@require_POST
+@signed_in
+def pairing_complete(request, pk):
+    pairing = _get_pairing(request, pk)
+    form = OutcomeForm(request.POST, prefix="outcome")
+    if form.is_valid():
+        data = form.cleaned_data
+        done = call_for_form(
+            form, pairing_services.pairing_complete, field_map={"summary": "outcome_summary"},
+            user=request.user, pairing=pairing, summary=data["outcome_summary"],
+            problems_solved=data["problems_solved"], savings_yuan=data["savings_yuan"],
+            workers_trained=data["workers_trained"], rating=data["rating"],
+        )
+        if done:
+            messages.success(request, _("结对成果已填报，需求已标记为已解决。"))
+            return redirect("web:pairing", pk=pk)
+    return render(request, "frontend_stub/pairings/detail.html", _detail_context(request, pairing, form), status=400)

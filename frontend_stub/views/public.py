@@ -1,0 +1,97 @@
+"""Public pages: home, batches, the expert and studio catalog and profiles (no contact details)."""
+from django.db.models import Prefetch
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from alliance.selectors import studio_list
+from enterprises.models import Challenge
+from enterprises.selectors import challenge_list
+from experts.models import ExpertHonour, Skill
+from experts.selectors import expert_list, skill_list
+from jianglian.choices import Honour
+
+from .. import catalog, selectors
+from ..forms import CatalogSearchForm
+
+SKILL_SUGGESTIONS = 12
+
+
+def home(request):
+    batches = list(selectors.published_batches()[:3])
+    open_challenges = (
+        challenge_list(user=request.user).filter(status=Challenge.Status.OPEN)
+        .select_related("enterprise").order_by("-published_at", "-id")[:6]
+    )
+    return render(request, "frontend_stub/home.html", {
+        "figures": selectors.alliance_figures(),
+        "batches": batches,
+        "open_challenges": open_challenges,
+    })
+
+
+def batches(request):
+    return render(request, "frontend_stub/batches.html", {"batches": selectors.published_batches()})
+
+
+def _catalog(request, kind):
+    form = CatalogSearchForm(request.GET or None)
+    params = form.cleaned_data if form.is_valid() else {}
+    search = catalog.search_experts if kind == "expert" else catalog.search_studios
+    result = search(
+        q=params.get("q") or "", province=params.get("province") or "", category=params.get("category") or "",
+        honour=params.get("honour") or "", skill=params.get("skill") or "", page=params.get("page") or 1,
+        **({"membership": params.get("membership") or ""} if kind == "studio" else {}),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, f"frontend_stub/catalog_{kind}s.html", {
+        "form": form, "result": result, "query": query, "params": params,
+    })
+
+
+def experts(request):
+    return _catalog(request, "expert")
+
+
+def studios(request):
+    return _catalog(request, "studio")
+
+
+def expert_detail(request, pk):
+    expert = get_object_or_404(
+        expert_list(user=request.user).select_related("studio").prefetch_related(
+            Prefetch("skills", queryset=Skill.objects.order_by("code")),
+            Prefetch("honours", queryset=ExpertHonour.objects.order_by("year", "id")),
+        ),
+        pk=pk,
+    )
+    return render(request, "frontend_stub/expert_detail.html", {"expert": expert, "honours": Honour})
+
+
+def studio_detail(request, pk):
+    studio = get_object_or_404(
+        studio_list(user=request.user).select_related("lead", "batch").prefetch_related(
+            Prefetch("skills", queryset=Skill.objects.order_by("code")), "members",
+        ),
+        pk=pk,
+    )
+    return render(request, "frontend_stub/studio_detail.html", {"studio": studio})
+
+
+@require_GET
+def skill_suggestions(request):
+    """GET ?q=精馏 → {"results": [{"id", "code", "name", "category"}]} for the skill picker."""
+    from django.db.models import Q
+
+    q = (request.GET.get("q") or "").strip()[:64]
+    qs = skill_list()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(name_en__icontains=q)
+                       | Q(synonyms__icontains=q))
+    rows = qs.order_by("code")[:SKILL_SUGGESTIONS]
+    return JsonResponse({"results": [
+        {"id": s.pk, "code": s.code, "name": s.name, "name_en": s.name_en, "category": s.category}
+        for s in rows
+    ]})
+

@@ -1,0 +1,132 @@
+"""The secretariat's dashboard: what waits for review, campaign charts, links into GraphiQL and the admin."""
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from alliance.models import MembershipApplication
+from alliance.selectors import membership_application_list
+from alliance.services import ReviewDecision, membership_batch_publish, membership_review
+from enterprises.models import Enterprise
+from enterprises.services import enterprise_verify
+from experts.models import Expert
+from experts.services import expert_claim_token
+from jianglian.choices import Province
+
+from .. import charts, selectors
+from ..forms import BatchForm, NoteForm, add_service_errors
+from ..graphql_examples import EXAMPLE_OPERATIONS
+from .common import secretariat_required, service_call
+
+
+def graphql_console_links():
+    try:
+        console = reverse("graphql")
+    except NoReverseMatch:
+        console = "/graphql/"
+    return [
+        {"title": op["title"], "description": op["description"],
+         "url": f"{console}?{urlencode({'query': op['query'], 'variables': op.get('variables', '')})}"}
+        for op in EXAMPLE_OPERATIONS
+    ]
+
+
+def _approved_unpublished(user):
+    return (
+        membership_application_list(user=user, status=MembershipApplication.Status.APPROVED)
+        .filter(batch__isnull=True).select_related("studio").order_by("reviewed_at", "id")
+    )
+
+
+@secretariat_required
+def dashboard(request):
+    return _dashboard(request)
+
+
+def _dashboard(request, batch_form=None):
+    applications = (
+        membership_application_list(user=request.user, status=MembershipApplication.Status.PENDING)
+        .select_related("studio", "studio__lead").order_by("submitted_at", "id")[:20]
+    )
+    approved = list(_approved_unpublished(request.user))
+    if batch_form is None:
+        batch_form = BatchForm(applications=approved, initial={"applications": [a.pk for a in approved]})
+    provinces = dict(Province.choices)
+    by_province = [(str(provinces.get(code, code)), n) for code, n in selectors.challenges_by_province()[:12]]
+    return render(request, "frontend_stub/secretariat/dashboard.html", {
+        "applications": applications,
+        "pending_count": selectors.pending_membership_count(),
+        "enterprises": selectors.pending_enterprise_verifications()[:20],
+        "figures": selectors.alliance_figures(),
+        "chart_province": charts.bar_chart(by_province, horizontal=True),
+        "chart_pairings": charts.bar_chart(selectors.pairings_by_month()),
+        "chart_events": charts.bar_chart(selectors.events_by_month()),
+        "graphql_links": graphql_console_links(),
+        "unclaimed_experts": selectors.experts_without_account()[:50],
+        "approved": approved,
+        "batch_form": batch_form,
+        "note_form": NoteForm(),
+    }, status=400 if batch_form.errors else 200)
+
+
+@require_POST
+@secretariat_required
+def review_application(request, pk, decision):
+    application = get_object_or_404(membership_application_list(user=request.user), pk=pk)
+    if decision not in ReviewDecision.ALL:
+        return redirect("web:secretariat")
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    with service_call(request) as ok:
+        membership_review(user=request.user, application=application, decision=decision, note=note)
+    if ok:
+        done = _("已批准") if decision == ReviewDecision.APPROVE else _("未批准")
+        messages.success(request, f"{application.studio.name}：{done}")
+    return redirect("web:secretariat")
+
+
+@require_POST
+@secretariat_required
+def publish_batch(request):
+    approved = list(_approved_unpublished(request.user))
+    form = BatchForm(request.POST, applications=approved)
+    if form.is_valid():
+        with service_call(request) as ok:
+            try:
+                batch = membership_batch_publish(user=request.user, name=form.cleaned_data["name"],
+                                                 application_ids=[a.pk for a in form.cleaned_data["applications"]])
+            except ValidationError as exc:
+                add_service_errors(form, exc, {"application_ids": "applications"})
+                ok.failed = True
+        if ok:
+            messages.success(request, _("已发布成员批次：%(name)s") % {"name": batch.name})
+            return redirect("web:batches")
+    return _dashboard(request, batch_form=form)
+
+
+@require_POST
+@secretariat_required
+def verify_enterprise(request, pk):
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    with service_call(request) as ok:
+        enterprise_verify(user=request.user, enterprise=enterprise)
+    if ok:
+        messages.success(request, _("已认证企业：%(name)s") % {"name": enterprise.name})
+    return redirect("web:secretariat")
+
+
+@require_POST
+@secretariat_required
+def expert_claim_link(request, pk):
+    """Issue the sign-up link of one unclaimed catalog entry; the secretariat sends it to the expert."""
+    expert = get_object_or_404(Expert, pk=pk)
+    link = None
+    with service_call(request) as ok:
+        token = expert_claim_token(user=request.user, expert=expert)
+    if ok:
+        link = request.build_absolute_uri(reverse("web:signup_expert") + "?" + urlencode({"token": token}))
+    return render(request, "frontend_stub/secretariat/claim_link.html", {"expert": expert, "link": link})

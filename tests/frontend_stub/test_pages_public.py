@@ -1,0 +1,189 @@
+"""Public pages: the home figures, batches, the catalog with facets and snippets, profiles without contacts."""
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from alliance.models import MembershipBatch, Studio
+from enterprises.models import Challenge
+from jianglian.choices import Category, Honour, Province
+from matching.models import PairingAgreement
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_the_alliance_figures(web):
+    skill = factories.make_skill()
+    factories.make_studio(membership_status=Studio.MembershipStatus.MEMBER)
+    factories.make_studio()  # not a member
+    expert = factories.make_expert(skills=[skill])
+    factories.make_expert()
+    open_challenge = factories.make_challenge(title="反应釜温控不稳")
+    factories.make_challenge(status=Challenge.Status.DRAFT, title="草稿需求")
+    done = factories.make_challenge(status=Challenge.Status.RESOLVED)
+    PairingAgreement.objects.create(challenge=done, expert=expert, status="completed", problems_solved=3,
+                                    activated_at=timezone.now())
+
+    response = web().get(reverse("web:home"))
+
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert (figures.member_studios, figures.experts, figures.open_challenges) == (1, 2, 1)
+    assert (figures.pairings_signed, figures.problems_solved) == (1, 3)
+    html = response.content.decode()
+    assert 'data-figure="problems_solved">3<' in html
+    assert open_challenge.title in html and "草稿需求" not in html
+
+
+def test_home_query_count_does_not_grow_with_batches(web, django_assert_max_num_queries):
+    for n in range(3):
+        batch = MembershipBatch.objects.create(number=n + 1, name=f"第{n + 1}批", published_at=timezone.now())
+        for _ in range(3):
+            factories.make_studio(membership_status=Studio.MembershipStatus.MEMBER, batch=batch)
+    with django_assert_max_num_queries(9):
+        assert web().get(reverse("web:home")).status_code == 200
+
+
+def test_batches_page_lists_published_batches_with_their_studios(web):
+    batch = MembershipBatch.objects.create(number=1, name="首批", published_at=timezone.now())
+    studio = factories.make_studio(name="王强精馏创新工作室", membership_status="member", batch=batch)
+
+    html = web().get(reverse("web:batches")).content.decode()
+
+    assert "首批" in html and studio.name in html
+
+
+def test_expert_catalog_filters_by_facets_and_counts_them(web, catalog_index):
+    distill = factories.make_skill(code="distill", name="精馏节能", category=Category.GREEN)
+    safety = factories.make_skill(code="safety", name="安全管理", category=Category.MANAGEMENT)
+    factories.make_expert(name="甲", skills=[distill], province=Province.SICHUAN, honours=[Honour.GREAT_CRAFTSMAN])
+    factories.make_expert(name="乙", skills=[safety], province=Province.JIANGSU)
+    factories.make_expert(name="丙", skills=[distill, safety], province=Province.JIANGSU,
+                          honours=[Honour.NATIONAL_MODEL_WORKER])
+    catalog_index()
+    client = web()
+
+    everyone = client.get(reverse("web:experts")).context["result"]
+    by_skill = client.get(reverse("web:experts"), {"skill": "distill"}).context["result"]
+    by_both = client.get(reverse("web:experts"), {"skill": "distill", "province": "jiangsu"}).context["result"]
+    by_honour = client.get(reverse("web:experts"), {"honour": Honour.GREAT_CRAFTSMAN}).context["result"]
+
+    assert everyone.engine == "embedded" and everyone.total == 3
+    assert {f.value: f.count for f in everyone.facets["province"]} == {"sichuan": 1, "jiangsu": 2}
+    assert {f.value: f.count for f in everyone.facets["skill"]} == {"distill": 2, "safety": 2}
+    assert {f.label for f in everyone.facets["honour"]} == {"大国工匠", "全国劳动模范"}
+    assert sorted(e.name for e in by_skill.page) == ["丙", "甲"]
+    assert [e.name for e in by_both.page] == ["丙"]
+    assert [e.name for e in by_honour.page] == ["甲"]
+
+
+def test_expert_catalog_search_highlights_the_matched_words(web, catalog_index):
+    factories.make_expert(name="王强", bio="二十年来专注精馏塔节能改造，蒸汽单耗下降三成。")
+    factories.make_expert(name="李明", bio="长期从事制药设备的验证工作。")
+    catalog_index()
+
+    response = web().get(reverse("web:experts"), {"q": "精馏节能"})
+
+    names = [e.name for e in response.context["result"].page]
+    assert names == ["王强"]
+    assert "<em>精馏</em>" in response.content.decode()
+
+
+def test_catalog_escapes_what_users_typed(web, catalog_index):
+    factories.make_expert(name="王强", bio="<script>alert(1)</script> 精馏")
+    catalog_index()
+
+    html = web().get(reverse("web:experts"), {"q": "精馏 <b>"}).content.decode()
+
+    assert "<script>alert(1)" not in html
+    assert 'value="精馏 &lt;b&gt;"' in html
+
+
+def test_expert_catalog_query_count_is_fixed(web, catalog_index, django_assert_num_queries):
+    skills = [factories.make_skill() for _ in range(3)]
+    for _ in range(3):
+        factories.make_expert(skills=skills, honours=[Honour.GREAT_CRAFTSMAN])
+    catalog_index()
+    client = web()
+    client.get(reverse("web:experts"))  # warm-up (sessions, content types)
+    with django_assert_num_queries(4) as ctx:  # skill names, experts, their skills, their honours
+        client.get(reverse("web:experts"))
+    for _ in range(6):
+        factories.make_expert(skills=skills, honours=[Honour.NATIONAL_MODEL_WORKER])
+    catalog_index()
+    with django_assert_num_queries(len(ctx.captured_queries)):
+        client.get(reverse("web:experts"))
+
+
+def test_studio_catalog_filters_members(web, catalog_index):
+    factories.make_studio(name="普通工作室")
+    member = factories.make_studio(name="成员工作室", membership_status=Studio.MembershipStatus.MEMBER)
+    catalog_index()
+
+    everyone = web().get(reverse("web:studios")).context["result"]
+    members = web().get(reverse("web:studios"), {"membership": "member"}).context["result"]
+
+    assert everyone.total == 2
+    assert {f.value: f.count for f in everyone.facets["membership"]} == {"member": 1, "none": 1}
+    assert [s.name for s in members.page] == [member.name]
+
+
+def test_catalog_lists_from_the_database_when_the_search_backend_is_unavailable(web, settings):
+    from search.backends import reset_backends
+
+    settings.SEARCH_BACKEND = "no-such-backend"
+    reset_backends()
+    distill = factories.make_skill(code="distill", name="精馏节能")
+    factories.make_expert(name="王强", skills=[distill], bio="专注精馏塔节能改造。")
+    factories.make_expert(name="李明", bio="制药设备验证。")
+
+    result = web().get(reverse("web:experts"), {"q": "精馏", "skill": "distill"}).context["result"]
+
+    assert result.engine == "database"
+    assert [e.name for e in result.page] == ["王强"]
+    assert "<em>精馏</em>" in result.page[0].snippet
+    reset_backends()
+
+
+def test_expert_profile_never_shows_private_contact_details(web, enterprise_user, secretariat):
+    expert = factories.make_expert(name="王强", phone="13812345678", email="wangqiang@example.com")
+
+    for user in (None, enterprise_user[0], secretariat):
+        html = web(user).get(reverse("web:expert", args=[expert.pk])).content.decode()
+        assert "王强" in html
+        assert "13812345678" not in html and "wangqiang@example.com" not in html
+
+
+def test_studio_profile_shows_lead_and_members(web):
+    lead = factories.make_expert(name="王强", phone="13812345678")
+    studio = factories.make_studio(name="王强精馏创新工作室", lead=lead)
+    lead.studio = studio
+    lead.save()
+
+    html = web().get(reverse("web:studio", args=[studio.pk])).content.decode()
+
+    assert studio.name in html and "王强" in html and "13812345678" not in html
+
+
+def test_skill_suggestions_answer_json_for_the_picker(web):
+    factories.make_skill(code="distillation-energy", name="精馏节能", name_en="Distillation energy saving")
+    factories.make_skill(code="gmp", name="GMP 验证")
+
+    data = json.loads(web().get(reverse("web:skill_suggestions"), {"q": "精馏"}).content)
+
+    assert [s["name"] for s in data["results"]] == ["精馏节能"]
+    assert set(data["results"][0]) == {"id", "code", "name", "name_en", "category"}
+
+
+def test_unknown_profile_is_404(web):
+    assert web().get(reverse("web:expert", args=[999999])).status_code == 404
+    assert web().get(reverse("web:studio", args=[999999])).status_code == 404
+
+
+def test_language_switch_shows_english(web):
+    client = web()
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
