@@ -85,3 +85,66 @@ def skill_update(*, user, skill: Skill, **fields) -> Skill:
     if changed:
         skill.save(update_fields=changed)
     return skill
+
+
+# --- Linking a user account to a catalog entry -----------------------------------------------
+# The rule: nobody links themselves to an expert by name. The secretariat issues a signed,
+# time-limited claim link for one unclaimed catalog entry and sends it to the expert's private
+# contact; whoever signs up through that link becomes that expert's account. A link stops
+# working once the entry is claimed or after EXPERT_CLAIM_MAX_AGE.
+EXPERT_CLAIM_SALT = "experts.claim"
+EXPERT_CLAIM_MAX_AGE = 14 * 24 * 3600
+
+
+def expert_claim_token(*, user, expert: Expert) -> str:
+    """The secretariat issues a sign-up token for an unclaimed catalog entry."""
+    from django.core import signing
+
+    from jianglian.errors import IllegalTransition
+
+    _require_secretariat(user, _("只有秘书处可以发放认领链接。"))
+    if expert.user_id is not None:
+        raise IllegalTransition(_("该劳模工匠已有账号。"), code="already_claimed")
+    return signing.dumps({"expert": expert.pk}, salt=EXPERT_CLAIM_SALT, compress=True)
+
+
+def expert_from_claim_token(token: str) -> Expert:
+    """The unclaimed expert a token names; DomainError when it is invalid, expired or used."""
+    from django.core import signing
+
+    from jianglian.errors import DomainError, IllegalTransition
+
+    try:
+        payload = signing.loads(token, salt=EXPERT_CLAIM_SALT, max_age=EXPERT_CLAIM_MAX_AGE)
+    except signing.SignatureExpired:
+        raise DomainError(_("认领链接已过期，请联系秘书处重新发放。"), code="claim_expired") from None
+    except signing.BadSignature:
+        raise DomainError(_("认领链接无效。"), code="claim_invalid") from None
+    expert = Expert.objects.filter(pk=payload.get("expert")).first()
+    if expert is None:
+        raise DomainError(_("认领链接无效。"), code="claim_invalid")
+    if expert.user_id is not None:
+        raise IllegalTransition(_("该劳模工匠已有账号。"), code="already_claimed")
+    return expert
+
+
+@transaction.atomic
+def expert_claim(*, user, token: str) -> Expert:
+    """Link `user` to the catalog entry the secretariat's token names (once)."""
+    from jianglian.errors import Conflict
+
+    if user is None or not user.is_authenticated:
+        raise NotAllowed(_("请先登录。"), code="not_authenticated")
+    if expert_of(user) is not None:
+        raise Conflict(_("该账号已关联劳模工匠档案。"), code="already_linked")
+    expert = expert_from_claim_token(token)
+    # Conditional update: two sign-ups racing for one link, only one wins.
+    if Expert.objects.filter(pk=expert.pk, user__isnull=True).update(user=user) != 1:
+        raise Conflict(_("该劳模工匠已有账号。"), code="already_claimed")
+    expert.user = user
+    user._jl_expert = expert
+    from alliance.audit import audit_record
+
+    audit_record(actor=user, subject=expert, action="claim", to_state="linked")
+    logger.info("expert %s claimed by user %s", expert.pk, user.pk)
+    return expert
