@@ -7,6 +7,7 @@ api_v1 = [
     path("", include("experts.api.urls")),
     path("", include("alliance.api.urls")),
     path("", include("enterprises.api.urls")),
+    path("", include("search.api.urls")),
 ]
 
 urlpatterns = [
