@@ -21,8 +21,8 @@ PRIVATE_FIELDS = ("phone", "email", "birth_year")
 # --- skills -------------------------------------------------------------------------------
 class SkillSerializer(OutputModelSerializer):
     category_label = serializers.CharField(source="get_category_display", read_only=True)
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
-    parent_code = serializers.SlugRelatedField(source="parent", slug_field="code", read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    parent_code = serializers.SlugRelatedField(source="parent", slug_field="code", read_only=True, allow_null=True)
 
     select_related = ("parent",)
 

@@ -57,6 +57,21 @@ class OutputSerializer(EagerLoading, serializers.Serializer):
 class OutputModelSerializer(EagerLoading, serializers.ModelSerializer):
     """Base of model-backed output serializers (declare every field explicitly in Meta.fields)."""
 
+    def get_fields(self):
+        # DRF drops allow_blank from read-only fields; keep it so the schema admits the "" a blank
+        # model field (gender, preferred_province …) really holds.
+        fields = super().get_fields()
+        model = getattr(self.Meta, "model", None)
+        for name, field in fields.items():
+            source = field.source if field.source and field.source != "*" else name
+            try:
+                model_field = model._meta.get_field(source)
+            except Exception:  # not a plain model field
+                continue
+            if getattr(model_field, "blank", False) and isinstance(field, serializers.CharField | serializers.ChoiceField):
+                field.allow_blank = True
+        return fields
+
     def create(self, validated_data):  # pragma: no cover - guard
         raise NotImplementedError
 

@@ -152,3 +152,10 @@ def test_the_user_model_is_never_exposed(schema):
     for name, component in schema["components"]["schemas"].items():
         if not name.endswith("Request"):  # only the token login takes a password
             assert "password" not in component.get("properties", {}), name
+
+
+def test_an_unknown_api_url_answers_json_not_an_html_page():
+    response = APIClient().get("/api/v1/challenges/not-a-number.5/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_found"

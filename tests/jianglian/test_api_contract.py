@@ -1,0 +1,73 @@
+"""The REST API honours its OpenAPI contract (schemathesis, in-process over WSGI).
+
+For every documented operation, generated requests — as an anonymous caller and as a signed-in
+enterprise user with a token — never cause a server error, and every answer (status code, content
+type, body) matches the schema, errors included. Examples are bounded so the run stays short.
+"""
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis.config import SchemathesisConfig
+from schemathesis.checks import (
+    content_type_conformance, not_a_server_error, response_schema_conformance, status_code_conformance,
+)
+
+from enterprises.models import Challenge
+from jianglian.choices import Category, Honour
+from tests import factories
+
+# The coverage phase enumerates every boundary case of every operation (minutes); the examples and
+# a bounded number of generated cases per operation keep the run short.
+CONFIG = SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": False}}})
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture
+def seeded(db):
+    """A small catalog: skills, studios with leads and members, experts, enterprises and challenges."""
+    skills = [factories.make_skill(category=c) for c in (Category.TECHNOLOGY, Category.MANAGEMENT, Category.GREEN)]
+    for i in range(2):
+        lead = factories.make_expert(skills=skills[:2], honours=[Honour.GREAT_CRAFTSMAN])
+        studio = factories.make_studio(lead=lead, skills=skills)
+        factories.make_expert(studio=studio, skills=skills[2:])
+    user, enterprise = factories.make_enterprise_user()
+    factories.make_challenge(enterprise=enterprise, skills=skills[:1])
+    factories.make_challenge(enterprise=enterprise, status=Challenge.Status.DRAFT)
+    factories.make_enterprise(verified=False)
+    return user
+
+
+@pytest.fixture
+def api_schema(seeded):
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application(), config=CONFIG)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema").include(path_regex=r"^/api/v1/")
+
+
+@pytest.fixture
+def token_headers(seeded):
+    from rest_framework.authtoken.models import Token
+
+    token, _ = Token.objects.get_or_create(user=seeded)
+    return {"Authorization": f"Token {token.key}"}
+
+
+bounded = settings(
+    max_examples=5, deadline=None, database=None, derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@schema.parametrize()
+@bounded
+def test_the_api_honours_its_contract_for_anonymous_callers(case):
+    case.call_and_validate(checks=CHECKS)
+
+
+@schema.parametrize()
+@bounded
+def test_the_api_honours_its_contract_for_a_token_user(case, token_headers):
+    case.call_and_validate(headers=token_headers, checks=CHECKS)
