@@ -1,0 +1,93 @@
+"""seed_demo: a realistic demo data set, the same for every seed run, loaded through the services, idempotent."""
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from alliance.models import AuditEntry, MembershipApplication, MembershipBatch, OutreachEvent, Studio
+from enterprises.models import Challenge, Enterprise
+from enterprises.validators import validate_credit_code
+from experts.models import Expert
+from jianglian.choices import Category
+from jianglian.management.demo_data import build_plan
+from jianglian.roles import enterprise_ids, expert_of, is_secretariat
+from matching.models import PairingAgreement
+
+SEED_APPS = ("auth", "authtoken", "experts", "alliance", "enterprises", "matching", "jianglian")
+
+
+def row_counts():
+    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label in SEED_APPS}
+
+
+def test_the_plan_is_a_function_of_the_seed():
+    assert build_plan(7) == build_plan(7)
+    assert build_plan(7).experts != build_plan(8).experts
+
+
+def test_the_plan_holds_dozens_of_studios_hundreds_of_experts_and_every_category_and_state():
+    plan = build_plan()
+    assert len(plan.studios) >= 40 and len(plan.experts) >= 300 and len(plan.enterprises) >= 50
+    assert {s.level for s in plan.studios} == {"national", "provincial", "municipal", "enterprise"}
+    assert {c.category for c in plan.challenges} == set(Category.values)
+    assert {c.status for c in plan.challenges} == {"draft", "open", "paired"}
+    assert len({e.province for e in plan.enterprises}) >= 5
+    assert len({e.name for e in plan.experts}) == len(plan.experts)
+
+
+@pytest.fixture
+def eager_celery():
+    """The demo data computes matches in-process, also when CI points Celery at a real broker."""
+    from jianglian.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.mark.django_db
+def test_seed_demo_loads_the_demo_data_through_the_services_and_a_second_run_changes_nothing(eager_celery, capsys):
+    # given an empty database, when seed_demo runs
+    call_command("seed_demo", "--no-progress", "--password", "demo-pass-123")
+    out = capsys.readouterr().out
+
+    # then the catalog is there
+    assert Studio.objects.count() == 48
+    assert Expert.objects.count() == 360
+    assert Expert.objects.filter(honours__honour="national_model_worker").exists()
+    assert Expert.objects.filter(skills__isnull=False).distinct().count() == 360
+    assert set(Studio.objects.values_list("level", flat=True)) == {"national", "provincial", "municipal", "enterprise"}
+    # every credit code carries its check character, unverified enterprises exist
+    for code in Enterprise.objects.values_list("credit_code", flat=True):
+        validate_credit_code(code)
+    assert Enterprise.objects.filter(verified=False).exists()
+    # challenges in all three categories, in draft / open / paired, paired ones with an active signed agreement
+    assert set(Challenge.objects.values_list("category", flat=True)) == set(Category.values)
+    assert {"draft", "open", "paired"} <= set(Challenge.objects.values_list("status", flat=True))
+    for challenge in Challenge.objects.filter(status="paired"):
+        agreement = challenge.pairings.get(status=PairingAgreement.Status.ACTIVE)
+        assert agreement.expert_signed_at and agreement.enterprise_signed_at
+    # membership: pending applications and a published first batch; events in several states
+    assert MembershipApplication.objects.filter(status="pending").count() >= 5
+    assert MembershipBatch.objects.get(name="首批成员名单").studios.count() >= 20
+    assert {"planned", "held"} <= set(OutreachEvent.objects.values_list("status", flat=True))
+    # the services wrote the audit trail
+    assert AuditEntry.objects.filter(action="publish", subject_type="enterprises.challenge").count() >= 40
+    # demo accounts, with their roles, can sign in
+    secretariat = authenticate(username="secretariat", password="demo-pass-123")
+    enterprise = authenticate(username="enterprise", password="demo-pass-123")
+    expert = authenticate(username="expert", password="demo-pass-123")
+    assert is_secretariat(secretariat) and secretariat.is_staff
+    assert enterprise_ids(enterprise) and not is_secretariat(enterprise)
+    assert expert_of(expert) is not None and expert_of(expert).led_studios.exists()
+    assert PairingAgreement.objects.filter(expert=expert_of(expert), status="proposed").exists()
+    assert "secretariat" in out and "demo-pass-123" in out
+
+    # when it runs again, nothing is created or changed
+    before = row_counts()
+    snapshot = list(Expert.objects.order_by("id").values("id", "name", "bio", "studio_id", "updated_at"))
+    call_command("seed_demo", "--no-progress", "--password", "other-password")
+    assert row_counts() == before
+    assert list(Expert.objects.order_by("id").values("id", "name", "bio", "studio_id", "updated_at")) == snapshot
+    assert authenticate(username="secretariat", password="demo-pass-123") is not None
