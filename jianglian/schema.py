@@ -3,7 +3,14 @@
     from myapp.graphql.queries import MyAppQuery          # 1. import
     class Query(..., MyAppQuery, graphene.ObjectType)     # 2. add it before graphene.ObjectType
 
-`docs/schema.graphql` is the exported SDL (`python manage.py graphql_schema`); a test checks it.
+Errors: raise jianglian.errors (NotAllowed, Conflict, IllegalTransition, DomainError), Django's
+ValidationError or ObjectDoesNotExist from services/resolvers; jianglian/graphql/errors.py turns them
+into `extensions.code` (FORBIDDEN, CONFLICT, BAD_REQUEST, BAD_USER_INPUT + fields, NOT_FOUND).
+Types subclass jianglian.graphql.types.JLObjectType (visible(), explicit fields, list resolvers
+reading `root.rel.all()`); lists use jianglian.graphql.types.ConnectionField (capped, filtered).
+
+`docs/schema.graphql` is the exported SDL; after changing the schema run
+`python manage.py graphql_schema --out docs/schema.graphql` (tests/jianglian/test_graphql_security.py checks it).
 """
 import graphene
 

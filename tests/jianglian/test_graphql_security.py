@@ -233,3 +233,17 @@ def test_the_committed_sdl_is_the_current_schema():
     """Regenerate with: python manage.py graphql_schema --out docs/schema.graphql"""
     committed = (Path(settings.BASE_DIR) / "docs" / "schema.graphql").read_text(encoding="utf-8")
     assert committed == print_schema(schema.graphql_schema)
+
+
+def test_graphiqls_full_introspection_query_passes_the_limits_for_the_secretariat(secretariat):
+    from graphql import get_introspection_query
+
+    data = run(get_introspection_query(descriptions=True), user=secretariat).ok()
+    names = {t["name"] for t in data["__schema"]["types"]}
+    assert {"Challenge", "Expert", "Studio", "Enterprise", "MembershipApplication"} <= names
+
+
+def test_a_fragment_cycle_is_a_validation_error_not_a_crash():
+    # graphene's own depth_limit_validator recurses forever here (RecursionError → 500)
+    result = run("{ ...A } fragment A on Query { ...A }")
+    assert result.status_code == 400 and set(result.codes) == {"GRAPHQL_VALIDATION_FAILED"}
