@@ -60,7 +60,8 @@ def describe(error: GraphQLError, *, user=None) -> tuple[str, dict]:
     extensions = dict(error.extensions or {})
     message = error.message
     if original is None or isinstance(original, GraphQLError):
-        extensions.setdefault("code", VALIDATION_FAILED)
+        # no path: the document or its variables were refused before execution
+        extensions.setdefault("code", VALIDATION_FAILED if error.path is None else BAD_REQUEST)
         return message, extensions
     if isinstance(original, ValidationError):
         fields = field_errors(original)

@@ -247,3 +247,15 @@ def test_a_fragment_cycle_is_a_validation_error_not_a_crash():
     # graphene's own depth_limit_validator recurses forever here (RecursionError → 500)
     result = run("{ ...A } fragment A on Query { ...A }")
     assert result.status_code == 400 and set(result.codes) == {"GRAPHQL_VALIDATION_FAILED"}
+
+
+def test_unexpected_exceptions_are_internal_and_hide_their_message(settings):
+    from graphql import GraphQLError
+
+    from jianglian.graphql.errors import format_error
+
+    settings.DEBUG = False
+    error = GraphQLError("db password is hunter2", path=["x"], original_error=RuntimeError("db password is hunter2"))
+    formatted = format_error(error)
+    assert formatted["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert "hunter2" not in formatted["message"]
