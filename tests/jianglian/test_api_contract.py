@@ -6,7 +6,9 @@ type, body) matches the schema, errors included. Examples are bounded so the run
 """
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.checks import (
@@ -39,8 +41,24 @@ def seeded(db):
 
 
 @pytest.fixture
-def api_schema(seeded):
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application(), config=CONFIG)
+def wsgi_app(db):
+    """The real WSGI application, inside the test's transaction.
+
+    Like Django's test client, keep the request signals from closing the connection after each
+    request: on PostgreSQL that would end the test transaction (SQLite's in-memory test DB ignores it).
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(seeded, wsgi_app):
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app, config=CONFIG)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema").include(path_regex=r"^/api/v1/")
