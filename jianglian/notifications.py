@@ -112,7 +112,7 @@ def deliver(log_id: int) -> bool:
     """Send one recorded notification unless it was sent already. True when this call sent it."""
     with transaction.atomic():
         log = (
-            NotificationLog.objects.select_for_update()
+            NotificationLog.objects.select_for_update(of=("self",))
             .select_related("recipient")
             .filter(pk=log_id, status=NotificationLog.Status.PENDING)
             .first()
