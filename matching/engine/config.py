@@ -54,9 +54,9 @@ SECONDARY_MIN_SCORE = 0.5    # below this a "此外" sentence names no second sk
 CATEGORY_PRIOR = 1.15        # areas of the challenge's own category weigh a little more
 
 # --- retrieval --------------------------------------------------------------------------------
-TEXT_CANDIDATES = 300        # from the search backend
-AREA_CANDIDATES = 300        # for the likeliest main need, deepest first
-AREA_CANDIDATES_OTHER = 100  # for each other plausible need
+TEXT_CANDIDATES = 150        # from the search backend
+AREA_CANDIDATES = 150        # for the likeliest main need, deepest first
+AREA_CANDIDATES_OTHER = 50   # for each other plausible need
 EXPANSION_WEIGHT_MAIN = 0.6  # query weight of a main need's area terms (× its share); own words weigh 1
 EXPANSION_WEIGHT_SECOND = 0.3
 EXPANSION_TERMS_PER_AREA = 6 # area name and synonyms added to the query

@@ -1,7 +1,7 @@
 """Rank experts or studios for one challenge: retrieve candidates, score each signal, sort."""
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 
 from search.text import tokenize_query
 
@@ -29,8 +29,12 @@ def challenge_query(taxonomy: TaxonomyIndex, challenge, needs: Needs) -> dict[st
 
 
 def rank_challenge(challenge, *, kind: str, limit: int | None = config.STORED_MATCHES,
-                   disabled_signals=()) -> list[Candidate]:
-    """The best candidates of `kind` ("expert" or "studio") for `challenge`, best first, with breakdowns."""
+                   disabled_signals=(), explain: int | None = None) -> list[Candidate]:
+    """The best candidates of `kind` ("expert" or "studio") for `challenge`, best first.
+
+    Each returned candidate carries its breakdown; with `explain`, only the first `explain` do
+    (explanations cost more than scores when every candidate is returned).
+    """
     taxonomy = get_taxonomy()
     skill_ids = [s.pk for s in challenge.skills.all()] if challenge.pk else []
     needs = challenge_needs(taxonomy, title=challenge.title, description=challenge.description,
@@ -38,74 +42,108 @@ def rank_challenge(challenge, *, kind: str, limit: int | None = config.STORED_MA
     text_scores = retrieve(kind, challenge_query(taxonomy, challenge, needs), limit=config.TEXT_CANDIDATES)
     load = _load_experts if kind == "expert" else _load_studios
     candidates = load(needs, text_scores)
+    ctx = scoring.Context(
+        taxonomy=taxonomy, needs=needs, category=challenge.category, province=challenge.enterprise.province,
+        city=challenge.enterprise.city, preferred_province=challenge.preferred_province,
+        strict=challenge.region_strictness == "strict",
+        best_text=max((c.text_score for c in candidates), default=0.0),
+    )
     weights = {name: w for name, w in config.WEIGHTS.items() if name not in disabled_signals}
-    best_text = max((c.text_score for c in candidates), default=0.0)
-    place = (challenge.enterprise.province, challenge.enterprise.city)
+    if not ctx.preferred_province:
+        weights.pop("preferred_region", None)
     for candidate in candidates:
-        _score(taxonomy, needs, challenge, place, candidate, weights, best_text)
+        score_candidate(ctx, candidate, weights)
     candidates.sort(key=lambda c: (-c.score, c.id))
-    return candidates[:limit] if limit else candidates
+    ranked = candidates[:limit] if limit else candidates
+    shown = ranked[: explain if explain is not None else len(ranked)]
+    add_evidence(kind, shown)
+    for candidate in shown:
+        candidate.breakdown = [
+            {"signal": name, "weight": weight, "value": round(candidate.values[name], 4),
+             "explanation": scoring.REASONS[name](ctx, candidate)}
+            for name, weight in weights.items()
+        ]
+    return ranked
 
 
-def _score(taxonomy, needs, challenge, place, candidate: Candidate, weights: dict, best_text: float) -> None:
-    gain, skill_reason = scoring.skill_signal(taxonomy, needs, candidate)
-    signals = {
-        "text": lambda: scoring.text_signal(candidate, best_text),
-        "skill": lambda: (gain, skill_reason),
-        "category": lambda: scoring.category_signal(taxonomy, challenge.category, candidate),
-        "region": lambda: scoring.region_signal(*place, candidate),
-        "preferred_region": lambda: scoring.preferred_region_signal(taxonomy, needs, challenge, candidate, gain),
-        "availability": lambda: scoring.availability_signal(candidate),
-        "track_record": lambda: scoring.track_record_signal(candidate),
-    }
-    breakdown, score = [], 0.0
-    for name, weight in weights.items():
-        result = signals[name]()
-        if result is None:  # the signal does not apply to this challenge
-            continue
-        value, reason = result
-        score += weight * value
-        breakdown.append({"signal": name, "weight": weight, "value": round(value, 4), "explanation": reason})
-    candidate.score, candidate.breakdown = score, breakdown
+def score_candidate(ctx: scoring.Context, c: Candidate, weights: dict) -> None:
+    """Set c.values (one per weighted signal) and c.score = Σ weight × value."""
+    gain = scoring.expected_gain(ctx, c)
+    values = {"skill": gain}
+    if "text" in weights:
+        values["text"] = scoring.text_value(ctx, c)
+    if "category" in weights:
+        values["category"] = scoring.category_value(ctx, c)
+    if "region" in weights:
+        values["region"] = scoring.region_value(ctx, c)
+    if "preferred_region" in weights:
+        values["preferred_region"] = scoring.preferred_region_value(ctx, c, gain)
+    if "availability" in weights:
+        values["availability"] = scoring.availability_value(ctx, c)
+    if "track_record" in weights:
+        values["track_record"] = scoring.track_record_value(ctx, c)
+    c.values = values
+    c.score = sum(weights[name] * value for name, value in values.items() if name in weights)
 
 
 # --- loading candidates -----------------------------------------------------------------------
 
+def area_quota(needs: Needs) -> list[tuple[int, int]]:
+    """(area id, how many candidates to take by depth): the likeliest main need, the runner-up, the second need."""
+    picks = [n.area_id for n in needs.main[:2]] + [n.area_id for n in needs.secondary[:1]]
+    picks = list(dict.fromkeys(picks))
+    return [(a, config.AREA_CANDIDATES if i == 0 else config.AREA_CANDIDATES_OTHER) for i, a in enumerate(picks)]
+
+
 def _load_experts(needs: Needs, text_scores: dict[int, float]) -> list[Candidate]:
     from experts.models import Expert
+    from matching.models import PairingAgreement
 
     from ..models import ExpertArea
 
     ids = set(text_scores)
-    for i, area_id in enumerate(needs.area_ids):
-        per_area = config.AREA_CANDIDATES if i == 0 else config.AREA_CANDIDATES_OTHER
+    for area_id, per_area in area_quota(needs):
         ids.update(
             ExpertArea.objects.filter(skill_id=area_id, level__gte=1)
-            .order_by("-level", "expert_id").values_list("expert_id", flat=True)[:per_area]
+            .order_by("-level").values_list("expert_id", flat=True)[:per_area]
         )
     if not ids:
         return []
     areas: dict[int, dict] = {}
-    for expert_id, skill_id, level, evidence in ExpertArea.objects.filter(expert_id__in=ids).values_list(
-        "expert_id", "skill_id", "level", "evidence"
+    # evidence is read later, for the candidates that are shown (see add_evidence)
+    for expert_id, skill_id, level in ExpertArea.objects.filter(expert_id__in=ids).values_list(
+        "expert_id", "skill_id", "level"
     ):
-        areas.setdefault(expert_id, {})[skill_id] = (level, evidence)
-    rows = (
-        Expert.objects.filter(pk__in=ids)
-        .annotate(
-            holding=Count("pairings", filter=Q(pairings__status__in=HOLDING)),
-            completed=Count("pairings", filter=Q(pairings__status=COMPLETED)),
-            mean_rating=Avg("pairings__enterprise_rating", filter=Q(pairings__status=COMPLETED)),
-        )
-        .values_list("id", "name", "province", "city", "accepting_pairings", "capacity", "holding", "completed",
-                     "mean_rating")
-    )
-    return [
-        Candidate(id=pk, name=name, province=province, city=city, areas=areas.get(pk, {}), accepting=accepting,
-                  capacity=capacity, holding=holding, completed=completed, mean_rating=rating,
-                  text_score=text_scores.get(pk, 0.0))
-        for pk, name, province, city, accepting, capacity, holding, completed, rating in rows
-    ]
+        areas.setdefault(expert_id, {})[skill_id] = (level, "")
+    pairings = {}
+    for expert_id, status, n, rating in (
+        PairingAgreement.objects.filter(expert_id__in=ids, status__in=(*HOLDING, COMPLETED))
+        .values_list("expert_id", "status").annotate(n=Count("id"), rating=Avg("enterprise_rating"))
+    ):
+        pairings[(expert_id, status)] = (n, rating)
+    candidates = []
+    for pk, name, province, city, accepting, capacity in Expert.objects.filter(pk__in=ids).values_list(
+        "id", "name", "province", "city", "accepting_pairings", "capacity"
+    ):
+        completed, rating = pairings.get((pk, COMPLETED), (0, None))
+        candidates.append(Candidate(
+            id=pk, name=name, province=province, city=city, areas=areas.get(pk, {}), accepting=accepting,
+            capacity=capacity, holding=sum(pairings.get((pk, s), (0,))[0] for s in HOLDING),
+            completed=completed, mean_rating=rating, text_score=text_scores.get(pk, 0.0),
+        ))
+    return candidates
+
+
+def add_evidence(kind: str, candidates: list[Candidate]) -> None:
+    """Fill in the profile sentence behind each area of these candidates (for their explanations)."""
+    from ..models import ExpertArea, StudioArea
+
+    model, key = (ExpertArea, "expert_id") if kind == "expert" else (StudioArea, "studio_id")
+    by_id = {c.id: c for c in candidates}
+    for owner_id, skill_id, level, evidence in model.objects.filter(**{f"{key}__in": list(by_id)}).values_list(
+        key, "skill_id", "level", "evidence"
+    ):
+        by_id[owner_id].areas[skill_id] = (level, evidence)
 
 
 def _load_studios(needs: Needs, text_scores: dict[int, float]) -> list[Candidate]:
@@ -116,7 +154,11 @@ def _load_studios(needs: Needs, text_scores: dict[int, float]) -> list[Candidate
 
     ids = set(text_scores)
     if needs.area_ids:
-        ids.update(StudioArea.objects.filter(skill_id__in=needs.area_ids, level__gte=1).values_list("studio_id", flat=True))
+        for area_id, per_area in area_quota(needs):
+            ids.update(
+                StudioArea.objects.filter(skill_id=area_id, level__gte=1)
+                .order_by("-level").values_list("studio_id", flat=True)[:per_area]
+            )
     if not ids:
         return []
     areas: dict[int, dict] = {}

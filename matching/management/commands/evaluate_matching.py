@@ -114,7 +114,8 @@ def evaluate_here(data_dir: Path, *, baseline: bool) -> dict:
         key = challenge_key[challenge.pk]
         for kind, keys in (("expert", expert_key), ("studio", studio_key)):
             t0 = time.perf_counter()
-            ranked = rank_challenge(challenge, kind=kind, limit=None, disabled_signals=("availability",))
+            ranked = rank_challenge(challenge, kind=kind, limit=None, disabled_signals=("availability",),
+                                    explain=10)
             if kind == "expert":
                 timings.append(time.perf_counter() - t0)
             rankings[kind][key] = [keys[c.id] for c in ranked]
