@@ -77,20 +77,27 @@ class IndexDefinition:
     def facet_field_names(self) -> list[str]:
         return [f.name for f in self.filter_fields if f.facet]
 
+    def documents(self, queryset: QuerySet) -> list[dict]:
+        """The documents of the rows of `queryset` (a filtered `get_queryset()`).
+
+        Override to build them in bulk (values() queries) when model instances are too slow.
+        """
+        return [self.document(obj) for obj in queryset]
+
     def documents_for_ids(self, ids: Iterable[int]) -> dict[int, dict]:
         """The documents of those of `ids` that exist and are searchable now."""
-        return {obj.pk: self.document(obj) for obj in self.get_queryset().filter(pk__in=list(ids))}
+        documents = self.documents(self.get_queryset().filter(pk__in=list(ids)))
+        return {doc["id"]: doc for doc in documents}
 
-    def iter_documents(self, chunk_size: int = 2000) -> Iterator[dict]:
+    def iter_documents(self, chunk_size: int = 1000) -> Iterator[dict]:
         """Every searchable row's document, read in primary-key chunks."""
         last_pk = 0
         while True:
-            chunk = list(self.get_queryset().filter(pk__gt=last_pk).order_by("pk")[:chunk_size])
-            if not chunk:
+            ids = list(self.get_queryset().filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:chunk_size])
+            if not ids:
                 return
-            for obj in chunk:
-                yield self.document(obj)
-            last_pk = chunk[-1].pk
+            yield from sorted(self.documents(self.get_queryset().filter(pk__in=ids)), key=lambda doc: doc["id"])
+            last_pk = ids[-1]
 
     def count(self) -> int:
         return self.get_queryset().count()

@@ -29,6 +29,7 @@ characters are added (plc, dcs, nitrophenol), so a query for either finds it.
 """
 from __future__ import annotations
 
+import functools
 import html
 import importlib
 import logging
@@ -175,6 +176,7 @@ def reload_user_dictionary(extra_terms=()) -> int:
         segmenter.add_word(term, None, None)
     with _segmenter_lock:
         _segmenter = segmenter
+        _line_index_text.cache_clear()
     return len(terms)
 
 
@@ -272,8 +274,25 @@ def tokenize_query(text: str) -> list[str]:
 
 
 def index_text(text: str) -> str:
-    """The tokens of `text` joined by spaces: what a whitespace-tokenized field receives."""
-    return " ".join(tokenize_for_index(text))
+    """The tokens of `text` joined by spaces: what a whitespace-tokenized field receives.
+
+    Lines are cut independently (a line break ends every token), so lines that
+    repeat across documents (a skill with its synonyms, an employer) are cut once
+    per process.
+    """
+    if not text:
+        return ""
+    cut = (_line_index_text(line) if len(line) <= _CACHED_LINE else " ".join(tokenize_for_index(line))
+           for line in text.split("\n"))
+    return " ".join(filter(None, cut))
+
+
+_CACHED_LINE = 400
+
+
+@functools.lru_cache(maxsize=20_000)
+def _line_index_text(line: str) -> str:
+    return " ".join(tokenize_for_index(line))
 
 
 # --- highlighting -------------------------------------------------------------

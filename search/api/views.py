@@ -4,7 +4,7 @@ Permissions are those of the lists: anyone may search; draft and closed
 challenges are never indexed, and the hits are re-read through the same
 selectors as the lists, so search can show nothing a list would not.
 """
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response

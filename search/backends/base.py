@@ -32,13 +32,16 @@ embedded backend (see bench/search.py).
 """
 from __future__ import annotations
 
+import collections
 import contextlib
+import multiprocessing
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from search import text
 from search.errors import UnknownFilter
-from search.index import IndexDefinition, get_definition
+from search.index import IndexDefinition, document_fingerprint, get_definition
 
 Query = str | Sequence[str] | Mapping[str, float]
 Filters = Mapping[str, str | Sequence[str]]
@@ -154,3 +157,75 @@ def highlights_for(definition: IndexDefinition, source: Mapping, tokens: Iterabl
         if snippet:
             snippets[name] = snippet
     return snippets
+
+
+# --- turning documents into what backends store ----------------------------------
+
+
+@dataclass
+class Prepared:
+    """A document as backends store it: segmented search fields, filter values, raw text for highlights."""
+
+    id: int
+    fingerprint: int
+    tokens: dict[str, str]
+    filters: dict[str, list[str]]
+    source: dict[str, str]
+
+
+def prepare(definition: IndexDefinition, document: dict) -> Prepared:
+    tokens, source = {}, {}
+    for name in definition.search_field_names:
+        raw = document.get(name) or ""
+        if raw:
+            tokens[name] = text.index_text(raw)
+            source[name] = raw
+    return Prepared(
+        id=int(document["id"]),
+        fingerprint=document_fingerprint(document),
+        tokens=tokens,
+        filters={name: [str(v) for v in document.get(name) or ()] for name in definition.filter_field_names},
+        source=source,
+    )
+
+
+_PARALLEL_CHUNK = 500
+_PARALLEL_WINDOW = 8
+
+
+def _prepare_chunk(index_name: str, documents: list[dict]) -> list[Prepared]:
+    definition = get_definition(index_name)
+    return [prepare(definition, document) for document in documents]
+
+
+def prepare_all(definition: IndexDefinition, documents: Iterable[dict], workers: int | None = None) -> Iterator[Prepared]:
+    """`prepare` over many documents, in order; segmentation runs in forked worker processes
+    once there is more than one chunk, while this process keeps reading the database."""
+    workers = os.cpu_count() if workers is None else workers
+    chunks = _chunks(documents, _PARALLEL_CHUNK)
+    first = next(chunks, [])
+    if workers <= 1 or len(first) < _PARALLEL_CHUNK:
+        yield from _prepare_chunk(definition.name, first)
+        for chunk in chunks:
+            yield from _prepare_chunk(definition.name, chunk)
+        return
+    # fork: the workers inherit the loaded apps and segmenter; they never touch the database.
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pending = collections.deque([pool.apply_async(_prepare_chunk, (definition.name, first))])
+        for chunk in chunks:
+            pending.append(pool.apply_async(_prepare_chunk, (definition.name, chunk)))
+            if len(pending) >= _PARALLEL_WINDOW:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

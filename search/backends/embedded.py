@@ -29,12 +29,11 @@ import tantivy
 from django.conf import settings
 from tantivy import Occur, Query
 
-from search import text
-from search.index import IndexDefinition, document_fingerprint
+from search.index import IndexDefinition
 
 from .base import (
-    SearchBackend, SearchResults, Hit, bounded, clean_facets, clean_filters, highlights_for, resolve,
-    weighted_tokens,
+    Hit, Prepared, SearchBackend, SearchResults, bounded, clean_facets, clean_filters, highlights_for, prepare,
+    prepare_all, resolve, weighted_tokens,
 )
 
 WHITESPACE = "jl_whitespace"
@@ -150,20 +149,16 @@ class EmbeddedBackend(SearchBackend):
         finally:
             writer.wait_merging_threads()
 
-    def _tantivy_document(self, definition, document: dict) -> tantivy.Document:
+    def _tantivy_document(self, prepared: Prepared) -> tantivy.Document:
         doc = tantivy.Document()
-        doc.add_unsigned("id", int(document["id"]))
-        doc.add_unsigned("fp", document_fingerprint(document))
-        source = {}
-        for name in definition.search_field_names:
-            raw = document.get(name) or ""
-            if raw:
-                doc.add_text(name, text.index_text(raw))
-                source[name] = raw
-        for name in definition.filter_field_names:
-            for value in document.get(name) or ():
-                doc.add_text(name, str(value))
-        doc.add_bytes("source", json.dumps(source, ensure_ascii=False).encode())
+        doc.add_unsigned("id", prepared.id)
+        doc.add_unsigned("fp", prepared.fingerprint)
+        for name, tokens in prepared.tokens.items():
+            doc.add_text(name, tokens)
+        for name, items in prepared.filters.items():
+            for value in items:
+                doc.add_text(name, value)
+        doc.add_bytes("source", json.dumps(prepared.source, ensure_ascii=False).encode())
         return doc
 
     def _id_query(self, definition, pk) -> Query:
@@ -178,7 +173,7 @@ class EmbeddedBackend(SearchBackend):
             with self._writer(definition, self._current(definition, create=True), _BATCH_HEAP) as writer:
                 for document in documents:
                     writer.delete_documents_by_query(self._id_query(definition, document["id"]))
-                    writer.add_document(self._tantivy_document(definition, document))
+                    writer.add_document(self._tantivy_document(prepare(definition, document)))
 
     def delete_documents(self, definition, ids, version=None):
         definition = resolve(definition)
@@ -201,8 +196,8 @@ class EmbeddedBackend(SearchBackend):
             try:
                 index = _open(generation, self._schema(definition))
                 writer = index.writer(heap_size=_REBUILD_HEAP)
-                for document in documents:
-                    writer.add_document(self._tantivy_document(definition, document))
+                for prepared in prepare_all(definition, documents):
+                    writer.add_document(self._tantivy_document(prepared))
                     count += 1
                     if progress and count % 500 == 0:
                         progress(500)

@@ -76,3 +76,15 @@ def test_searching_an_index_never_built_finds_nothing(tmp_path):
     result = EmbeddedBackend(tmp_path).search("studio", "精馏", facets=["province"], highlight=True)
 
     assert (result.total, result.hits, result.facets) == (0, [], {"province": []})
+
+
+def test_parallel_preparation_gives_the_same_documents_in_order():
+    from search.backends.base import prepare, prepare_all
+
+    definition = get_definition("expert")
+    documents = [{"id": n, "name": f"专家{n}", "bio": f"第{n}号精馏塔节能改造", "province": ["sichuan"]}
+                 for n in range(1, 1301)]
+
+    parallel = list(prepare_all(definition, iter(documents), workers=2))
+
+    assert parallel == [prepare(definition, d) for d in documents]
