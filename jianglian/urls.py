@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("alliance.api.urls")),
     path("", include("enterprises.api.urls")),
     path("", include("search.api.urls")),
+    path("", include("matching.api.urls")),
 ]
 
 urlpatterns = [

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -119,13 +120,16 @@ def build_index(rows) -> TaxonomyIndex:
 
 
 _cached: TaxonomyIndex | None = None
+_built_at = 0.0
 _lock = threading.Lock()
+# Curators edit the taxonomy in another process (the admin); workers pick it up within this time.
+MAX_AGE_SECONDS = 300
 
 
 def get_taxonomy() -> TaxonomyIndex:
-    """The taxonomy index of this process, built from the Skill rows on first use."""
-    global _cached
-    if _cached is None:
+    """The taxonomy index of this process, built from the Skill rows, rebuilt when older than MAX_AGE_SECONDS."""
+    global _cached, _built_at
+    if _cached is None or time.monotonic() - _built_at > MAX_AGE_SECONDS:
         from experts.models import Skill
 
         rows = []
@@ -138,7 +142,7 @@ def get_taxonomy() -> TaxonomyIndex:
             rows.append((*row, related[row[0]]))
         index = build_index(rows)
         with _lock:
-            _cached = index
+            _cached, _built_at = index, time.monotonic()
     return _cached
 
 

@@ -1,0 +1,44 @@
+from rest_framework import serializers
+
+from alliance.models import Studio
+from experts.models import Expert
+
+from ..models import Match
+from ..selectors import match_reasons
+
+
+class MatchedExpertSerializer(serializers.ModelSerializer):
+    """The public face of a ranked expert (contact details never appear in a ranking)."""
+
+    class Meta:
+        model = Expert
+        fields = ("id", "name", "professional_title", "employer", "province", "city", "skill_tags", "studio")
+        read_only_fields = fields
+
+
+class MatchedStudioSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Studio
+        fields = ("id", "name", "level", "host_enterprise", "province", "city")
+        read_only_fields = fields
+
+
+class ReasonSerializer(serializers.Serializer):
+    signal = serializers.CharField()
+    weight = serializers.FloatField()
+    value = serializers.FloatField()
+    explanation = serializers.CharField()
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    expert = MatchedExpertSerializer(read_only=True, allow_null=True)
+    studio = MatchedStudioSerializer(read_only=True, allow_null=True)
+    reasons = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Match
+        fields = ("rank", "score", "kind", "expert", "studio", "reasons", "algorithm_version", "computed_at")
+        read_only_fields = fields
+
+    def get_reasons(self, match) -> list[ReasonSerializer]:
+        return ReasonSerializer(match_reasons(match.breakdown, self.context.get("language")), many=True).data

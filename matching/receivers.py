@@ -1,0 +1,56 @@
+"""Keep matches current: an expert's profile change re-derives its areas and re-ranks the challenges it affects.
+
+Work is queued on commit (matching.tasks.refresh_expert), never done inside the saving request.
+"""
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_save
+
+PROFILE_FIELDS = {"skill_tags", "bio", "achievements", "province", "city", "studio", "capacity",
+                  "accepting_pairings"}
+
+
+def queue_expert_refresh(expert_id: int) -> None:
+    from .tasks import refresh_expert
+
+    transaction.on_commit(lambda: refresh_expert.delay(expert_id))
+
+
+def expert_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
+    if raw:
+        return
+    if update_fields is not None and not (set(update_fields) & PROFILE_FIELDS):
+        return
+    queue_expert_refresh(instance.pk)
+
+
+def expert_skills_changed(sender, instance, action, reverse=False, pk_set=None, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:  # skill.experts.add(...): instance is a Skill
+        for expert_id in pk_set or ():
+            queue_expert_refresh(expert_id)
+    else:
+        queue_expert_refresh(instance.pk)
+
+
+def pairing_saved(sender, instance, raw=False, **kwargs):
+    """A pairing taken or released changes the expert's free capacity, so the availability signal."""
+    if not raw:
+        queue_expert_refresh(instance.expert_id)
+
+
+def skill_saved(sender, **kwargs):
+    from .engine.taxonomy import forget_taxonomy
+
+    forget_taxonomy()
+
+
+def connect() -> None:
+    from experts.models import Expert, Skill
+
+    from .models import PairingAgreement
+
+    post_save.connect(expert_saved, sender=Expert, dispatch_uid="matching.expert_saved")
+    m2m_changed.connect(expert_skills_changed, sender=Expert.skills.through, dispatch_uid="matching.expert_skills")
+    post_save.connect(pairing_saved, sender=PairingAgreement, dispatch_uid="matching.pairing_saved")
+    post_save.connect(skill_saved, sender=Skill, dispatch_uid="matching.skill_saved")
