@@ -1,0 +1,154 @@
+"""Campus outreach events (劳模工匠进校园): planned → confirmed → held / cancelled, run by the secretariat."""
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from alliance import selectors, services
+from alliance.models import AuditEntry, EventParticipation, OutreachEvent
+from jianglian.errors import DomainError, IllegalTransition, NotAllowed
+from jianglian.models import NotificationLog
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+Status = OutreachEvent.Status
+
+
+@pytest.fixture
+def expert_pair():
+    return factories.make_expert_user()
+
+
+def create(secretariat, **overrides):
+    fields = dict(title="走进四川化工职院", school="四川化工职业技术学院", province="sichuan", city="泸州",
+                  starts_at=timezone.now() - timedelta(hours=2), format="lecture", topic="精馏节能", capacity=300,
+                  audience="化工专业学生")
+    fields.update(overrides)
+    return services.event_create(user=secretariat, **fields)
+
+
+def confirmed_event(secretariat, expert_pair):
+    event = create(secretariat)
+    services.event_invite_experts(user=secretariat, event=event, experts=[expert_pair[1]], role="主讲")
+    services.event_respond(user=expert_pair[0], event=event, accept=True)
+    return services.event_confirm(user=secretariat, event=event)
+
+
+def event_trail(event):
+    return list(AuditEntry.objects.filter(subject_type="alliance.outreachevent", subject_id=event.pk)
+                .order_by("id").values_list("action", "from_state", "to_state"))
+
+
+def test_the_whole_life_of_an_event_is_audited(secretariat, expert_pair):
+    event = confirmed_event(secretariat, expert_pair)
+    event = services.event_hold(user=secretariat, event=event, audience_count=260, summary="反响热烈", feedback="希望再来")
+    assert (event.status, event.audience_count, event.report_summary, event.report_feedback) == (
+        Status.HELD, 260, "反响热烈", "希望再来")
+    assert event_trail(event) == [("create", "", "planned"), ("confirm", "planned", "confirmed"),
+                                  ("hold", "confirmed", "held")]
+    participation = EventParticipation.objects.get(event=event)
+    assert list(AuditEntry.objects.filter(subject_type="alliance.eventparticipation", subject_id=participation.pk)
+                .order_by("id").values_list("action", "to_state")) == [("invite", "invited"), ("confirm", "confirmed")]
+
+
+def test_an_invitation_is_mailed_once_and_reinviting_changes_nothing(secretariat, expert_pair):
+    event = create(secretariat)
+    assert len(services.event_invite_experts(user=secretariat, event=event, experts=[expert_pair[1]])) == 1
+    assert services.event_invite_experts(user=secretariat, event=event, experts=[expert_pair[1]]) == []
+    [log] = NotificationLog.objects.filter(kind="event_invitation")
+    assert log.recipient == expert_pair[0] and log.context["school"] == "四川化工职业技术学院"
+
+
+def test_only_the_secretariat_runs_events(secretariat, expert_pair):
+    event = create(secretariat)
+    outsider = factories.make_enterprise_user()[0]
+    for user in (outsider, expert_pair[0]):
+        with pytest.raises(NotAllowed):
+            create(user)
+        with pytest.raises(NotAllowed):
+            services.event_invite_experts(user=user, event=event, experts=[expert_pair[1]])
+        with pytest.raises(NotAllowed):
+            services.event_confirm(user=user, event=event)
+        with pytest.raises(NotAllowed):
+            services.event_hold(user=user, event=event, audience_count=1, summary="x")
+        with pytest.raises(NotAllowed):
+            services.event_cancel(user=user, event=event, reason="x")
+
+
+def test_only_an_invited_expert_responds_and_only_once(secretariat, expert_pair):
+    event = create(secretariat)
+    with pytest.raises(NotAllowed):
+        services.event_respond(user=expert_pair[0], event=event, accept=True)
+    services.event_invite_experts(user=secretariat, event=event, experts=[expert_pair[1]])
+    participation = services.event_respond(user=expert_pair[0], event=event, accept=False, note="时间冲突")
+    assert (participation.status, participation.note) == (EventParticipation.Status.DECLINED, "时间冲突")
+    with pytest.raises(IllegalTransition):
+        services.event_respond(user=expert_pair[0], event=event, accept=True)
+
+
+def test_confirmation_needs_a_confirmed_expert(secretariat, expert_pair):
+    event = create(secretariat)
+    with pytest.raises(DomainError) as error:
+        services.event_confirm(user=secretariat, event=event)
+    assert error.value.code == "no_confirmed_expert"
+
+
+def test_held_only_when_confirmed_started_and_reported(secretariat, expert_pair):
+    planned = create(secretariat)
+    with pytest.raises(IllegalTransition):
+        services.event_hold(user=secretariat, event=planned, audience_count=10, summary="x")
+    event = confirmed_event(secretariat, expert_pair)
+    with pytest.raises(ValidationError):
+        services.event_hold(user=secretariat, event=event, audience_count=10, summary="")
+    OutreachEvent.objects.filter(pk=event.pk).update(starts_at=timezone.now() + timedelta(days=3))
+    with pytest.raises(IllegalTransition) as error:
+        services.event_hold(user=secretariat, event=event, audience_count=10, summary="x")
+    assert error.value.code == "not_started"
+
+
+def test_cancel_with_a_reason_from_planned_or_confirmed_only(secretariat, expert_pair):
+    event = confirmed_event(secretariat, expert_pair)
+    with pytest.raises(ValidationError):
+        services.event_cancel(user=secretariat, event=event, reason="")
+    event = services.event_cancel(user=secretariat, event=event, reason="学校临时停课")
+    assert (event.status, event.cancel_reason) == (Status.CANCELLED, "学校临时停课")
+    assert event_trail(event)[-1] == ("cancel", "confirmed", "cancelled")
+    for transition in (
+        lambda: services.event_cancel(user=secretariat, event=event, reason="again"),
+        lambda: services.event_confirm(user=secretariat, event=event),
+        lambda: services.event_invite_experts(user=secretariat, event=event, experts=[factories.make_expert()]),
+        lambda: services.event_respond(user=expert_pair[0], event=event, accept=False),
+    ):
+        with pytest.raises(IllegalTransition):
+            transition()
+
+
+def test_invalid_fields_are_refused(secretariat):
+    with pytest.raises(ValidationError) as error:
+        create(secretariat, status="held")  # no mass assignment
+    assert set(error.value.message_dict) == {"status"}
+    with pytest.raises(ValidationError) as error:
+        create(secretariat, format="party")
+    assert set(error.value.message_dict) == {"format"}
+    assert not OutreachEvent.objects.exists()
+
+
+def test_who_sees_which_events(secretariat, expert_pair):
+    planned = create(secretariat, title="筹备中")
+    services.event_invite_experts(user=secretariat, event=planned, experts=[expert_pair[1]])
+    held = confirmed_event(secretariat, factories.make_expert_user())
+    services.event_hold(user=secretariat, event=held, audience_count=100, summary="好")
+    hidden = create(secretariat, title="仅秘书处可见")
+    assert set(selectors.event_list(user=secretariat)) == {planned, held, hidden}
+    assert set(selectors.event_list(user=expert_pair[0])) == {planned, held}
+    assert set(selectors.event_list(user=factories.make_user())) == {held}
+
+
+def test_participation_shows_on_the_experts_profile(secretariat, expert_pair):
+    event = confirmed_event(secretariat, expert_pair)
+    declined_event = create(secretariat)
+    services.event_invite_experts(user=secretariat, event=declined_event, experts=[expert_pair[1]])
+    services.event_respond(user=expert_pair[0], event=declined_event, accept=False)
+    assert [p.event for p in selectors.expert_outreach_history(expert=expert_pair[1])] == [event]
+    assert list(selectors.event_list(user=None, expert_id=expert_pair[1].pk)) == [event]
