@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("enterprises.api.urls")),
     path("", include("search.api.urls")),
     path("", include("matching.api.urls")),
+    path("", include("matching.api.pairings")),  # pairings/ (workflows)
 ]
 
 urlpatterns = [

@@ -1,0 +1,232 @@
+"""REST /api/v1/pairings/: list (the caller's agreements), create = propose, one action per transition,
+and the printable 结对意向书 (GET …/document, HTML or PDF). Rules live in matching.pairings.services."""
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import renderers, serializers, status
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.routers import SimpleRouter
+
+from enterprises.models import Challenge
+from experts.models import Expert
+from experts.selectors import contact_visible_expert_ids
+from jianglian.api.schema import summary
+from jianglian.api.serializers import OutputModelSerializer, StrictInputSerializer
+from jianglian.api.views import ServiceViewSet
+
+from ..models import PairingAgreement
+from ..pairings import documents, selectors, services
+
+# --- output ------------------------------------------------------------------------------------
+
+
+class PairingPartySerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class PairingChallengeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    enterprise = PairingPartySerializer(read_only=True)
+
+
+class PairingExpertSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    employer = serializers.CharField(read_only=True)
+    phone = serializers.SerializerMethodField(help_text="仅在专家接受后对企业可见 / visible to the enterprise once accepted")
+    email = serializers.SerializerMethodField(help_text="仅在专家接受后对企业可见 / visible to the enterprise once accepted")
+
+    def _visible(self, expert) -> bool:
+        request = self.context.get("request")
+        visible = contact_visible_expert_ids(getattr(request, "user", None))  # one query per request, cached
+        return visible is None or expert.pk in visible
+
+    def get_phone(self, expert) -> str | None:
+        return expert.phone if self._visible(expert) else None
+
+    def get_email(self, expert) -> str | None:
+        return expert.email if self._visible(expert) else None
+
+
+class PairingSerializer(OutputModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    challenge = PairingChallengeSerializer(read_only=True)
+    expert = PairingExpertSerializer(read_only=True)
+
+    select_related = ("challenge__enterprise", "expert")
+
+    class Meta:
+        model = PairingAgreement
+        fields = (
+            "id", "status", "status_label", "challenge", "expert", "message", "goals", "start_date", "end_date",
+            "proposed_at", "expires_at", "responded_at", "response_note", "expert_signed_at",
+            "enterprise_signed_at", "activated_at", "ended_at", "outcome_summary", "problems_solved",
+            "savings_yuan", "workers_trained", "enterprise_rating", "expert_rating", "termination_reason",
+        )
+        read_only_fields = fields
+
+
+# --- input -------------------------------------------------------------------------------------
+
+
+class PairingProposeSerializer(StrictInputSerializer):
+    challenge = serializers.PrimaryKeyRelatedField(queryset=Challenge.objects.all())
+    expert = serializers.PrimaryKeyRelatedField(queryset=Expert.objects.all())
+    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    goals = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    end_date = serializers.DateField(required=False, allow_null=True)
+
+
+class PairingNoteSerializer(StrictInputSerializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class PairingReasonSerializer(StrictInputSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class PairingOutcomeSerializer(StrictInputSerializer):
+    summary = serializers.CharField(max_length=8000)
+    problems_solved = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    savings_yuan = serializers.DecimalField(required=False, allow_null=True, max_digits=14, decimal_places=2,
+                                            min_value=0)
+    workers_trained = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    rating = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5,
+                                      help_text="调用方一侧的评分 / the caller's side's rating")
+
+
+class PairingRatingSerializer(StrictInputSerializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+
+
+# --- the document renderers ---------------------------------------------------------------------
+
+
+class _DocumentRenderer(renderers.BaseRenderer):
+    """Passes the rendered document through; an error (a dict) is answered as JSON."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if isinstance(data, (bytes, str)):
+            return data
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return renderers.JSONRenderer().render(data)
+
+
+class DocumentHTMLRenderer(_DocumentRenderer):
+    media_type = "text/html"
+    format = "html"
+    charset = "utf-8"
+
+
+class DocumentPDFRenderer(_DocumentRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+
+
+# --- the viewset -------------------------------------------------------------------------------
+
+TRANSITION_INPUTS = {
+    "accept": PairingNoteSerializer, "decline": PairingNoteSerializer, "withdraw": PairingNoteSerializer,
+    "sign": None, "complete": PairingOutcomeSerializer, "rate": PairingRatingSerializer,
+    "terminate": PairingReasonSerializer,
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=summary("我的结对（秘书处：全部）", "My pairing agreements (secretariat: all)"),
+        parameters=[OpenApiParameter("status", enum=PairingAgreement.Status.values)],
+    ),
+    retrieve=extend_schema(summary=summary("结对详情（仅双方与秘书处）", "Retrieve an agreement (parties and secretariat)")),
+    create=extend_schema(summary=summary("发起结对邀请（企业）", "Propose a pairing (enterprise staff)")),
+)
+class PairingViewSet(ServiceViewSet):
+    output_serializer_class = PairingSerializer
+    create_serializer_class = PairingProposeSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = None
+    filterset_fields = ()
+    ordering_fields = ("proposed_at", "id", "status", "expires_at")
+    ordering = ("-proposed_at", "-id")
+    http_method_names = ["get", "post", "head", "options"]
+
+    def select(self):
+        wanted = self.request.query_params.get("status") if self.action == "list" else None
+        return selectors.pairing_list(user=self.request.user, status=wanted or None)
+
+    def create_object(self, data):
+        return services.pairing_propose(user=self.request.user, **data)
+
+    def _transition(self, name, **extra):
+        pairing = self.get_object()
+        serializer_class = TRANSITION_INPUTS[name]
+        data = self.read_input(serializer_class) if serializer_class else {}
+        result = getattr(services, f"pairing_{name}")(user=self.request.user, pairing=pairing, **data, **extra)
+        return self.respond(result, status.HTTP_200_OK)
+
+    @extend_schema(summary=summary("接受邀请（受邀专家）", "Accept (the invited expert)"), request=PairingNoteSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._transition("accept")
+
+    @extend_schema(summary=summary("婉拒邀请（受邀专家）", "Decline (the invited expert)"), request=PairingNoteSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        return self._transition("decline")
+
+    @extend_schema(summary=summary("撤回邀请（企业，接受前）", "Withdraw (enterprise, before acceptance)"),
+                   request=PairingNoteSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._transition("withdraw")
+
+    @extend_schema(summary=summary("签署意向书（双方）", "Sign the agreement (either party)"), request=None)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        return self._transition("sign")
+
+    @extend_schema(summary=summary("填报成果并完成（双方）", "Report the outcome and complete (either party)"),
+                   request=PairingOutcomeSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        return self._transition("complete")
+
+    @extend_schema(summary=summary("完成后评分（尚未评分的一方）", "Rate a completed agreement (the side yet to rate)"),
+                   request=PairingRatingSerializer)
+    @action(detail=True, methods=["post"])
+    def rate(self, request, pk=None):
+        return self._transition("rate")
+
+    @extend_schema(summary=summary("终止结对（双方或秘书处）", "Terminate (either party or the secretariat)"),
+                   request=PairingReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def terminate(self, request, pk=None):
+        return self._transition("terminate")
+
+    @extend_schema(
+        summary=summary("结对意向书（HTML 或 PDF）", "The printable agreement (HTML or PDF)"),
+        parameters=[OpenApiParameter("format", enum=["html", "pdf"], description="或用 Accept / or use Accept")],
+        responses={(200, "text/html"): OpenApiResponse(OpenApiTypes.STR),
+                   (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[DocumentHTMLRenderer, DocumentPDFRenderer])
+    def document(self, request, pk=None):
+        pairing = self.get_object()
+        if request.accepted_renderer.format == "pdf":
+            response = HttpResponse(documents.render_pdf(pairing), content_type="application/pdf")
+            response["Content-Disposition"] = f'inline; filename="{documents.document_number(pairing)}.pdf"'
+            return response
+        return HttpResponse(documents.render_html(pairing), content_type="text/html; charset=utf-8")
+
+
+router = SimpleRouter()
+router.register("pairings", PairingViewSet, basename="pairing")
+urlpatterns = router.urls
