@@ -21,6 +21,7 @@ from enterprises.graphql.queries import EnterprisesQuery
 from experts.graphql.mutations import ExpertsMutation
 from experts.graphql.queries import ExpertsQuery
 from jianglian.graphql.types import NodeQuery
+from matching.graphql.queries import MatchingQuery
 
 
 class Query(
@@ -28,6 +29,7 @@ class Query(
     ExpertsQuery,
     AllianceQuery,
     EnterprisesQuery,
+    MatchingQuery,
     graphene.ObjectType,
 ):
     pass

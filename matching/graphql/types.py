@@ -1,0 +1,73 @@
+"""GraphQL types of matching. The rules live in matching.selectors; these only translate."""
+import graphene
+
+from alliance.graphql.types import StudioType
+from experts.graphql.types import ExpertType
+
+from ..models import Match
+from ..selectors import match_list, match_reasons, reason_language
+
+MAX_FIRST = 100
+
+MatchKindEnum = graphene.Enum("MatchKind", [("EXPERT", "expert"), ("STUDIO", "studio")],
+                              description="劳模工匠 / 工作室 — expert or studio")
+
+
+class MatchReasonType(graphene.ObjectType):
+    """One signal of a match's score: score = Σ weight × value."""
+
+    signal = graphene.String(required=True, description="text | skill | category | region | preferred_region | "
+                                                        "availability | track_record")
+    weight = graphene.Float(required=True)
+    value = graphene.Float(required=True)
+    explanation = graphene.String(required=True, description="一句说明（zh-hans 或 en）")
+
+    class Meta:
+        name = "MatchReason"
+
+
+class MatchType(graphene.ObjectType):
+    """A ranked candidate for a challenge, with the reasons behind its score."""
+
+    rank = graphene.Int(required=True)
+    score = graphene.Float(required=True)
+    kind = MatchKindEnum(required=True)
+    expert = graphene.Field(ExpertType)
+    studio = graphene.Field(StudioType)
+    reasons = graphene.List(
+        graphene.NonNull(MatchReasonType), required=True,
+        lang=graphene.String(description="zh-hans | en (default: the request's language)"),
+    )
+    algorithm_version = graphene.String(required=True)
+    computed_at = graphene.DateTime(required=True)
+
+    class Meta:
+        name = "Match"
+
+    def resolve_kind(root, info):
+        return root.kind
+
+    def resolve_reasons(root, info, lang=None):
+        return [MatchReasonType(**reason) for reason in match_reasons(root.breakdown, reason_language(lang))]
+
+
+def resolve_matches(challenge, info, first=20, type="expert", **kwargs):
+    """The stored ranking of a challenge the caller may see (its enterprise or the secretariat)."""
+    kind = getattr(type, "value", type) or Match.Kind.EXPERT
+    first = max(0, min(first or 20, MAX_FIRST))
+    return list(
+        match_list(user=info.context.user, challenge=challenge, kind=kind)
+        .prefetch_related("expert__skills", "expert__honours", "studio__skills")[:first]
+    )
+
+
+def matches_field(**kwargs):
+    """`matches(first:, type:)` — add to a type whose root is a Challenge, with resolver=resolve_matches."""
+    return graphene.List(
+        graphene.NonNull(MatchType), required=True,
+        first=graphene.Int(default_value=20, description=f"at most {MAX_FIRST}"),
+        type=MatchKindEnum(default_value="expert"),
+        resolver=resolve_matches,
+        description="排名结果（仅发布企业与秘书处可见） / ranked matches (the enterprise and the secretariat only)",
+        **kwargs,
+    )

@@ -1,0 +1,58 @@
+"""GraphQL: challengeMatches(challenge:, first:, type:) with the same permissions as REST."""
+import pytest
+
+from tests import factories
+from tests.gql import gid, run, token_for
+
+from .test_match_access import store_matches
+
+QUERY = """
+query($challenge: ID!, $first: Int, $type: MatchKind) {
+  challengeMatches(challenge: $challenge, first: $first, type: $type) {
+    rank score kind
+    expert { name skills { name } }
+    studio { name }
+    reasons(lang: "en") { signal weight value explanation }
+  }
+}
+"""
+
+
+@pytest.fixture
+def posted(enterprise_user):
+    user, enterprise = enterprise_user
+    challenge = factories.make_challenge(enterprise=enterprise)
+    store_matches(challenge, 3)
+    return user, challenge
+
+
+def test_the_enterprise_reads_its_ranking_with_reasons(posted):
+    user, challenge = posted
+    data = run(QUERY, {"challenge": gid("Challenge", challenge), "first": 2}, user=user).ok()
+    rows = data["challengeMatches"]
+    assert [r["rank"] for r in rows] == [1, 2]
+    assert rows[0]["kind"] == "EXPERT" and rows[0]["studio"] is None
+    assert rows[0]["reasons"] == [
+        {"signal": "skill", "weight": 1.0, "value": 1.0, "explanation": "mastered Pumps and mechanical seals"}]
+
+
+def test_the_secretariat_reads_it_too_and_outsiders_are_refused(posted, secretariat, other_enterprise_user):
+    _, challenge = posted
+    variables = {"challenge": gid("Challenge", challenge)}
+    assert len(run(QUERY, variables, user=secretariat).ok()["challengeMatches"]) == 3
+    assert run(QUERY, variables, user=other_enterprise_user[0]).code == "FORBIDDEN"
+    assert run(QUERY, variables).code == "UNAUTHENTICATED"
+
+
+@pytest.mark.parametrize("n", [3, 15])
+def test_the_ranking_costs_the_same_queries_whatever_its_length(enterprise_user, django_assert_num_queries, n):
+    user, enterprise = enterprise_user
+    challenge = factories.make_challenge(enterprise=enterprise)
+    store_matches(challenge, n)
+    variables = {"challenge": gid("Challenge", challenge), "first": 20}
+    token_for(user)
+    # token + user, secretariat group, enterprises, the challenge, matches with experts/studios,
+    # experts' skills, experts' honours (studios' skills are not queried when no studio is ranked)
+    with django_assert_num_queries(7):
+        rows = run(QUERY, variables, user=user).ok()["challengeMatches"]
+    assert len(rows) == n
