@@ -1,6 +1,5 @@
 """Template helpers of the web pages: role tests, querystring edits, labels of choice codes."""
 from django import template
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jianglian import roles
@@ -58,17 +57,6 @@ def honour_label(code):
 @register.filter
 def category_label(code):
     return _CATEGORIES.get(code, code)
-
-
-@register.filter
-def explanation(value):
-    """A match reason's text in the page's language: {"zh-hans": …, "en": …} or a plain string."""
-    if isinstance(value, dict):
-        lang = (get_language() or "zh-hans").lower()
-        if lang.startswith("en"):
-            return value.get("en") or value.get("zh-hans") or ""
-        return value.get("zh-hans") or value.get("en") or ""
-    return value or ""
 
 
 @register.filter

@@ -15,6 +15,8 @@ from matching.pairings.selectors import pairing_list
 from ..forms import ChallengeForm, CloseChallengeForm, InviteForm
 from .common import call_for_form, enterprise_required, service_call
 
+# How many of the ranked experts and studios the challenge page shows before "show all".
+RANKING_SHOWN = {"experts": 10, "studios": 5}
 STATUS_TABS = [Challenge.Status.DRAFT, Challenge.Status.OPEN, Challenge.Status.PAIRED,
                Challenge.Status.RESOLVED, Challenge.Status.CLOSED]
 
@@ -119,7 +121,12 @@ def challenge_detail(request, pk):
         "close_form": CloseChallengeForm(), "ranking": None, "pairings": [],
     }
     if manages or is_secretariat(request.user):
-        context["ranking"] = _ranking(request.user, challenge)
+        ranking = _ranking(request.user, challenge)
+        context["show_all"] = bool(request.GET.get("all"))
+        context["ranking_total"] = {kind: len(rows) for kind, rows in ranking.items()}
+        if not context["show_all"]:
+            ranking = {kind: rows[:RANKING_SHOWN[kind]] for kind, rows in ranking.items()}
+        context["ranking"] = ranking
         context["pairings"] = _pairings(request.user, challenge)
         context["pairing_by_expert"] = {}
         for pairing in reversed(context["pairings"]):  # the newest agreement per expert wins
@@ -129,17 +136,15 @@ def challenge_detail(request, pk):
 
 def _ranking(user, challenge) -> dict:
     """{"experts": [Match…], "studios": [Match…]} from matching.selectors, each Match with its reasons."""
-    try:
-        from matching.selectors import match_list
-    except ImportError:  # the engine's selectors have not landed in this checkout yet
-        from matching.models import Match
+    from matching import selectors as matching_selectors
 
-        rows = Match.objects.filter(challenge=challenge).select_related("expert", "studio").order_by("kind", "rank")
-    else:
-        rows = match_list(user=user, challenge=challenge)
-    ranking = {"experts": [], "studios": []}
-    for match in rows:
-        ranking["experts" if match.kind == "expert" else "studios"].append(match)
+    ranking = {
+        "experts": list(matching_selectors.match_list(user=user, challenge=challenge, kind="expert")),
+        "studios": list(matching_selectors.match_list(user=user, challenge=challenge, kind="studio")),
+    }
+    for rows in ranking.values():
+        for match in rows:
+            match.reasons = matching_selectors.match_reasons(match.breakdown)
     return ranking
 
 

@@ -169,7 +169,7 @@ def test_challenge_page_query_count_does_not_grow_with_the_ranking(web, enterpri
                   studios=[factories.make_studio()])
     client = web(user)
     client.get(reverse("web:challenge", args=[challenge.pk]))
-    with django_assert_num_queries(9) as first:
+    with django_assert_num_queries(10) as first:
         client.get(reverse("web:challenge", args=[challenge.pk]))
     challenge.matches.all().delete()
     store_matches(challenge, experts=[factories.make_expert_user()[1] for _ in range(6)],
