@@ -82,6 +82,7 @@ class Command(BaseCommand):
             ("search index", self.refresh_index),
             ("challenges", self.ensure_challenges),
             ("pairings", self.ensure_pairings),
+            ("open challenges", self.publish_open),
             ("events", self.ensure_events),
         ]
         self.show_progress = not no_progress and options.get("verbosity", 1) > 0
@@ -287,37 +288,55 @@ class Command(BaseCommand):
             self.counts["search index rebuilt"] = 1
 
     def ensure_challenges(self):
-        from enterprises.services import challenge_create, challenge_publish
+        """Every planned challenge as a draft; those planned as paired are published now, to be matched and paired.
+
+        The open ones are published after the pairings (`publish_open`): their matching then sees the
+        experts' remaining capacity, and the pairings re-rank no open challenge on the way.
+        """
+        from enterprises.services import challenge_create
 
         existing = {(c.enterprise_id, c.title): c for c in Challenge.objects.filter(
             enterprise__in=self.enterprises.values())}
-        created = published = 0
+        created = 0
         self.challenges = []
-        for plan in tqdm(self.plan.challenges, desc="challenges", unit="challenge", leave=False,
-                         disable=not self.show_progress):
+        for plan in self.plan.challenges:
             enterprise = self.enterprises[plan.enterprise_code]
-            staff = self.enterprise_staff[plan.enterprise_code]
             challenge = existing.get((enterprise.pk, plan.title))
             if challenge is None:
                 challenge = challenge_create(
-                    user=staff, enterprise=enterprise, title=plan.title, description=plan.description,
-                    category=plan.category, skills=[self.skills[c] for c in plan.areas if c in self.skills],
+                    user=self.enterprise_staff[plan.enterprise_code], enterprise=enterprise, title=plan.title,
+                    description=plan.description, category=plan.category,
+                    skills=[self.skills[c] for c in plan.areas if c in self.skills],
                     preferred_province=plan.preferred_province, preferred_city=plan.preferred_city,
                 )
                 created += 1
-                if plan.status in ("open", "paired"):
-                    challenge = challenge_publish(user=staff, challenge=challenge)  # queues matching
-                    published += 1
             self.challenges.append((plan, challenge))
         self.counts["challenges"] = len(self.challenges)
         self.counts["challenges created"] = created
-        self.counts["challenges published now"] = published
+        self._publish("paired")
+
+    def publish_open(self):
+        self._publish("open")
+        self._invite_demo_expert()
+
+    def _publish(self, planned_status):
+        """Publish the still-draft challenges planned as `planned_status`; matching runs when the step commits."""
+        from enterprises.services import challenge_publish
+
+        todo = [(plan, challenge) for plan, challenge in self.challenges
+                if plan.status == planned_status and challenge.status == Challenge.Status.DRAFT]
+        for plan, challenge in tqdm(todo, desc=f"publish ({planned_status})", unit="challenge", leave=False,
+                                    disable=not self.show_progress or not todo):
+            challenge_publish(user=self.enterprise_staff[plan.enterprise_code], challenge=challenge)
+        self.counts[f"challenges published now ({planned_status})"] = len(todo)
+        self.challenges = [(plan, Challenge.objects.get(pk=c.pk) if (plan, c) in todo else c)
+                           for plan, c in self.challenges]
 
     def _account_of(self, expert: Expert):
         """The account an expert answers invitations with (catalog experts get one when first needed)."""
         if expert.user_id is None:
             expert.user = self._user(f"expert-{expert.phone}", first_name=expert.name)
-            expert.save(update_fields=["user", "updated_at"])
+            Expert.objects.filter(pk=expert.pk).update(user=expert.user)  # an account link changes no profile
         return expert.user
 
     def _best_expert(self, challenge, busy):
@@ -359,8 +378,13 @@ class Command(BaseCommand):
             pairing_sign(user=expert_account, pairing=pairing)
             pairing_sign(user=staff, pairing=pairing)
             made += 1
-        # The demo expert has an invitation waiting in their inbox.
-        invited = 0
+        self.counts["pairings created"] = made
+        self.counts["pairings active"] = PairingAgreement.objects.filter(status=PairingAgreement.Status.ACTIVE).count()
+
+    def _invite_demo_expert(self):
+        """The demo expert has an invitation waiting in their inbox."""
+        from matching.pairings.services import pairing_propose
+
         demo_code = self.plan.enterprises[self._demo_enterprise_index()].credit_code
         if not PairingAgreement.objects.filter(expert=self.demo_expert).exists() and self.demo_expert.accepting_pairings:
             challenge = (Challenge.objects.filter(enterprise=self.enterprises[demo_code], status=Challenge.Status.OPEN)
@@ -368,9 +392,7 @@ class Command(BaseCommand):
             if challenge is not None:
                 pairing_propose(user=self.enterprise_user, challenge=challenge, expert=self.demo_expert,
                                 message="您好，我们的问题和您的专长很接近，想请您指导。")
-                invited = 1
-        self.counts["pairings created"] = made + invited
-        self.counts["pairings active"] = PairingAgreement.objects.filter(status=PairingAgreement.Status.ACTIVE).count()
+                self.counts["invitations to the demo expert"] = 1
 
     def ensure_events(self):
         from alliance.services import event_confirm, event_create, event_hold, event_invite_experts, event_respond
