@@ -39,8 +39,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "jianglian",  # before graphene_django: its graphene/graphiql.html (offline GraphiQL console) wins
     "graphene_django",
-    "jianglian",
     "experts",
     "alliance",
     "enterprises",
