@@ -10,6 +10,9 @@ api_v1 = [
     path("", include("search.api.urls")),
     path("", include("matching.api.urls")),
     path("", include("matching.api.pairings")),  # pairings/ (workflows)
+    path("", include("alliance.api.events")),  # events/ (workflows)
+    path("", include("alliance.api.batches")),  # membership-batches/, studios/{id}/suspend|reinstate/ (workflows)
+    path("", include("alliance.api.audit")),  # audit/ (workflows)
 ]
 
 urlpatterns = [

@@ -11,7 +11,7 @@ from rest_framework.routers import SimpleRouter
 from enterprises.models import Challenge
 from experts.models import Expert
 from experts.selectors import contact_visible_expert_ids
-from jianglian.api.schema import summary
+from jianglian.api.schema import ERROR_DESCRIPTIONS, ErrorSerializer, summary
 from jianglian.api.serializers import OutputModelSerializer, StrictInputSerializer
 from jianglian.api.views import ServiceViewSet
 
@@ -214,8 +214,13 @@ class PairingViewSet(ServiceViewSet):
     @extend_schema(
         summary=summary("结对意向书（HTML 或 PDF）", "The printable agreement (HTML or PDF)"),
         parameters=[OpenApiParameter("format", enum=["html", "pdf"], description="或用 Accept / or use Accept")],
-        responses={(200, "text/html"): OpenApiResponse(OpenApiTypes.STR),
-                   (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
+        responses={
+            (200, "text/html"): OpenApiResponse(OpenApiTypes.STR),
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            **{(code, "application/json"): OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS.get(
+                str(code), "无法提供所请求的格式 / The requested format is not available"))
+               for code in (401, 403, 404, 406)},
+        },
     )
     @action(detail=True, methods=["get"], renderer_classes=[DocumentHTMLRenderer, DocumentPDFRenderer])
     def document(self, request, pk=None):

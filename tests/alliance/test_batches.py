@@ -105,3 +105,32 @@ def test_a_non_member_cannot_be_suspended_nor_a_suspended_one_published(secretar
     services.studio_suspend(user=secretariat, studio=application.studio, reason="x")
     with pytest.raises(IllegalTransition):
         services.membership_batch_publish(user=secretariat, name="首批", application_ids=[application.pk])
+
+
+# --- REST -----------------------------------------------------------------------------------------
+
+
+def test_batches_are_published_by_the_secretariat_and_read_by_anyone(secretariat, token_client_for):
+    applications = [approved_application(secretariat) for _ in range(2)]
+    body = {"name": "首批成员名单", "application_ids": [a.pk for a in applications]}
+    assert token_client_for(None).post("/api/v1/membership-batches/", body, format="json").status_code == 401
+    lead = applications[0].studio.lead.user
+    assert token_client_for(lead).post("/api/v1/membership-batches/", body, format="json").status_code == 403
+    response = token_client_for(secretariat).post("/api/v1/membership-batches/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert (response.json()["number"], len(response.json()["studios"])) == (1, 2)
+    again = token_client_for(secretariat).post("/api/v1/membership-batches/", body, format="json")
+    assert (again.status_code, again.json()["code"]) == (409, "already_published")
+    public = token_client_for(None).get("/api/v1/membership-batches/").json()["results"]
+    assert [b["name"] for b in public] == ["首批成员名单"]
+
+
+def test_suspension_through_rest_is_secretariat_only(secretariat, token_client_for):
+    studio = approved_application(secretariat).studio
+    url = f"/api/v1/studios/{studio.pk}/suspend/"
+    assert token_client_for(studio.lead.user).post(url, {"reason": "x"}, format="json").status_code == 403
+    response = token_client_for(secretariat).post(url, {"reason": "年检未通过"}, format="json")
+    assert response.status_code == 200 and response.json()["membership_status"] == "suspended"
+    assert token_client_for(secretariat).post(url, {"reason": "again"}, format="json").status_code == 409
+    response = token_client_for(secretariat).post(f"/api/v1/studios/{studio.pk}/reinstate/", {}, format="json")
+    assert response.json()["membership_status"] == "member"

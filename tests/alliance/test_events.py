@@ -152,3 +152,52 @@ def test_participation_shows_on_the_experts_profile(secretariat, expert_pair):
     services.event_respond(user=expert_pair[0], event=declined_event, accept=False)
     assert [p.event for p in selectors.expert_outreach_history(expert=expert_pair[1])] == [event]
     assert list(selectors.event_list(user=None, expert_id=expert_pair[1].pk)) == [event]
+
+
+# --- REST /api/v1/events/ ----------------------------------------------------------------------------
+
+URL = "/api/v1/events/"
+NEW = {"title": "走进泸州职院", "school": "泸州职业技术学院", "province": "sichuan", "city": "泸州",
+       "starts_at": "2026-04-10T14:00:00+08:00", "format": "workshop", "topic": "化工安全", "capacity": 120}
+
+
+def test_the_secretariat_runs_an_event_through_rest(secretariat, expert_pair, token_client_for):
+    admin, expert = token_client_for(secretariat), token_client_for(expert_pair[0])
+    response = admin.post(URL, NEW, format="json")
+    assert response.status_code == 201, response.json()
+    event_url = f"{URL}{response.json()['id']}/"
+    assert admin.post(event_url + "invite/", {"experts": [expert_pair[1].pk], "role": "主讲"},
+                      format="json").status_code == 200
+    response = expert.post(event_url + "respond/", {"accept": True, "note": "准时到"}, format="json")
+    assert response.status_code == 200 and response.json()["participations"][0]["status"] == "confirmed"
+    assert admin.post(event_url + "confirm/").json()["status"] == "confirmed"
+    OutreachEvent.objects.filter(pk=response.json()["id"]).update(starts_at=timezone.now() - timedelta(hours=1))
+    response = admin.post(event_url + "hold/", {"audience_count": 118, "summary": "座无虚席"}, format="json")
+    assert (response.json()["status"], response.json()["audience_count"]) == ("held", 118)
+    public = token_client_for(None).get(URL, {"expert": expert_pair[1].pk}).json()["results"]
+    assert [e["id"] for e in public] == [response.json()["id"]]
+
+
+def test_rest_event_writes_are_the_secretariats(expert_pair, token_client_for, secretariat):
+    assert token_client_for(None).post(URL, NEW, format="json").status_code == 401
+    assert token_client_for(expert_pair[0]).post(URL, NEW, format="json").status_code == 403
+    event = create(secretariat)
+    response = token_client_for(expert_pair[0]).post(f"{URL}{event.pk}/cancel/", {"reason": "x"}, format="json")
+    assert response.status_code == 404  # a planned event the expert is not invited to is not visible
+    response = token_client_for(secretariat).post(URL, {**NEW, "status": "held"}, format="json")
+    assert response.status_code == 400 and "status" in response.json()["errors"]
+
+
+def test_rest_illegal_event_transition_is_409(secretariat, token_client_for):
+    event = services.event_cancel(user=secretariat, event=create(secretariat), reason="停课")
+    response = token_client_for(secretariat).post(f"{URL}{event.pk}/confirm/")
+    assert (response.status_code, response.json()["code"]) == (409, "illegal_transition")
+
+
+def test_rest_event_list_is_a_fixed_number_of_queries(secretariat, token_client_for, django_assert_max_num_queries):
+    for _ in range(4):
+        event = create(secretariat)
+        services.event_invite_experts(user=secretariat, event=event, experts=[factories.make_expert()])
+    client = token_client_for(secretariat)
+    with django_assert_max_num_queries(6):  # token+user, groups, count, page, participations+experts
+        assert len(client.get(URL).json()["results"]) == 4

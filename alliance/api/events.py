@@ -1,0 +1,148 @@
+"""REST /api/v1/events/: campus outreach events (劳模工匠进校园). Rules live in alliance.services."""
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.routers import SimpleRouter
+
+from experts.models import Expert
+from jianglian.api.permissions import ReadOnlyOrAuthenticated
+from jianglian.api.schema import summary
+from jianglian.api.serializers import OutputModelSerializer, StrictInputModelSerializer, StrictInputSerializer
+from jianglian.api.views import ServiceViewSet
+
+from .. import selectors, services
+from ..models import EventParticipation, OutreachEvent
+
+
+class ParticipationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    expert_id = serializers.IntegerField(read_only=True)
+    expert_name = serializers.CharField(source="expert.name", read_only=True)
+    role = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=EventParticipation.Status.choices, read_only=True)
+    responded_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class EventSerializer(OutputModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    format_label = serializers.CharField(source="get_format_display", read_only=True)
+    participations = serializers.SerializerMethodField(
+        help_text="秘书处看全部；其他人看已确认的和自己的邀请 / all for the secretariat; confirmed and one's own for others")
+
+    prefetch_related = (Prefetch("participations", queryset=EventParticipation.objects.select_related("expert")),)
+
+    class Meta:
+        model = OutreachEvent
+        fields = (
+            "id", "title", "school", "province", "city", "starts_at", "ends_at", "format", "format_label", "topic",
+            "capacity", "audience", "status", "status_label", "requested_by_school", "participations",
+            "audience_count", "report_summary", "report_feedback", "cancel_reason", "created_at",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(ParticipationSerializer(many=True))
+    def get_participations(self, event):
+        user = getattr(self.context.get("request"), "user", None)
+        return ParticipationSerializer(selectors.event_participations_visible(user=user, event=event), many=True).data
+
+
+class EventCreateSerializer(StrictInputModelSerializer):
+    class Meta:
+        model = OutreachEvent
+        fields = ("title", "school", "province", "city", "starts_at", "ends_at", "format", "topic", "capacity",
+                  "audience", "requested_by_school")
+
+
+class EventUpdateSerializer(EventCreateSerializer):
+    class Meta(EventCreateSerializer.Meta):
+        extra_kwargs = {name: {"required": False} for name in EventCreateSerializer.Meta.fields}
+
+
+class EventInviteSerializer(StrictInputSerializer):
+    experts = serializers.PrimaryKeyRelatedField(queryset=Expert.objects.all(), many=True, allow_empty=False)
+    role = serializers.CharField(required=False, allow_blank=True, max_length=64)
+
+
+class EventRespondSerializer(StrictInputSerializer):
+    accept = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class EventReportSerializer(StrictInputSerializer):
+    audience_count = serializers.IntegerField(min_value=0)
+    summary = serializers.CharField(max_length=8000)
+    feedback = serializers.CharField(required=False, allow_blank=True, max_length=8000)
+
+
+class EventCancelSerializer(StrictInputSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=summary("进校园活动列表", "List campus outreach events"),
+        parameters=[OpenApiParameter("status", enum=OutreachEvent.Status.values),
+                    OpenApiParameter("expert", int, description="参与的劳模工匠 / a confirmed participant")],
+    ),
+    retrieve=extend_schema(summary=summary("活动详情", "Retrieve an event")),
+    create=extend_schema(summary=summary("创建活动（秘书处）", "Create an event (secretariat)")),
+    partial_update=extend_schema(summary=summary("修改活动（秘书处）", "Update an event (secretariat)")),
+)
+class EventViewSet(ServiceViewSet):
+    output_serializer_class = EventSerializer
+    create_serializer_class = EventCreateSerializer
+    update_serializer_class = EventUpdateSerializer
+    permission_classes = [ReadOnlyOrAuthenticated]
+    ordering_fields = ("starts_at", "id")
+    ordering = ("-starts_at", "-id")
+
+    def select(self):
+        params = self.request.query_params if self.action == "list" else {}
+        expert = params.get("expert")
+        return selectors.event_list(user=self.request.user, status=params.get("status") or None,
+                                    expert_id=int(expert) if expert and expert.isdigit() else None)
+
+    def create_object(self, data):
+        return services.event_create(user=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.event_update(user=self.request.user, event=instance, **data)
+
+    def _do(self, service, serializer_class=None):
+        event = self.get_object()
+        data = self.read_input(serializer_class) if serializer_class else {}
+        service(user=self.request.user, event=event, **data)
+        return self.respond(event, status.HTTP_200_OK)
+
+    @extend_schema(summary=summary("邀请劳模工匠（秘书处）", "Invite experts (secretariat)"), request=EventInviteSerializer)
+    @action(detail=True, methods=["post"])
+    def invite(self, request, pk=None):
+        return self._do(services.event_invite_experts, EventInviteSerializer)
+
+    @extend_schema(summary=summary("确认或婉拒邀请（受邀专家）", "Confirm or decline (the invited expert)"),
+                   request=EventRespondSerializer)
+    @action(detail=True, methods=["post"], url_path="respond", url_name="respond")
+    def respond_to_invitation(self, request, pk=None):  # not `respond`: ServiceViewSet.respond answers writes
+        return self._do(services.event_respond, EventRespondSerializer)
+
+    @extend_schema(summary=summary("确认活动（秘书处）", "Confirm the event (secretariat)"), request=None)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._do(services.event_confirm)
+
+    @extend_schema(summary=summary("活动已举办并填报总结（秘书处）", "Mark held with the report (secretariat)"),
+                   request=EventReportSerializer)
+    @action(detail=True, methods=["post"])
+    def hold(self, request, pk=None):
+        return self._do(services.event_hold, EventReportSerializer)
+
+    @extend_schema(summary=summary("取消活动（秘书处）", "Cancel the event (secretariat)"), request=EventCancelSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._do(services.event_cancel, EventCancelSerializer)
+
+
+router = SimpleRouter()
+router.register("events", EventViewSet, basename="event")
+urlpatterns = router.urls
