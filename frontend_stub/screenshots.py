@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .browser import launch_chromium
 
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP = {"width": 1280, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 
 
@@ -29,7 +29,7 @@ def sign_in(page, base_url, username, password):
     page.wait_for_load_state("networkidle")
 
 
-def shoot(page, out: Path, name: str, *, full_page=True):
+def shoot(page, out: Path, name: str, *, full_page=False):
     path = out / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     print(f"  {path}")
@@ -54,11 +54,11 @@ def take(base_url: str, out: Path, password: str) -> None:
         public.goto(f"{base_url}/batches/")
         shoot(public, out, "batches")
 
-        phone = browser.new_page(viewport=PHONE, locale="zh-CN", device_scale_factor=2)
+        phone = browser.new_page(viewport=PHONE, locale="zh-CN")
         phone.goto(f"{base_url}/")
-        shoot(phone, out, "home-phone", full_page=False)
+        shoot(phone, out, "home-phone")
         phone.click(".nav-toggle")
-        shoot(phone, out, "menu-phone", full_page=False)
+        shoot(phone, out, "menu-phone")
 
         enterprise = browser.new_page(viewport=DESKTOP, locale="zh-CN")
         sign_in(enterprise, base_url, "enterprise", password)
@@ -71,14 +71,10 @@ def take(base_url: str, out: Path, password: str) -> None:
         enterprise.fill("#id_description", "夏季冷却水温度高时，反应釜温度波动 ±3℃。")
         enterprise.fill("#id_skills_search", "反应")
         enterprise.wait_for_selector("[role=option]")
-        shoot(enterprise, out, "enterprise-challenge-form-autocomplete", full_page=False)
+        shoot(enterprise, out, "enterprise-challenge-form-autocomplete")
         enterprise.keyboard.press("Enter")
         enterprise.click("button[name=publish]")
-        shoot(enterprise, out, "enterprise-challenge-form-errors")
-        enterprise.goto(f"{base_url}/me/agreements/")
-        if enterprise.locator("table.list tbody a").count():
-            enterprise.click("table.list tbody a >> nth=0")
-            shoot(enterprise, out, "agreement")
+        shoot(enterprise, out, "enterprise-challenge-form-errors", full_page=True)
 
         expert = browser.new_page(viewport=DESKTOP, locale="zh-CN")
         sign_in(expert, base_url, "expert", password)
@@ -88,11 +84,25 @@ def take(base_url: str, out: Path, password: str) -> None:
         shoot(expert, out, "expert-open-challenges")
         expert.goto(f"{base_url}/me/profile/")
         shoot(expert, out, "expert-profile-edit")
+        expert.goto(f"{base_url}/me/agreements/")
+        shoot(expert, out, "expert-agreements")
 
         secretariat = browser.new_page(viewport=DESKTOP, locale="zh-CN")
         sign_in(secretariat, base_url, "secretariat", password)
         secretariat.goto(f"{base_url}/secretariat/")
         shoot(secretariat, out, "secretariat-dashboard")
+        secretariat.evaluate("document.getElementById('ent-title').scrollIntoView()")
+        shoot(secretariat, out, "secretariat-charts")
+        # an active agreement (the secretariat may open every one; the demo accounts may have none)
+        for pk in range(1, 50):
+            response = secretariat.goto(f"{base_url}/pairings/{pk}/")
+            if response.ok and secretariat.locator("[data-status=active]").count():
+                shoot(secretariat, out, "agreement")
+                with secretariat.expect_popup() as popup:
+                    secretariat.click("text=打印意向书")
+                popup.value.wait_for_load_state()
+                shoot(popup.value, out, "agreement-print")
+                break
 
         english = browser.new_page(viewport=DESKTOP, locale="en-GB")
         english.goto(f"{base_url}/")
