@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alliance.models import Studio
@@ -40,5 +41,6 @@ class MatchSerializer(serializers.ModelSerializer):
         fields = ("rank", "score", "kind", "expert", "studio", "reasons", "algorithm_version", "computed_at")
         read_only_fields = fields
 
+    @extend_schema_field(ReasonSerializer(many=True))
     def get_reasons(self, match) -> list[ReasonSerializer]:
         return ReasonSerializer(match_reasons(match.breakdown, self.context.get("language")), many=True).data
