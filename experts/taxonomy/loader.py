@@ -1,10 +1,10 @@
 """Upsert the curated taxonomy into Skill rows, idempotently."""
 from django.db import transaction
 
-from .data import AREAS
+from .data import AREAS, MERGED
 
 
-def load_taxonomy(areas=AREAS) -> dict:
+def load_taxonomy(areas=AREAS, merged=MERGED) -> dict:
     """Create or update one top-level Skill per area and its adjacency; returns counts.
 
     Curated edits made in the admin to areas that are not in `areas` are left alone; areas that
@@ -41,6 +41,8 @@ def load_taxonomy(areas=AREAS) -> dict:
             missing = wanted - current
             if missing:
                 skill.related.add(*missing)
+        for old_code, new_code in merged.items():
+            Skill.objects.filter(code=old_code).exclude(parent=by_code[new_code]).update(parent=by_code[new_code])
     _reload_segmenter()
     from matching.engine.taxonomy import forget_taxonomy
 

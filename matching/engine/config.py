@@ -19,6 +19,7 @@ WEIGHTS = {
 
 # How much a taxonomy term says about its area.
 TERM_KIND_WEIGHTS = {"name": 1.5, "synonym": 1.0, "problem": 0.8}
+SINGLE_CHARACTER_FACTOR = 0.5
 # Profiles speak in skills, postings in symptoms: a symptom word in a biography counts for less.
 PROFILE_PROBLEM_FACTOR = 0.5
 
@@ -50,6 +51,7 @@ SENTENCE_WEIGHTS = {"title": 1.3, "main": 1.0, "hint": 1.2, "secondary": 0.25, "
 SECONDARY_SHARE = {"secondary": 1.0, "other": 0.15}   # how much a sentence feeds the secondary need
 NEED_KEEP_RATIO = 0.35       # an area stays a candidate need while its score ≥ this share of the best
 NEED_MAX_AREAS = 4
+MAIN_MIN_SCORE = 0.3         # below this (e.g. only a product named in the company introduction) no need is read
 SECONDARY_MIN_SCORE = 0.5    # below this a "此外" sentence names no second skill need
 CATEGORY_PRIOR = 1.15        # areas of the challenge's own category weigh a little more
 

@@ -62,7 +62,7 @@ def challenge_needs(taxonomy: TaxonomyIndex, *, title: str, description: str, ca
         if area_id is not None:
             main_scores[area_id] += 3.0
             terms[area_id].append(taxonomy.areas[area_id].name)
-    main = _keep_best(main_scores, terms)
+    main = _keep_best(main_scores, terms, minimum=config.MAIN_MIN_SCORE)
     main_ids = {n.area_id for n in main[:1]}
     secondary = _keep_best({a: s for a, s in secondary_scores.items() if a not in main_ids}, terms,
                            minimum=config.SECONDARY_MIN_SCORE)

@@ -109,29 +109,29 @@ def _load_experts(needs: Needs, text_scores: dict[int, float]) -> list[Candidate
         )
     if not ids:
         return []
-    areas: dict[int, dict] = {}
-    # evidence is read later, for the candidates that are shown (see add_evidence)
-    for expert_id, skill_id, level in ExpertArea.objects.filter(expert_id__in=ids).values_list(
-        "expert_id", "skill_id", "level"
-    ):
-        areas.setdefault(expert_id, {})[skill_id] = (level, "")
     pairings = {}
     for expert_id, status, n, rating in (
         PairingAgreement.objects.filter(expert_id__in=ids, status__in=(*HOLDING, COMPLETED))
         .values_list("expert_id", "status").annotate(n=Count("id"), rating=Avg("enterprise_rating"))
     ):
         pairings[(expert_id, status)] = (n, rating)
-    candidates = []
-    for pk, name, province, city, accepting, capacity in Expert.objects.filter(pk__in=ids).values_list(
-        "id", "name", "province", "city", "accepting_pairings", "capacity"
+    # one row per (expert, derived area); evidence is read later, for the candidates shown (add_evidence)
+    candidates: dict[int, Candidate] = {}
+    for pk, name, province, city, accepting, capacity, skill_id, level in Expert.objects.filter(pk__in=ids).values_list(
+        "id", "name", "province", "city", "accepting_pairings", "capacity", "derived_areas__skill_id",
+        "derived_areas__level",
     ):
-        completed, rating = pairings.get((pk, COMPLETED), (0, None))
-        candidates.append(Candidate(
-            id=pk, name=name, province=province, city=city, areas=areas.get(pk, {}), accepting=accepting,
-            capacity=capacity, holding=sum(pairings.get((pk, s), (0,))[0] for s in HOLDING),
-            completed=completed, mean_rating=rating, text_score=text_scores.get(pk, 0.0),
-        ))
-    return candidates
+        candidate = candidates.get(pk)
+        if candidate is None:
+            completed, rating = pairings.get((pk, COMPLETED), (0, None))
+            candidate = candidates[pk] = Candidate(
+                id=pk, name=name, province=province, city=city, areas={}, accepting=accepting, capacity=capacity,
+                holding=sum(pairings.get((pk, s), (0,))[0] for s in HOLDING), completed=completed,
+                mean_rating=rating, text_score=text_scores.get(pk, 0.0),
+            )
+        if skill_id is not None:
+            candidate.areas[skill_id] = (level, "")
+    return list(candidates.values())
 
 
 def add_evidence(kind: str, candidates: list[Candidate]) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from search.text import normalize
 
-from .config import TERM_KIND_WEIGHTS
+from .config import SINGLE_CHARACTER_FACTOR, TERM_KIND_WEIGHTS
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def build_index(rows) -> TaxonomyIndex:
                 kind = "synonym"
             for term in terms:
                 key = normalize(str(term).strip())
-                if len(key) < 2:
+                if not key:
                     continue
                 previous = raw_terms[key].get(area_id)
                 # the strongest kind wins when an area lists a term twice
@@ -108,6 +108,8 @@ def build_index(rows) -> TaxonomyIndex:
         if not owners:
             continue
         share = 1.0 / len(owners)
+        if len(key) == 1:  # a single character (泵, 渣) is a weak hint on its own
+            share *= SINGLE_CHARACTER_FACTOR
         terms[key] = [(area_id, kind, TERM_KIND_WEIGHTS[kind] * share, term) for area_id, (kind, term) in owners.items()]
     pattern = None
     if terms:
