@@ -148,6 +148,8 @@ def rebuild(index_names: Iterable[str] | None = None, backends=None, progress_fa
             )
             if progress:
                 progress.close()
+            if not backend.exclusive_writes:
+                reconcile([definition.name], backends=[backend])
     return counts
 
 

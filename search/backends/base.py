@@ -70,6 +70,9 @@ class SearchResults:
 
 class SearchBackend:
     name = ""
+    # True when `write_lock` excludes every other writer, rebuilds included (embedded);
+    # otherwise writes that arrive during a rebuild are caught up by a reconcile after it.
+    exclusive_writes = False
 
     # --- writes (called by the sync tasks and the rebuild command only) --------
 

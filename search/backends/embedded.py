@@ -69,6 +69,7 @@ class _Reader:
 
 class EmbeddedBackend(SearchBackend):
     name = "embedded"
+    exclusive_writes = True
 
     def __init__(self, directory=None):
         self.directory = Path(directory or settings.SEARCH_INDEX_DIR)
