@@ -65,7 +65,7 @@ class Topic:
 T, M, G = "technology", "management", "green"
 
 TOPICS = [
-    Topic("distillation", "精馏分离", ("distillation", "distillation-energy", "energy-management"), "chemical", (
+    Topic("distillation", "精馏分离", ("distillation", "energy-management", "heat-exchange"), "chemical", (
         ("精馏塔节能改造", "年节约蒸汽{n1}万吨"),
         ("热泵精馏技术应用", "装置综合能耗下降{p1}%"),
         ("精馏塔板效率提升与填料更换", "产品纯度由99.5%提高到99.9%"),
@@ -93,7 +93,7 @@ TOPICS = [
                           "更换过气阀和填料，效果不明显。希望有压缩机故障诊断经验的专家协助做一次频谱分析，"
                           "判断是基础、对中还是连杆部件问题，并给出检修方案。"),
     )),
-    Topic("gmp", "药品质量与GMP", ("gmp-compliance", "validation", "quality-systems"), "pharmaceutical", (
+    Topic("gmp", "药品质量与GMP", ("gmp-compliance", "quality-systems", "qc-analysis"), "pharmaceutical", (
         ("GMP 验证体系建设", "顺利通过药品GMP符合性检查"),
         ("无菌制剂灌装线工艺验证", "偏差数量同比下降{p1}%"),
         ("清洁验证方案优化", "换品种清洁时间缩短{p2}%"),
@@ -193,7 +193,7 @@ TOPICS = [
                           "{unit}原料药结晶工序粒度忽大忽小，细粉多的批次过滤要十几个小时，干燥后还容易结块。"
                           "希望有结晶工艺经验的专家帮助优化降温曲线和晶种添加，稳定晶型和粒度。"),
     )),
-    Topic("sterile", "无菌制剂", ("sterile-manufacturing", "validation", "qc-analysis"), "pharmaceutical", (
+    Topic("sterile", "无菌制剂", ("sterile-manufacturing", "gmp-compliance", "qc-analysis"), "pharmaceutical", (
         ("冻干工艺优化", "冻干周期缩短{p2}%"),
         ("无菌灌装线改造与验证", "灌装线产能提高{p1}%"),
         ("洁净区环境监测体系建设", "环境监测超标次数降为零"),

@@ -115,6 +115,9 @@ class Command(BaseCommand):
         if not Skill.objects.filter(parent__isnull=True).exists() and "load_taxonomy" in get_commands():
             call_command("load_taxonomy", stdout=open(os.devnull, "w"))
         self.skills = {s.code: s for s in Skill.objects.all()}
+        unknown = sorted({c for t in self.plan.experts for c in t.areas} - self.skills.keys())
+        if unknown:
+            logger.warning("demo topics name skill areas the taxonomy does not have (skipped): %s", ", ".join(unknown))
         self.counts["skills"] = len(self.skills)
 
     def _user(self, username, *, password=None, **fields):
