@@ -22,6 +22,8 @@ from experts.graphql.mutations import ExpertsMutation
 from experts.graphql.queries import ExpertsQuery
 from jianglian.graphql.types import NodeQuery
 from matching.graphql.queries import MatchingQuery
+from matching.graphql.pairings import PairingMutation, PairingQuery  # workflows
+from alliance.graphql.workflows import WorkflowsMutation, WorkflowsQuery  # workflows
 
 
 class Query(
@@ -30,6 +32,8 @@ class Query(
     AllianceQuery,
     EnterprisesQuery,
     MatchingQuery,
+    PairingQuery,
+    WorkflowsQuery,
     graphene.ObjectType,
 ):
     pass
@@ -39,6 +43,8 @@ class Mutation(
     ExpertsMutation,
     AllianceMutation,
     EnterprisesMutation,
+    PairingMutation,
+    WorkflowsMutation,
     graphene.ObjectType,
 ):
     pass

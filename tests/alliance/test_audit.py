@@ -64,3 +64,22 @@ def test_rest_list_is_a_fixed_number_of_queries(trail, secretariat, token_client
     client = token_client_for(secretariat)
     with django_assert_max_num_queries(5):  # token+user, groups, count, page (actors joined)
         assert len(client.get(URL).json()["results"]) == 2
+
+
+# --- GraphQL ---------------------------------------------------------------------------------------
+
+AUDIT = """query($type: String, $action: String) { auditEntries(subjectType: $type, action: $action) {
+  totalCount edges { node { action fromState toState note actorUsername subjectId } } } }"""
+
+
+def test_graphql_audit_entries_for_the_secretariat_only(trail, secretariat):
+    from tests.gql import run
+
+    parties, pairing = trail
+    data = run(AUDIT, {"type": "matching.pairingagreement", "action": "decline"}, user=secretariat).ok()
+    [entry] = [e["node"] for e in data["auditEntries"]["edges"]]
+    assert entry == {"action": "decline", "fromState": "proposed", "toState": "declined", "note": "没空",
+                     "actorUsername": parties.expert_user.username, "subjectId": pairing.pk}
+    assert run(AUDIT, {}, user=secretariat).ok()["auditEntries"]["totalCount"] == 2
+    assert run(AUDIT, {}, user=parties.enterprise_user).code == "FORBIDDEN"
+    assert run(AUDIT, {}).code == "UNAUTHENTICATED"

@@ -134,3 +134,36 @@ def test_suspension_through_rest_is_secretariat_only(secretariat, token_client_f
     assert token_client_for(secretariat).post(url, {"reason": "again"}, format="json").status_code == 409
     response = token_client_for(secretariat).post(f"/api/v1/studios/{studio.pk}/reinstate/", {}, format="json")
     assert response.json()["membership_status"] == "member"
+
+
+# --- GraphQL ---------------------------------------------------------------------------------------
+
+PUBLISH = """mutation($name: String!, $ids: [ID!]!) { publishMembershipBatch(name: $name, applicationIds: $ids) {
+  batch { number name studios { id name } } } }"""
+SUSPEND = """mutation($id: ID!) { suspendStudio(id: $id, reason: "年检未通过") { studio { membershipStatus } } }"""
+
+
+def test_graphql_publish_and_suspend_are_the_secretariats(secretariat):
+    from tests.gql import gid, run
+
+    application = approved_application(secretariat)
+    variables = {"name": "首批成员名单", "ids": [gid("MembershipApplication", application)]}
+    assert run(PUBLISH, variables, user=factories.make_user()).code == "NOT_FOUND"  # cannot even see it
+    assert run(PUBLISH, variables, user=application.studio.lead.user).code == "FORBIDDEN"
+    batch = run(PUBLISH, variables, user=secretariat).ok()["publishMembershipBatch"]["batch"]
+    assert (batch["number"], [s["name"] for s in batch["studios"]]) == (1, [application.studio.name])
+    public = run("{ membershipBatches { totalCount edges { node { name studios { name } } } } }").ok()
+    assert public["membershipBatches"]["totalCount"] == 1
+    studio_id = {"id": gid("Studio", application.studio)}
+    assert run(SUSPEND, studio_id, user=application.studio.lead.user).code == "FORBIDDEN"
+    assert run(SUSPEND, studio_id, user=secretariat).ok()["suspendStudio"]["studio"]["membershipStatus"] == "SUSPENDED"
+    assert run(SUSPEND, studio_id, user=secretariat).code == "CONFLICT"
+
+
+def test_graphql_membership_applications_filter_by_status(secretariat):
+    from tests.gql import run
+
+    approved_application(secretariat)
+    query = "query($s: ApplicationStatus) { membershipApplications(status: $s) { totalCount } }"
+    assert run(query, {"s": "APPROVED"}, user=secretariat).ok()["membershipApplications"]["totalCount"] == 1
+    assert run(query, {"s": "PENDING"}, user=secretariat).ok()["membershipApplications"]["totalCount"] == 0

@@ -201,3 +201,44 @@ def test_rest_event_list_is_a_fixed_number_of_queries(secretariat, token_client_
     client = token_client_for(secretariat)
     with django_assert_max_num_queries(6):  # token+user, groups, count, page, participations+experts
         assert len(client.get(URL).json()["results"]) == 4
+
+
+# --- GraphQL ---------------------------------------------------------------------------------------
+
+CREATE = """mutation { createOutreachEvent(input: {title: "走进泸州职院", school: "泸州职业技术学院", province: SICHUAN,
+  city: "泸州", startsAt: "2020-04-10T14:00:00+08:00", format: WORKSHOP, topic: "化工安全", capacity: 120}) {
+  event { id status format } } }"""
+EVENT = "event { id status participations { status expert { name } } audienceCount }"
+
+
+def test_an_event_through_graphql(secretariat, expert_pair):
+    from tests.gql import gid, run
+
+    assert run(CREATE, user=expert_pair[0]).code == "FORBIDDEN"
+    created = run(CREATE, user=secretariat).ok()["createOutreachEvent"]["event"]
+    assert (created["status"], created["format"]) == ("PLANNED", "WORKSHOP")
+    eid = created["id"]
+    invite = f"mutation($id: ID!, $e: [ID!]!) {{ inviteExpertsToEvent(id: $id, experts: $e, role: \"主讲\") {{ {EVENT} }} }}"
+    run(invite, {"id": eid, "e": [gid("Expert", expert_pair[1])]}, user=secretariat).ok()
+    respond = f"mutation($id: ID!) {{ respondToEvent(id: $id, accept: true) {{ {EVENT} }} }}"
+    event = run(respond, {"id": eid}, user=expert_pair[0]).ok()["respondToEvent"]["event"]
+    assert event["participations"] == [{"status": "CONFIRMED", "expert": {"name": expert_pair[1].name}}]
+    run(f"mutation($id: ID!) {{ confirmEvent(id: $id) {{ {EVENT} }} }}", {"id": eid}, user=secretariat).ok()
+    hold = f"""mutation($id: ID!) {{ holdEvent(id: $id, audienceCount: 99, summary: "圆满") {{ {EVENT} }} }}"""
+    assert run(hold, {"id": eid}, user=expert_pair[0]).code == "FORBIDDEN"
+    held = run(hold, {"id": eid}, user=secretariat).ok()["holdEvent"]["event"]
+    assert (held["status"], held["audienceCount"]) == ("HELD", 99)
+    cancel = f"""mutation($id: ID!) {{ cancelEvent(id: $id, reason: "x") {{ {EVENT} }} }}"""
+    assert run(cancel, {"id": eid}, user=secretariat).code == "CONFLICT"
+    listed = run("query($e: String) { outreachEvents(expert: $e) { totalCount } }",
+                 {"e": gid("Expert", expert_pair[1])}).ok()
+    assert listed["outreachEvents"]["totalCount"] == 1
+
+
+def test_graphql_hides_planned_events_from_the_public(secretariat):
+    from tests.gql import gid, run
+
+    event = create(secretariat)
+    assert run("{ outreachEvents { totalCount } }").ok()["outreachEvents"]["totalCount"] == 0
+    assert run("query($id: ID!) { node(id: $id) { id } }", {"id": gid("OutreachEvent", event)}).code == "NOT_FOUND"
+    assert run("{ outreachEvents { totalCount } }", user=secretariat).ok()["outreachEvents"]["totalCount"] == 1

@@ -1,0 +1,351 @@
+"""GraphQL of the alliance workflows: membership batches and suspension, campus outreach events, the audit
+trail. Queries and mutations translate input and call alliance.services / alliance.selectors."""
+import django_filters
+import graphene
+from graphene_django.filter import TypedFilter
+from graphql_relay import from_global_id
+
+from alliance import selectors, services
+from alliance.models import AuditEntry, EventParticipation, MembershipBatch, OutreachEvent
+from experts.graphql.types import ExpertType
+from jianglian.graphql.enums import ProvinceEnum, enum_from_choices
+from jianglian.graphql.types import (
+    ConnectionField, CountableConnection, JLObjectType, Node, get_visible, get_visible_many, require_login,
+)
+
+from .types import MembershipApplicationType, StudioType
+
+EventStatusEnum = enum_from_choices(OutreachEvent.Status, "OutreachEventStatus", "进校园活动状态")
+EventFormatEnum = enum_from_choices(OutreachEvent.Format, "OutreachEventFormat", "活动形式")
+ParticipationStatusEnum = enum_from_choices(EventParticipation.Status, "EventParticipationStatus", "参与状态")
+
+
+# --- types ---------------------------------------------------------------------------------------
+
+
+class MembershipBatchType(JLObjectType):
+    """A published list of member studios (首批, 第二批 …): public."""
+
+    studios = graphene.List(graphene.NonNull(StudioType), required=True)
+
+    class Meta:
+        model = MembershipBatch
+        name = "MembershipBatch"
+        interfaces = (Node,)
+        connection_class = CountableConnection
+        fields = ("id", "number", "name", "published_at", "studios")
+
+    @classmethod
+    def visible(cls, info):
+        return MembershipBatch.objects.all()
+
+    def resolve_studios(root, info):
+        return root.studios.all()
+
+
+class EventParticipationType(JLObjectType):
+    status = ParticipationStatusEnum(required=True)
+    expert = graphene.Field(ExpertType, required=True)
+
+    unscoped = frozenset({"expert"})
+
+    class Meta:
+        model = EventParticipation
+        name = "EventParticipation"
+        fields = ("id", "expert", "role", "status", "note", "invited_at", "responded_at")
+
+    def resolve_expert(root, info):
+        return root.expert
+
+
+class OutreachEventType(JLObjectType):
+    """进校园活动. Confirmed and held events are public; planned and cancelled ones are the secretariat's and
+    the invited experts'. Participations: all for the secretariat, confirmed ones and one's own for others."""
+
+    status = EventStatusEnum(required=True)
+    format = EventFormatEnum(required=True)
+    province = ProvinceEnum(required=True)
+    participations = graphene.List(graphene.NonNull(EventParticipationType), required=True)
+
+    class Meta:
+        model = OutreachEvent
+        name = "OutreachEvent"
+        interfaces = (Node,)
+        connection_class = CountableConnection
+        fields = (
+            "id", "title", "school", "province", "city", "starts_at", "ends_at", "format", "topic", "capacity",
+            "audience", "status", "requested_by_school", "participations", "audience_count", "report_summary",
+            "report_feedback", "cancel_reason", "created_at",
+        )
+
+    @classmethod
+    def visible(cls, info):
+        return selectors.event_list(user=info.context.user)
+
+    def resolve_participations(root, info):
+        return selectors.event_participations_visible(user=info.context.user, event=root)
+
+
+class AuditEntryType(JLObjectType):
+    """One state change: who, when, from → to, note. Secretariat only."""
+
+    actor_username = graphene.String()
+
+    class Meta:
+        model = AuditEntry
+        name = "AuditEntry"
+        interfaces = (Node,)
+        connection_class = CountableConnection
+        fields = ("id", "at", "subject_type", "subject_id", "action", "from_state", "to_state", "note")
+
+    @classmethod
+    def visible(cls, info):
+        return selectors.audit_entry_list(user=info.context.user)  # NotAllowed → FORBIDDEN for others
+
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        return super().get_queryset(queryset, info).select_related("actor")
+
+    def resolve_actor_username(root, info):
+        return root.actor.get_username() if root.actor_id else None
+
+
+# --- filters and queries -------------------------------------------------------------------------
+
+
+class MembershipBatchFilter(django_filters.FilterSet):
+    number = django_filters.NumberFilter()
+
+    class Meta:
+        model = MembershipBatch
+        fields = ("number",)
+
+
+class OutreachEventFilter(django_filters.FilterSet):
+    status = TypedFilter(input_type=EventStatusEnum)
+    expert = django_filters.CharFilter(method="filter_expert", help_text="a confirmed participant (Expert id)")
+
+    class Meta:
+        model = OutreachEvent
+        fields = ("status", "expert")
+
+    def filter_expert(self, queryset, name, value):
+        try:
+            _type, pk = from_global_id(value)
+            pk = int(pk)
+        except Exception:  # noqa: BLE001 — an unparsable id matches nothing
+            return queryset.none()
+        return queryset.filter(participations__expert_id=pk, participations__status="confirmed").distinct()
+
+
+class AuditEntryFilter(django_filters.FilterSet):
+    subject_type = django_filters.CharFilter()
+    subject_id = django_filters.NumberFilter()
+    action = django_filters.CharFilter()
+    actor = django_filters.NumberFilter(field_name="actor_id")
+    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+
+    class Meta:
+        model = AuditEntry
+        fields = ("subject_type", "subject_id", "action", "actor", "since", "until")
+
+
+class WorkflowsQuery(graphene.ObjectType):
+    membership_batches = ConnectionField(MembershipBatchType, filterset_class=MembershipBatchFilter,
+                                         description="成员批次（公开）")
+    outreach_events = ConnectionField(OutreachEventType, filterset_class=OutreachEventFilter,
+                                      description="劳模工匠进校园活动")
+    audit_entries = ConnectionField(AuditEntryType, filterset_class=AuditEntryFilter,
+                                    description="审计记录（仅秘书处），新的在前")
+
+
+# --- mutations -----------------------------------------------------------------------------------
+
+
+class PublishMembershipBatch(graphene.Mutation):
+    """Secretariat only: publish approved applications as the next numbered batch."""
+
+    class Meta:
+        name = "PublishMembershipBatchPayload"
+
+    class Arguments:
+        name = graphene.String(required=True)
+        application_ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
+
+    batch = graphene.Field(MembershipBatchType, required=True)
+
+    def mutate(root, info, name, application_ids):
+        user = require_login(info)
+        applications = get_visible_many(info, MembershipApplicationType, application_ids)
+        batch = services.membership_batch_publish(user=user, name=name, application_ids=[a.pk for a in applications])
+        return PublishMembershipBatch(batch=batch)
+
+
+class SuspendStudio(graphene.Mutation):
+    """Secretariat only: suspend a member studio, with a reason."""
+
+    class Meta:
+        name = "SuspendStudioPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        reason = graphene.String(required=True)
+
+    studio = graphene.Field(StudioType, required=True)
+
+    def mutate(root, info, id, reason):
+        user = require_login(info)
+        return SuspendStudio(studio=services.studio_suspend(user=user, studio=get_visible(info, StudioType, id),
+                                                            reason=reason))
+
+
+class ReinstateStudio(graphene.Mutation):
+    """Secretariat only: lift a suspension."""
+
+    class Meta:
+        name = "ReinstateStudioPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        note = graphene.String()
+
+    studio = graphene.Field(StudioType, required=True)
+
+    def mutate(root, info, id, note=""):
+        user = require_login(info)
+        return ReinstateStudio(studio=services.studio_reinstate(user=user, studio=get_visible(info, StudioType, id),
+                                                                note=note or ""))
+
+
+class OutreachEventInput(graphene.InputObjectType):
+    title = graphene.String(required=True)
+    school = graphene.String(required=True)
+    province = ProvinceEnum(required=True)
+    city = graphene.String(required=True)
+    starts_at = graphene.DateTime(required=True)
+    ends_at = graphene.DateTime()
+    format = EventFormatEnum(required=True)
+    topic = graphene.String(required=True)
+    capacity = graphene.Int()
+    audience = graphene.String()
+    requested_by_school = graphene.Boolean()
+
+
+def _enum_values(data: dict) -> dict:
+    return {k: getattr(v, "value", v) for k, v in data.items() if v is not None}
+
+
+class _EventPayload(graphene.Mutation):
+    class Meta:
+        abstract = True
+
+    event = graphene.Field(OutreachEventType, required=True)
+
+    @classmethod
+    def load(cls, info, id):
+        require_login(info)
+        return get_visible(info, OutreachEventType, id)
+
+
+class CreateOutreachEvent(_EventPayload):
+    """Secretariat only (a school's request is recorded with requestedBySchool)."""
+
+    class Meta:
+        name = "CreateOutreachEventPayload"
+
+    class Arguments:
+        input = OutreachEventInput(required=True)
+
+    def mutate(root, info, input):
+        user = require_login(info)
+        return CreateOutreachEvent(event=services.event_create(user=user, **_enum_values(dict(input))))
+
+
+class InviteExpertsToEvent(_EventPayload):
+    """Secretariat only: invite experts (each is mailed once)."""
+
+    class Meta:
+        name = "InviteExpertsToEventPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        experts = graphene.List(graphene.NonNull(graphene.ID), required=True)
+        role = graphene.String()
+
+    def mutate(root, info, id, experts, role=""):
+        event = InviteExpertsToEvent.load(info, id)
+        services.event_invite_experts(user=info.context.user, event=event,
+                                      experts=get_visible_many(info, ExpertType, experts), role=role or "")
+        return InviteExpertsToEvent(event=event)
+
+
+class RespondToEvent(_EventPayload):
+    """The invited expert confirms (accept: true) or declines."""
+
+    class Meta:
+        name = "RespondToEventPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        accept = graphene.Boolean(required=True)
+        note = graphene.String()
+
+    def mutate(root, info, id, accept, note=""):
+        event = RespondToEvent.load(info, id)
+        services.event_respond(user=info.context.user, event=event, accept=accept, note=note or "")
+        return RespondToEvent(event=event)
+
+
+class ConfirmEvent(_EventPayload):
+    class Meta:
+        name = "ConfirmEventPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    def mutate(root, info, id):
+        return ConfirmEvent(event=services.event_confirm(user=info.context.user, event=ConfirmEvent.load(info, id)))
+
+
+class HoldEvent(_EventPayload):
+    """Secretariat only: the event took place; the report (audience count, summary, feedback)."""
+
+    class Meta:
+        name = "HoldEventPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        audience_count = graphene.Int(required=True)
+        summary = graphene.String(required=True)
+        feedback = graphene.String()
+
+    def mutate(root, info, id, audience_count, summary, feedback=""):
+        return HoldEvent(event=services.event_hold(user=info.context.user, event=HoldEvent.load(info, id),
+                                                   audience_count=audience_count, summary=summary,
+                                                   feedback=feedback or ""))
+
+
+class CancelEvent(_EventPayload):
+    class Meta:
+        name = "CancelEventPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        reason = graphene.String(required=True)
+
+    def mutate(root, info, id, reason):
+        return CancelEvent(event=services.event_cancel(user=info.context.user, event=CancelEvent.load(info, id),
+                                                       reason=reason))
+
+
+class WorkflowsMutation(graphene.ObjectType):
+    publish_membership_batch = PublishMembershipBatch.Field()
+    suspend_studio = SuspendStudio.Field()
+    reinstate_studio = ReinstateStudio.Field()
+    create_outreach_event = CreateOutreachEvent.Field()
+    invite_experts_to_event = InviteExpertsToEvent.Field()
+    respond_to_event = RespondToEvent.Field()
+    confirm_event = ConfirmEvent.Field()
+    hold_event = HoldEvent.Field()
+    cancel_event = CancelEvent.Field()

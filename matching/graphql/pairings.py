@@ -1,0 +1,213 @@
+"""GraphQL of pairing agreements: `pairings`, `myPairings(status:)` and one mutation per transition.
+They translate input and call matching.pairings.services; the rules live there."""
+import django_filters
+import graphene
+from graphene_django.filter import TypedFilter
+
+from enterprises.graphql.types import ChallengeType
+from experts.graphql.types import ExpertType
+from jianglian.graphql.enums import enum_from_choices
+from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node, get_visible, require_login
+
+from ..models import PairingAgreement
+from ..pairings import selectors, services
+
+PairingStatusEnum = enum_from_choices(PairingAgreement.Status, "PairingStatus", "结对意向书状态")
+
+
+class PairingFilter(django_filters.FilterSet):
+    status = TypedFilter(input_type=PairingStatusEnum)
+
+    class Meta:
+        model = PairingAgreement
+        fields = ("status",)
+
+
+class PairingType(JLObjectType):
+    """结对意向书. Only its parties and the secretariat see it; the expert's phone and e-mail show to the
+    enterprise once the expert accepted (Expert.phone/email follow experts.selectors.can_see_contact)."""
+
+    status = PairingStatusEnum(required=True)
+    challenge = graphene.Field(ChallengeType, required=True)
+    expert = graphene.Field(ExpertType, required=True)
+    savings_yuan = graphene.Decimal(description="节约金额（元）")
+
+    unscoped = frozenset({"challenge", "expert"})  # a party always sees what the agreement is about
+
+    class Meta:
+        model = PairingAgreement
+        name = "Pairing"
+        interfaces = (Node,)
+        connection_class = CountableConnection
+        fields = (
+            "id", "status", "challenge", "expert", "message", "goals", "start_date", "end_date", "proposed_at",
+            "expires_at", "responded_at", "response_note", "expert_signed_at", "enterprise_signed_at",
+            "activated_at", "ended_at", "outcome_summary", "problems_solved", "savings_yuan", "workers_trained",
+            "enterprise_rating", "expert_rating", "termination_reason",
+        )
+
+    @classmethod
+    def visible(cls, info):
+        return selectors.pairing_list(user=info.context.user)
+
+    def resolve_challenge(root, info):
+        return root.challenge
+
+    def resolve_expert(root, info):
+        return root.expert
+
+
+class PairingQuery(graphene.ObjectType):
+    pairings = ConnectionField(PairingType, filterset_class=PairingFilter,
+                               description="结对意向书：双方看自己的，秘书处看全部")
+    my_pairings = ConnectionField(PairingType, filterset_class=PairingFilter,
+                                  description="我参与的结对（专家：收到的邀请；企业：发出的邀请）")
+
+    def resolve_my_pairings(root, info, **kwargs):
+        return selectors.my_pairings(user=info.context.user)
+
+
+# --- mutations -------------------------------------------------------------------------------------
+
+
+class _PairingPayload(graphene.Mutation):
+    class Meta:
+        abstract = True
+
+    pairing = graphene.Field(PairingType, required=True)
+
+    @classmethod
+    def load(cls, info, id):
+        require_login(info)
+        return get_visible(info, PairingType, id)
+
+
+class ProposePairing(_PairingPayload):
+    """Enterprise staff invite an expert to pair on one of their open challenges."""
+
+    class Meta:
+        name = "ProposePairingPayload"
+
+    class Arguments:
+        challenge = graphene.ID(required=True)
+        expert = graphene.ID(required=True)
+        message = graphene.String()
+        goals = graphene.String()
+        start_date = graphene.Date()
+        end_date = graphene.Date()
+
+    def mutate(root, info, challenge, expert, message="", goals="", start_date=None, end_date=None):
+        user = require_login(info)
+        pairing = services.pairing_propose(
+            user=user, challenge=get_visible(info, ChallengeType, challenge), expert=get_visible(info, ExpertType, expert),
+            message=message or "", goals=goals or "", start_date=start_date, end_date=end_date,
+        )
+        return ProposePairing(pairing=pairing)
+
+
+class RespondToPairing(_PairingPayload):
+    """The invited expert accepts (accept: true) or declines, with a note."""
+
+    class Meta:
+        name = "RespondToPairingPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        accept = graphene.Boolean(required=True)
+        note = graphene.String()
+
+    def mutate(root, info, id, accept, note=""):
+        service = services.pairing_accept if accept else services.pairing_decline
+        return RespondToPairing(pairing=service(user=info.context.user, pairing=RespondToPairing.load(info, id),
+                                                note=note or ""))
+
+
+class WithdrawPairing(_PairingPayload):
+    """The enterprise withdraws its invitation before acceptance."""
+
+    class Meta:
+        name = "WithdrawPairingPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        note = graphene.String()
+
+    def mutate(root, info, id, note=""):
+        return WithdrawPairing(pairing=services.pairing_withdraw(
+            user=info.context.user, pairing=WithdrawPairing.load(info, id), note=note or ""))
+
+
+class SignPairing(_PairingPayload):
+    """A party signs; with both signatures the agreement is active and the challenge paired."""
+
+    class Meta:
+        name = "SignPairingPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    def mutate(root, info, id):
+        return SignPairing(pairing=services.pairing_sign(user=info.context.user, pairing=SignPairing.load(info, id)))
+
+
+class PairingOutcomeInput(graphene.InputObjectType):
+    summary = graphene.String(required=True)
+    problems_solved = graphene.Int()
+    savings_yuan = graphene.Decimal(description="节约金额（元）")
+    workers_trained = graphene.Int()
+    rating = graphene.Int(description="调用方一侧的评分 1–5 / the caller's side's rating")
+
+
+class CompletePairing(_PairingPayload):
+    """Either party reports the outcome of an active agreement; the challenge is resolved."""
+
+    class Meta:
+        name = "CompletePairingPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        outcome = PairingOutcomeInput(required=True)
+
+    def mutate(root, info, id, outcome):
+        return CompletePairing(pairing=services.pairing_complete(
+            user=info.context.user, pairing=CompletePairing.load(info, id), **dict(outcome)))
+
+
+class RatePairing(_PairingPayload):
+    """The side that has not rated a completed agreement yet rates it (1–5)."""
+
+    class Meta:
+        name = "RatePairingPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        rating = graphene.Int(required=True)
+
+    def mutate(root, info, id, rating):
+        return RatePairing(pairing=services.pairing_rate(
+            user=info.context.user, pairing=RatePairing.load(info, id), rating=rating))
+
+
+class TerminatePairing(_PairingPayload):
+    """A party or the secretariat ends an accepted or active agreement, with a reason."""
+
+    class Meta:
+        name = "TerminatePairingPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        reason = graphene.String(required=True)
+
+    def mutate(root, info, id, reason):
+        return TerminatePairing(pairing=services.pairing_terminate(
+            user=info.context.user, pairing=TerminatePairing.load(info, id), reason=reason))
+
+
+class PairingMutation(graphene.ObjectType):
+    propose_pairing = ProposePairing.Field()
+    respond_to_pairing = RespondToPairing.Field()
+    withdraw_pairing = WithdrawPairing.Field()
+    sign_pairing = SignPairing.Field()
+    complete_pairing = CompletePairing.Field()
+    rate_pairing = RatePairing.Field()
+    terminate_pairing = TerminatePairing.Field()
