@@ -185,6 +185,7 @@ CELERY_BEAT_SCHEDULE = {}
 CELERY_BEAT_SCHEDULE["pairings-expire-proposals"] = {"task": "matching.pairings.expire_proposals", "schedule": 15 * 60}
 CELERY_BEAT_SCHEDULE["pairings-expiry-reminders"] = {"task": "matching.pairings.send_expiry_reminders", "schedule": 60 * 60}
 CELERY_BEAT_SCHEDULE["notifications-flush"] = {"task": "jianglian.flush_notifications", "schedule": 10 * 60}
+CELERY_BEAT_SCHEDULE["search-reconcile"] = {"task": "search.tasks.reconcile", "schedule": 30 * 60}
 
 # --- Search ------------------------------------------------------------------
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "embedded")
