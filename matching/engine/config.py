@@ -28,11 +28,12 @@ PROFILE_PROBLEM_FACTOR = 0.5
 # 0 mentioned in passing (a lecture heard, a visit).
 # A clause's level is the first of these lists (in this order) that has a word in it.
 PASSING_CUES = ("参观", "讲座", "听过", "听取", "观摩", "学习班", "培训班", "报告会", "交流会", "考察",
-                "参加过", "旁听", "阅读", "关注", "浏览")
-AWARENESS_CUES = ("了解", "接触过", "接触", "知道", "初步", "入门", "一般性")
-PARTICIPATION_CUES = ("参与", "协助", "配合", "参加")
+                "参加过", "旁听", "阅读", "关注", "浏览", "研讨会", "论坛", "展会", "参会", "座谈", "观看")
+AWARENESS_CUES = ("了解", "接触过", "接触", "知道", "初步", "入门", "一般性", "略知", "涉猎")
+PARTICIPATION_CUES = ("参与", "协助", "配合", "参加", "核心成员", "骨干", "辅助", "跟随", "协同")
 LEAD_CUES = ("主持", "牵头", "带领", "领衔", "主导", "精通", "擅长", "专注", "长期从事", "主要从事", "从事", "专长",
-             "首创", "独创", "发明", "总结出", "主编", "组织实施", "带队", "组建", "负责", "攻关", "专家")
+             "首创", "独创", "发明", "总结出", "主编", "组织实施", "带队", "组建", "负责", "攻关", "专家",
+             "主抓", "挂帅", "带头", "第一完成人", "独立完成", "首席", "领军")
 PRACTICE_CUES = ("熟练", "熟悉", "掌握", "能够独立", "独立处理", "经验丰富", "积累", "多次")
 DEFAULT_DEPTH = 2   # an area mentioned plainly in a profile sentence
 TAG_DEPTH = 2       # a skill tag the expert chose, or a taxonomy skill on the profile
@@ -43,7 +44,8 @@ MAX_GAIN = 7.0
 
 # --- challenge needs --------------------------------------------------------------------------
 # Sentence roles in a posting. Words, not phrases: they mark discourse in any wording.
-SECONDARY_MARKERS = ("此外", "另外", "同时", "与此相关", "还有", "其次", "再者", "加上", "另一方面", "并且还")
+SECONDARY_MARKERS = ("此外", "另外", "同时", "与此相关", "还有", "其次", "再者", "加上", "另一方面", "并且还",
+                     "除此之外", "除此以外", "还面临", "也存在", "另一个", "与之相关", "伴随")
 INTRO_MARKERS = ("成立于", "主要生产", "主要产品", "现有员工", "年产值", "是一家", "位于", "地处", "占地",
                  "注册资本", "主营", "年产", "公司简介")
 HINT_MARKERS = ("对接", "熟悉", "有经验", "有实践经验", "方面的专家", "方面有", "擅长")

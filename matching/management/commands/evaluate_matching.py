@@ -152,7 +152,8 @@ def evaluate_here(data_dir: Path, *, baseline: bool) -> dict:
 def challenge_segments(challenges, challenge_key) -> dict[str, set]:
     """Reporting segments, read from the postings (never from the judgments).
 
-    plain: the posting uses none of the taxonomy's skill names or synonyms, only everyday words;
+    plain: apart from the company introduction, the posting uses none of the taxonomy's skill names or
+    synonyms of three or more characters, only everyday words;
     two_needs: a sentence opened by 此外/另外/同时… ; region: a preferred province.
     """
     from matching.engine.needs import sentence_role
@@ -163,7 +164,8 @@ def challenge_segments(challenges, challenge_key) -> dict[str, set]:
     segments = {"plain": set(), "technical": set(), "two_needs": set(), "region": set()}
     for challenge in challenges:
         key = challenge_key[challenge.pk]
-        hits = taxonomy.find(f"{challenge.title}。{challenge.description}")
+        own_words = [challenge.title] + [s for s in sentences(challenge.description) if sentence_role(s) != "intro"]
+        hits = taxonomy.find("。".join(own_words))
         technical = any(hit.kind in ("name", "synonym") and len(hit.term) >= 3 for hit in hits)
         segments["technical" if technical else "plain"].add(key)
         if any(sentence_role(s) == "secondary" for s in sentences(challenge.description)):
