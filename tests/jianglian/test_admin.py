@@ -7,7 +7,7 @@ from alliance.models import AuditEntry, MembershipApplication
 from enterprises.models import Challenge
 from tests import factories
 
-PROJECT_APPS = ("experts", "alliance", "enterprises", "matching")
+PROJECT_APPS = ("experts", "alliance", "enterprises", "matching", "jianglian")
 
 
 @pytest.fixture
