@@ -7,6 +7,7 @@ from enterprises.models import Challenge, Enterprise
 from experts.graphql.types import SkillType
 from jianglian.graphql.enums import CategoryEnum, IndustryEnum, ProvinceEnum, enum_from_choices
 from jianglian.graphql.types import CountableConnection, JLObjectType, Node
+from matching.graphql.types import matches_field
 
 EnterpriseSizeEnum = enum_from_choices(Enterprise.Size, "EnterpriseSize", "企业规模")
 ChallengeStatusEnum = enum_from_choices(Challenge.Status, "ChallengeStatus", "需求状态")
@@ -58,6 +59,7 @@ class ChallengeType(JLObjectType):
     preferred_province = ProvinceEnum()
     region_strictness = RegionStrictnessEnum(required=True)
     status = ChallengeStatusEnum(required=True)
+    matches = matches_field()
 
     class Meta:
         model = Challenge

@@ -56,3 +56,21 @@ def test_the_ranking_costs_the_same_queries_whatever_its_length(enterprise_user,
     with django_assert_num_queries(7):
         rows = run(QUERY, variables, user=user).ok()["challengeMatches"]
     assert len(rows) == n
+
+
+NESTED = """
+query($id: ID!) {
+  node(id: $id) {
+    ... on Challenge { title matches(first: 2) { rank expert { name } reasons(lang: "zh-hans") { signal explanation } } }
+  }
+}
+"""
+
+
+def test_a_challenge_node_carries_its_matches_for_its_enterprise_only(posted, other_enterprise_user):
+    user, challenge = posted
+    variables = {"id": gid("Challenge", challenge)}
+    matches = run(NESTED, variables, user=user).ok()["node"]["matches"]
+    assert [m["rank"] for m in matches] == [1, 2]
+    assert matches[0]["reasons"][0]["signal"] == "skill"
+    assert run(NESTED, variables, user=other_enterprise_user[0]).code == "FORBIDDEN"
