@@ -24,6 +24,7 @@ from jianglian.graphql.types import NodeQuery
 from matching.graphql.queries import MatchingQuery
 from matching.graphql.pairings import PairingMutation, PairingQuery  # workflows
 from alliance.graphql.workflows import WorkflowsMutation, WorkflowsQuery  # workflows
+from search.graphql.queries import SearchQuery
 
 
 class Query(
@@ -34,6 +35,7 @@ class Query(
     MatchingQuery,
     PairingQuery,
     WorkflowsQuery,
+    SearchQuery,
     graphene.ObjectType,
 ):
     pass

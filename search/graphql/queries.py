@@ -1,0 +1,113 @@
+"""`search(query, types, filters, first, after)`: the GraphQL face of the search backend.
+
+Same rules as REST: anyone may search; drafts are never indexed; each hit is
+re-read through its type's `visible(info)` selector, and private fields keep
+their own resolvers' rules. Hits of several types are merged by score.
+"""
+import base64
+
+import graphene
+from graphql import GraphQLError
+
+from alliance.graphql.types import StudioType
+from enterprises.graphql.types import ChallengeType
+from experts.graphql.types import ExpertType
+from search.backends import get_backend
+from search.backends.base import MAX_OFFSET
+from search.index import get_definition
+
+from .types import (
+    FacetValue, SearchConnection, SearchFacet, SearchFilters, SearchHighlight, SearchHit, SearchHitEdge,
+    SearchPageInfo, SearchTypeEnum,
+)
+
+MAX_FIRST = 100
+MAX_QUERY_LENGTH = 200
+OBJECT_TYPES = {"expert": ExpertType, "studio": StudioType, "challenge": ChallengeType}
+EAGER_LOADING = {
+    "expert": lambda rows: rows.select_related("studio").prefetch_related("skills", "honours"),
+    "studio": lambda rows: rows.select_related("lead").prefetch_related("skills"),
+    "challenge": lambda rows: rows.select_related("enterprise").prefetch_related("skills"),
+}
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.b64encode(f"search:{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        prefix, offset = base64.b64decode(cursor.encode(), validate=True).decode().split(":")
+        if prefix != "search" or not offset.isdigit():
+            raise ValueError
+        return int(offset)
+    except ValueError:
+        raise GraphQLError("无效的游标 / Invalid cursor", extensions={"code": "BAD_USER_INPUT"}) from None
+
+
+def resolve_search(info, query, types, filters, first, after):
+    if len(query) > MAX_QUERY_LENGTH:
+        raise GraphQLError(f"query is longer than {MAX_QUERY_LENGTH} characters", extensions={"code": "BAD_USER_INPUT"})
+    first = max(0, min(first if first is not None else 20, MAX_FIRST))
+    start = min(decode_cursor(after), MAX_OFFSET)
+    names = list(dict.fromkeys(getattr(t, "value", t) for t in (types or ["expert"])))
+    filters = {k: v for k, v in dict(filters or {}).items() if v}
+    backend = get_backend()
+
+    scored, total, facets = [], 0, []
+    for name in names:
+        definition = get_definition(name)
+        results = backend.search(
+            definition, query, limit=start + first, offset=0, highlight=True,
+            filters={k: v for k, v in filters.items() if k in definition.filter_field_names},
+            facets=definition.facet_field_names,
+        )
+        total += results.total
+        scored += [(hit.score, name, hit) for hit in results.hits]
+        facets += [SearchFacet(type=name, field=field, values=[FacetValue(value=v, count=c) for v, c in counts])
+                   for field, counts in results.facets.items()]
+    # Stable order across types: score, then type order as asked, then rank within the type.
+    scored.sort(key=lambda item: -item[0])
+    page = scored[start:start + first]
+
+    rows = {}
+    for name in names:
+        ids = [hit.id for _, kind, hit in page if kind == name]
+        if ids:
+            visible = EAGER_LOADING[name](OBJECT_TYPES[name].visible(info).filter(pk__in=ids))
+            rows.update({(name, row.pk): row for row in visible})
+
+    edges = []
+    for position, (score, name, hit) in enumerate(page, start=start + 1):
+        row = rows.get((name, hit.id))
+        if row is None:  # an index a step behind the database: the row is gone or no longer visible
+            continue
+        node = SearchHit(type=name, score=score,
+                         highlights=[SearchHighlight(field=f, snippet=s) for f, s in hit.highlights.items()],
+                         **{name: row})
+        edges.append(SearchHitEdge(cursor=encode_cursor(position), node=node))
+    end = start + len(page)
+    return SearchConnection(
+        total_count=total,
+        edges=edges,
+        page_info=SearchPageInfo(has_next_page=end < min(total, MAX_OFFSET), end_cursor=encode_cursor(end)),
+        facets=facets,
+    )
+
+
+class SearchQuery(graphene.ObjectType):
+    search = graphene.Field(
+        SearchConnection,
+        required=True,
+        query=graphene.String(required=True, description="用户输入的检索词 / what the user typed"),
+        types=graphene.List(graphene.NonNull(SearchTypeEnum), default_value=["expert"]),
+        filters=SearchFilters(),
+        first=graphene.Int(default_value=20, description=f"at most {MAX_FIRST}"),
+        after=graphene.String(),
+        description="全文检索劳模工匠、工作室与公开需求 / full-text search of experts, studios and public challenges",
+    )
+
+    def resolve_search(root, info, query, types=None, filters=None, first=20, after=None):
+        return resolve_search(info, query, types, filters, first, after)
