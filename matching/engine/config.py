@@ -64,6 +64,13 @@ AREA_CANDIDATES_OTHER = 50   # for each other plausible need
 EXPANSION_WEIGHT_MAIN = 0.6  # query weight of a main need's area terms (× its share); own words weigh 1
 EXPANSION_WEIGHT_SECOND = 0.3
 EXPANSION_TERMS_PER_AREA = 6 # area name and synonyms added to the query
+# Query cost grows with its tokens (tantivy: ~0.3 ms per token at 100k experts).
+QUERY_OWN_TOKENS = 24        # the posting's first words (title first)
+QUERY_MAX_TOKENS = 32        # with the expansion
+# Studios are few (hundreds) and each spans its members' areas: fewer are needed.
+STUDIO_TEXT_CANDIDATES = 60
+STUDIO_AREA_CANDIDATES = 60
+STUDIO_AREA_CANDIDATES_OTHER = 20
 STORED_MATCHES = 50          # Match rows kept per challenge and kind
 
 # --- region -----------------------------------------------------------------------------------

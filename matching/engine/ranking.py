@@ -19,12 +19,13 @@ COMPLETED = "completed"
 def challenge_query(taxonomy: TaxonomyIndex, challenge, needs: Needs) -> dict[str, float]:
     """Weighted tokens: the posting's own words (without the company introduction) and its areas' terms."""
     own = [challenge.title] + [s for s in sentences(challenge.description) if sentence_role(s) != "intro"]
-    query = dict.fromkeys(tokenize_query("。".join(own)), 1.0)
+    query = dict.fromkeys(tokenize_query("。".join(own))[: config.QUERY_OWN_TOKENS], 1.0)
     for needs_of_rank, weight in ((needs.main, config.EXPANSION_WEIGHT_MAIN), (needs.secondary, config.EXPANSION_WEIGHT_SECOND)):
         for need in needs_of_rank:
             for term in taxonomy.area_terms(need.area_id)[: config.EXPANSION_TERMS_PER_AREA]:
                 for token in tokenize_query(term):
-                    query[token] = max(query.get(token, 0.0), weight * need.share)
+                    if token in query or len(query) < config.QUERY_MAX_TOKENS:
+                        query[token] = max(query.get(token, 0.0), weight * need.share)
     return query
 
 
@@ -39,7 +40,8 @@ def rank_challenge(challenge, *, kind: str, limit: int | None = config.STORED_MA
     skill_ids = [s.pk for s in challenge.skills.all()] if challenge.pk else []
     needs = challenge_needs(taxonomy, title=challenge.title, description=challenge.description,
                             category=challenge.category, skill_ids=skill_ids)
-    text_scores = retrieve(kind, challenge_query(taxonomy, challenge, needs), limit=config.TEXT_CANDIDATES)
+    text_limit = config.TEXT_CANDIDATES if kind == "expert" else config.STUDIO_TEXT_CANDIDATES
+    text_scores = retrieve(kind, challenge_query(taxonomy, challenge, needs), limit=text_limit)
     load = _load_experts if kind == "expert" else _load_studios
     candidates = load(needs, text_scores)
     ctx = scoring.Context(
@@ -88,11 +90,11 @@ def score_candidate(ctx: scoring.Context, c: Candidate, weights: dict) -> None:
 
 # --- loading candidates -----------------------------------------------------------------------
 
-def area_quota(needs: Needs) -> list[tuple[int, int]]:
+def area_quota(needs: Needs, first: int, other: int) -> list[tuple[int, int]]:
     """(area id, how many candidates to take by depth): the likeliest main need, the runner-up, the second need."""
     picks = [n.area_id for n in needs.main[:2]] + [n.area_id for n in needs.secondary[:1]]
     picks = list(dict.fromkeys(picks))
-    return [(a, config.AREA_CANDIDATES if i == 0 else config.AREA_CANDIDATES_OTHER) for i, a in enumerate(picks)]
+    return [(a, first if i == 0 else other) for i, a in enumerate(picks)]
 
 
 def _load_experts(needs: Needs, text_scores: dict[int, float]) -> list[Candidate]:
@@ -102,7 +104,7 @@ def _load_experts(needs: Needs, text_scores: dict[int, float]) -> list[Candidate
     from ..models import ExpertArea
 
     ids = set(text_scores)
-    for area_id, per_area in area_quota(needs):
+    for area_id, per_area in area_quota(needs, config.AREA_CANDIDATES, config.AREA_CANDIDATES_OTHER):
         ids.update(
             ExpertArea.objects.filter(skill_id=area_id, level__gte=1)
             .order_by("-level").values_list("expert_id", flat=True)[:per_area]
@@ -154,7 +156,8 @@ def _load_studios(needs: Needs, text_scores: dict[int, float]) -> list[Candidate
 
     ids = set(text_scores)
     if needs.area_ids:
-        for area_id, per_area in area_quota(needs):
+        for area_id, per_area in area_quota(needs, config.STUDIO_AREA_CANDIDATES,
+                                            config.STUDIO_AREA_CANDIDATES_OTHER):
             ids.update(
                 StudioArea.objects.filter(skill_id=area_id, level__gte=1)
                 .order_by("-level").values_list("studio_id", flat=True)[:per_area]
