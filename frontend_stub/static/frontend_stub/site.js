@@ -91,6 +91,7 @@
         var li = document.createElement("li");
         li.setAttribute("role", "option");
         li.id = list.id + "_" + i;
+        li.setAttribute("data-name", item.name);
         li.textContent = item.name;
         if (item.name_en) { var s = document.createElement("small"); s.textContent = item.name_en; li.appendChild(s); }
         li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(item); });
