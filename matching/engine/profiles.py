@@ -51,7 +51,7 @@ def text_areas(taxonomy: TaxonomyIndex, text: str, levels: dict) -> None:
                 carried = cue
             weights = defaultdict(float)
             for hit in taxonomy.find(clause):
-                weights[hit.area_id] += hit.weight * (config.PROFILE_PROBLEM_FACTOR if hit.kind == "problem" else 1.0)
+                weights[hit.area_id] += hit.evidence * (config.PROFILE_PROBLEM_FACTOR if hit.kind == "problem" else 1.0)
             if not weights:
                 continue
             level = cue if cue is not None else (carried if carried is not None else config.DEFAULT_DEPTH)

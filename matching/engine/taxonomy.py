@@ -32,15 +32,16 @@ class Hit:
     area_id: int
     term: str          # as written in the taxonomy
     kind: str          # name | synonym | problem
-    weight: float
+    weight: float      # shared among the areas listing the term: how much it points to this area
     start: int
+    evidence: float    # not shared: how much it says the text is about this area at all
 
 
 @dataclass
 class TaxonomyIndex:
     areas: dict[int, Area]
     by_code: dict[str, int]
-    # normalized term → [(area id, kind, weight, term as written)]
+    # normalized term → [(area id, kind, shared weight, evidence weight, term as written)]
     terms: dict[str, list[tuple[int, str, float, str]]]
     pattern: re.Pattern | None = field(default=None)
     top_of: dict[int, int] = field(default_factory=dict)   # any skill id → its area id
@@ -51,8 +52,8 @@ class TaxonomyIndex:
             return []
         hits = []
         for match in self.pattern.finditer(normalize(text)):
-            for area_id, kind, weight, term in self.terms[match.group()]:
-                hits.append(Hit(area_id, term, kind, weight, match.start()))
+            for area_id, kind, weight, evidence, term in self.terms[match.group()]:
+                hits.append(Hit(area_id, term, kind, weight, match.start(), evidence))
         return hits
 
     def area_of(self, skill_id: int) -> int | None:
@@ -107,10 +108,12 @@ def build_index(rows) -> TaxonomyIndex:
         owners = {area_id: v for area_id, v in owners.items() if area_id in areas}
         if not owners:
             continue
-        share = 1.0 / len(owners)
-        if len(key) == 1:  # a single character (泵, 渣) is a weak hint on its own
-            share *= SINGLE_CHARACTER_FACTOR
-        terms[key] = [(area_id, kind, TERM_KIND_WEIGHTS[kind] * share, term) for area_id, (kind, term) in owners.items()]
+        strength = SINGLE_CHARACTER_FACTOR if len(key) == 1 else 1.0  # a single character (泵, 渣) is a weak hint
+        share = strength / len(owners)
+        terms[key] = [
+            (area_id, kind, TERM_KIND_WEIGHTS[kind] * share, TERM_KIND_WEIGHTS[kind] * strength, term)
+            for area_id, (kind, term) in owners.items()
+        ]
     pattern = None
     if terms:
         alternatives = sorted(terms, key=lambda t: (-len(t), t))
