@@ -176,3 +176,19 @@ def test_the_language_switch_shows_english(open_page, transactional_db):
         page.get_by_label("语言").select_option("en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text() != "劳模工匠库"
+
+
+def test_the_dashboard_opens_graphiql_with_a_saved_operation_that_runs(open_page, transactional_db):
+    lead_user, lead = factories.make_expert_user(name="王强")
+    membership_apply(user=lead_user, studio=factories.make_studio(name="王强精馏创新工作室", lead=lead),
+                     statement="申请入盟。")
+    page = open_page(factories.make_secretariat())
+    page.goto("/secretariat/")
+
+    page.get_by_role("link", name=re.compile("待审核的入盟申请")).click()
+    page.wait_for_url(re.compile(r"/graphql/\?"))
+    page.locator(".graphiql-execute-button").click()
+
+    result = page.locator(".result-window")
+    result.get_by_text("王强精馏创新工作室").wait_for()
+    assert "PENDING" in result.inner_text()
