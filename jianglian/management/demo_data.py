@@ -374,7 +374,8 @@ class ChallengePlan:
     areas: list[str]
     preferred_province: str
     preferred_city: str
-    status: str  # draft | open | paired
+    status: str  # draft | open | paired | resolved
+    outcome: tuple = ()  # resolved ones: (summary, problems solved, savings in yuan, workers trained, ratings)
 
 
 @dataclass
@@ -594,14 +595,22 @@ def build_plan(seed: int = 2024, *, enterprises: int = 60, experts: int = 360, s
         if (enterprise.credit_code, title) in seen:
             continue
         seen.add((enterprise.credit_code, title))
-        status = "draft" if not enterprise.verified else rng.choices(["draft", "open", "paired"], weights=[2, 7, 2])[0]
+        status = ("draft" if not enterprise.verified
+                  else rng.choices(["draft", "open", "paired", "resolved"], weights=[2, 7, 2, 1])[0])
         prefers_region = rng.random() < 0.45
+        outcome = ()
+        if status == "resolved":
+            outcome = (
+                f"专家现场诊断{rng.randint(2, 6)}次，找出主要原因并制定整改方案，已在装置上实施并稳定运行三个月，"
+                f"编写操作要点{rng.randint(1, 4)}份，带出骨干{rng.randint(2, 8)}名。",
+                rng.randint(1, 5), rng.randint(5, 200) * 10000, rng.randint(8, 60), (rng.choice([4, 5]), rng.choice([4, 5])),
+            )
         plan.challenges.append(ChallengePlan(
             enterprise_code=enterprise.credit_code, title=title, description=_fill(template.description, rng, unit),
             category=category, areas=list(topic.areas[:rng.randint(1, 2)]),
             preferred_province=enterprise.province if prefers_region else "",
             preferred_city=enterprise.city if prefers_region and rng.random() < 0.4 else "",
-            status=status,
+            status=status, outcome=outcome,
         ))
 
     # Campus outreach events with experts from the same province where possible.

@@ -30,7 +30,7 @@ def test_the_plan_holds_dozens_of_studios_hundreds_of_experts_and_every_category
     assert len(plan.studios) >= 40 and len(plan.experts) >= 300 and len(plan.enterprises) >= 50
     assert {s.level for s in plan.studios} == {"national", "provincial", "municipal", "enterprise"}
     assert {c.category for c in plan.challenges} == set(Category.values)
-    assert {c.status for c in plan.challenges} == {"draft", "open", "paired"}
+    assert {c.status for c in plan.challenges} == {"draft", "open", "paired", "resolved"}
     assert len({e.province for e in plan.enterprises}) >= 5
     assert len({e.name for e in plan.experts}) == len(plan.experts)
 
@@ -46,7 +46,7 @@ def eager_celery():
     app.conf.task_always_eager = previous
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # each step commits: matching and index sync run as in real use
 def test_seed_demo_loads_the_demo_data_through_the_services_and_a_second_run_changes_nothing(eager_celery, capsys):
     # given an empty database, when seed_demo runs
     call_command("seed_demo", "--no-progress", "--password", "demo-pass-123")
@@ -62,12 +62,17 @@ def test_seed_demo_loads_the_demo_data_through_the_services_and_a_second_run_cha
     for code in Enterprise.objects.values_list("credit_code", flat=True):
         validate_credit_code(code)
     assert Enterprise.objects.filter(verified=False).exists()
-    # challenges in all three categories, in draft / open / paired, paired ones with an active signed agreement
+    # challenges in all three categories, in draft / open / paired / resolved, paired ones with an active signed
+    # agreement, resolved ones with a completed agreement, its outcome and both ratings
     assert set(Challenge.objects.values_list("category", flat=True)) == set(Category.values)
-    assert {"draft", "open", "paired"} <= set(Challenge.objects.values_list("status", flat=True))
+    assert {"draft", "open", "paired", "resolved"} <= set(Challenge.objects.values_list("status", flat=True))
     for challenge in Challenge.objects.filter(status="paired"):
         agreement = challenge.pairings.get(status=PairingAgreement.Status.ACTIVE)
         assert agreement.expert_signed_at and agreement.enterprise_signed_at
+    for challenge in Challenge.objects.filter(status="resolved"):
+        agreement = challenge.pairings.get(status=PairingAgreement.Status.COMPLETED)
+        assert agreement.outcome_summary and agreement.enterprise_rating and agreement.expert_rating
+    assert Challenge.objects.filter(status="open", matches__isnull=False).distinct().count() >= 40
     # membership: pending applications and a published first batch; events in several states
     assert MembershipApplication.objects.filter(status="pending").count() >= 5
     assert MembershipBatch.objects.get(name="首批成员名单").studios.count() >= 20

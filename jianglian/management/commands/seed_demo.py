@@ -317,6 +317,7 @@ class Command(BaseCommand):
         self.counts["challenges"] = len(self.challenges)
         self.counts["challenges created"] = created
         self._publish("paired")
+        self._publish("resolved")
 
     def publish_open(self):
         self._publish("open")
@@ -354,13 +355,15 @@ class Command(BaseCommand):
 
     def ensure_pairings(self):
         """Challenges planned as paired go through the whole agreement: propose, accept, both sign."""
-        from matching.pairings.services import pairing_accept, pairing_propose, pairing_sign
+        from matching.pairings.services import (
+            pairing_accept, pairing_complete, pairing_propose, pairing_rate, pairing_sign,
+        )
 
         busy = set(PairingAgreement.objects.filter(status__in=PairingAgreement.HOLDING_STATES)
                    .values_list("expert_id", flat=True)) | {self.demo_expert.pk}
-        made = 0
+        made = completed = 0
         for plan, challenge in self.challenges:
-            if plan.status != "paired":
+            if plan.status not in ("paired", "resolved"):
                 continue
             challenge.refresh_from_db(fields=["status"])
             if challenge.status != Challenge.Status.OPEN or challenge.pairings.exists():
@@ -379,9 +382,16 @@ class Command(BaseCommand):
             )
             pairing_accept(user=expert_account, pairing=pairing, note="愿意协助，可先安排一次现场调研。")
             pairing_sign(user=expert_account, pairing=pairing)
-            pairing_sign(user=staff, pairing=pairing)
+            pairing = pairing_sign(user=staff, pairing=pairing)
             made += 1
+            if plan.status == "resolved":
+                summary, solved, savings, trained, (by_enterprise, by_expert) = plan.outcome
+                pairing_complete(user=staff, pairing=pairing, summary=summary, problems_solved=solved,
+                                 savings_yuan=savings, workers_trained=trained, rating=by_enterprise)
+                pairing_rate(user=expert_account, pairing=pairing, rating=by_expert)
+                completed += 1
         self.counts["pairings created"] = made
+        self.counts["pairings completed now"] = completed
         self.counts["pairings active"] = PairingAgreement.objects.filter(status=PairingAgreement.Status.ACTIVE).count()
 
     def _invite_demo_expert(self):
@@ -430,7 +440,7 @@ class Command(BaseCommand):
     # --- output -------------------------------------------------------------------------------------
 
     def report(self, elapsed):
-        statuses = {s: Challenge.objects.filter(status=s).count() for s in ("draft", "open", "paired")}
+        statuses = {s: Challenge.objects.filter(status=s).count() for s in ("draft", "open", "paired", "resolved")}
         self.counts["challenges by status"] = ", ".join(f"{k} {v}" for k, v in statuses.items())
         self.counts["matches stored"] = Match.objects.count()
         logger.info("seed_demo done in %.1fs: %s; steps: %s", elapsed, self.counts,
