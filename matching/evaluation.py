@@ -91,6 +91,7 @@ def load_corpus(data_dir: Path) -> dict:
         kept = {honour_of(title) for title in raw.get("honors") or []} - {None}
         honours.extend(ExpertHonour(expert_id=expert_ids[raw["expert_id"]], honour=h) for h in kept)
     ExpertHonour.objects.bulk_create(honours, batch_size=1000)
+    _link_tags_to_skills(experts_raw, expert_ids)
     for raw in studios_raw:
         if raw.get("leader_id") in expert_ids:
             Studio.objects.filter(pk=studio_ids[raw["studio_id"]]).update(lead_id=expert_ids[raw["leader_id"]])
@@ -121,6 +122,23 @@ def load_corpus(data_dir: Path) -> dict:
         "challenges": {raw["challenge_id"]: row.pk for raw, row in zip(challenges_raw, challenges)},
         "plain_language": {},
     }
+
+
+def _link_tags_to_skills(experts_raw, expert_ids) -> None:
+    """A free-text tag that is exactly a taxonomy skill's name or synonym becomes that Skill on the profile."""
+    from experts.models import Expert, Skill
+    from search.text import normalize
+
+    by_word = {}
+    for skill_id, name, synonyms in Skill.objects.values_list("id", "name", "synonyms"):
+        for word in [name, *(synonyms or [])]:
+            by_word.setdefault(normalize(word), skill_id)
+    Link = Expert.skills.through
+    links = {
+        (expert_ids[raw["expert_id"]], by_word[normalize(tag)])
+        for raw in experts_raw for tag in raw.get("skills") or [] if normalize(tag) in by_word
+    }
+    Link.objects.bulk_create([Link(expert_id=e, skill_id=s) for e, s in links], batch_size=2000)
 
 
 # --- metrics ----------------------------------------------------------------------------------
