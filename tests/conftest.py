@@ -63,3 +63,13 @@ def token_client_for():
         return client
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def _forget_cached_taxonomy():
+    """The matching engine caches the skill taxonomy per process; skills of a test are rolled back or flushed
+    after it (no signal fires), so the cache must not outlive the test (stale skill ids break the next one)."""
+    yield
+    from matching.engine.taxonomy import forget_taxonomy
+
+    forget_taxonomy()
