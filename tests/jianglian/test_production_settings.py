@@ -1,9 +1,11 @@
 """Production settings pass Django's deployment checklist (manage.py check --deploy) at warning level."""
+import importlib
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
@@ -30,8 +32,16 @@ def test_check_deploy_passes_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    env = production_env()
-    del env["DJANGO_SECRET_KEY"]
-    result = run_manage("check", env=env)
-    assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
+def test_production_refuses_to_start_without_a_secret_key_or_hosts(monkeypatch):
+    monkeypatch.delenv("DJANGO_SECRET_KEY", raising=False)
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "jianglian.example.org")
+    sys.modules.pop("jianglian.settings.production", None)
+    try:
+        with pytest.raises(KeyError, match="DJANGO_SECRET_KEY"):
+            importlib.import_module("jianglian.settings.production")
+        monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 60)
+        monkeypatch.delenv("DJANGO_ALLOWED_HOSTS")
+        with pytest.raises(KeyError, match="DJANGO_ALLOWED_HOSTS"):
+            importlib.import_module("jianglian.settings.production")
+    finally:
+        sys.modules.pop("jianglian.settings.production", None)
