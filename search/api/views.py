@@ -10,44 +10,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.selectors import studio_list
-from enterprises.selectors import challenge_list
-from experts.selectors import expert_list
 from jianglian.api.schema import ErrorSerializer, summary
-from search.backends import get_backend
 from search.errors import SearchUnavailable
-from search.index import get_definition
+from search.selectors import search_visible
 
 from .serializers import HIT_SERIALIZERS, SearchInputSerializer, SearchResponseSerializer
-
-SELECTORS = {"expert": expert_list, "studio": studio_list, "challenge": challenge_list}
-EAGER_LOADING = {
-    "expert": lambda rows: rows.select_related("studio").prefetch_related("honours", "skills"),
-    "studio": lambda rows: rows,
-    "challenge": lambda rows: rows.select_related("enterprise"),
-}
-
-
-def search_rows(*, user, type: str, q: str, filters: dict, page: int, page_size: int) -> dict:
-    """Search one index and return the page of visible rows with scores, highlights and facets."""
-    definition = get_definition(type)
-    filters = {name: items for name, items in filters.items() if name in definition.filter_field_names}
-    results = get_backend().search(
-        definition, q, filters=filters, limit=page_size, offset=(page - 1) * page_size,
-        facets=definition.facet_field_names, highlight=True,
-    )
-    serializer = HIT_SERIALIZERS[type]
-    rows = EAGER_LOADING[type](SELECTORS[type](user=user).filter(pk__in=results.ids))
-    rows = {row.pk: row for row in rows}
-    return {
-        "type": type,
-        "count": results.total,
-        "results": [
-            {"id": hit.id, "score": hit.score, "highlights": hit.highlights, "object": serializer(rows[hit.id]).data}
-            for hit in results.hits if hit.id in rows
-        ],
-        "facets": {name: [{"value": v, "count": c} for v, c in counts] for name, counts in results.facets.items()},
-    }
 
 
 class SearchView(APIView):
@@ -68,12 +35,23 @@ class SearchView(APIView):
         data = params.validated_data
         filters = {name: data[name] for name in SearchInputSerializer.FILTERS if data.get(name)}
         try:
-            body = search_rows(user=request.user, type=data["type"], q=data["q"], filters=filters,
-                               page=data["page"], page_size=data["page_size"])
+            found = search_visible(user=request.user, type=data["type"], q=data["q"], filters=filters,
+                                   page=data["page"], page_size=data["page_size"])
         except SearchUnavailable as exc:
             return Response({"detail": str(exc), "code": exc.code, "errors": {}},
                             status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "30"})
-        return Response({**body, "page": data["page"], "page_size": data["page_size"]})
+        serializer = HIT_SERIALIZERS[data["type"]]
+        return Response({
+            "type": data["type"],
+            "count": found.total,
+            "page": data["page"],
+            "page_size": data["page_size"],
+            "results": [
+                {"id": hit.id, "score": hit.score, "highlights": hit.highlights, "object": serializer(row).data}
+                for hit, row in found.hits
+            ],
+            "facets": {name: [{"value": v, "count": c} for v, c in counts] for name, counts in found.facets.items()},
+        })
 
 
 def _query_params(request) -> dict:
