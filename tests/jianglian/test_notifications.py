@@ -24,6 +24,17 @@ SAMPLE = dict(
 )
 
 
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """Tasks run in-process here, also when CI points Celery at a real broker (CELERY_BROKER_URL)."""
+    from jianglian.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.mark.parametrize("kind", Kind.ALL)
 def test_every_notification_has_a_chinese_and_an_english_template(kind):
     zh_subject, zh_body = notifications.render(kind, "zh-hans", SAMPLE)

@@ -15,6 +15,17 @@ pytestmark = pytest.mark.django_db
 Status = PairingAgreement.Status
 
 
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """Tasks run in-process here, also when CI points Celery at a real broker (CELERY_BROKER_URL)."""
+    from jianglian.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def parties():
     return factories.make_pairing_parties()
