@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import json
 import os
 import shutil
@@ -195,9 +196,12 @@ class EmbeddedBackend(SearchBackend):
         with self.write_lock(definition):
             generation = self._new_generation(definition)
             try:
+                stream = prepare_all(definition, documents)
+                # The first document starts the forked preparation workers before tantivy starts threads.
+                first = next(stream, None)
                 index = _open(generation, self._schema(definition))
                 writer = index.writer(heap_size=_REBUILD_HEAP)
-                for prepared in prepare_all(definition, documents):
+                for prepared in itertools.chain([first] if first else [], stream):
                     writer.add_document(self._tantivy_document(prepared))
                     count += 1
                     if progress and count % 500 == 0:
