@@ -5,9 +5,12 @@
   app's selector) and prefetch what the query selects (`optimizer.optimize`).
 - `CountableConnection`: connections with `totalCount`.
 - `ConnectionField`: a filtered connection whose `first`/`last` are capped at
-  RELAY_CONNECTION_MAX_LIMIT (never refused, never more) and whose bad filters answer BAD_USER_INPUT.
+  RELAY_CONNECTION_MAX_LIMIT (never refused, never more) and whose bad filters, malformed cursors
+  and `offset` with `before` answer BAD_USER_INPUT.
 - `get_visible(info, type_cls, global_id)`: the object behind a global id, if the caller may see it.
 """
+import re
+
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Manager
@@ -18,6 +21,7 @@ from graphene_django import DjangoObjectType
 from graphene_django.filter import DjangoFilterConnectionField
 from graphene_django.filter.fields import convert_enum
 from graphene.utils.str_converters import to_snake_case
+from graphql_relay.utils import unbase64
 
 from .optimizer import optimize
 
@@ -121,6 +125,14 @@ def get_visible_many(info, type_cls, global_ids):
     return found
 
 
+_CURSOR = re.compile(r"arrayconnection:[0-9]{1,18}")
+
+
+def is_cursor(value) -> bool:
+    """A cursor this API hands out: base64 of `arrayconnection:<non-negative offset>`."""
+    return isinstance(value, str) and _CURSOR.fullmatch(unbase64(value)) is not None
+
+
 class ConnectionField(DjangoFilterConnectionField):
     """A filtered, capped connection. Pass `filterset_class=` (the app's GraphQL FilterSet)."""
 
@@ -141,6 +153,13 @@ class ConnectionField(DjangoFilterConnectionField):
         offset = args.get("offset")
         if offset is not None and offset < 0:
             raise ValidationError({"offset": [_("不能为负数 / Must not be negative.")]})
+        # graphene-django asserts (→ a server error) on `offset` with `before`, and graphql-relay turns a
+        # malformed cursor into None (TypeError with `offset`) or a negative offset (negative slicing).
+        if offset is not None and args.get("before") is not None:
+            raise ValidationError({"offset": [_("不能与 before 同时使用 / Cannot be combined with `before`.")]})
+        for key in ("after", "before"):
+            if args.get(key) is not None and not is_cursor(args[key]):
+                raise ValidationError({key: [_("无效的游标 / Invalid cursor.")]})
         return super().connection_resolver(
             resolver, connection, default_manager, queryset_resolver, max_limit, enforce_first_or_last,
             root, info, **args,

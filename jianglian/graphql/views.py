@@ -8,7 +8,9 @@
 
 Both: standard validation rules + depth/alias/cost limits; the document is parsed with a token
 bound; no batching; `__schema`/`__type` only for the secretariat (`__typename` always works);
-"Did you mean …" only for staff; every error has `extensions.code` (see errors.py).
+"Did you mean …" only for staff; every error has `extensions.code` (see errors.py). A `query` that is
+not a string, `variables` that are not an object, a non-UTF-8 or over-nested body: 400 BAD_REQUEST,
+never a server error. A value the schema cannot represent is a server error (execution.py).
 """
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
@@ -32,6 +34,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from jianglian.roles import is_secretariat
 
 from . import errors
+from .execution import JianglianExecutionContext
 from .limits import QueryLimitsRule, max_tokens
 
 MAX_SOURCE_LENGTH = 100_000
@@ -39,6 +42,11 @@ MAX_VALIDATION_ERRORS = 20
 
 BASE_RULES = (*specified_rules, QueryLimitsRule)
 PUBLIC_RULES = (*BASE_RULES, NoSchemaIntrospectionCustomRule)
+
+
+def bad_request(message):
+    """Refused before parsing: a 400 whose body is `{"errors": [{message, extensions.code: BAD_REQUEST}]}`."""
+    return HttpError(HttpResponseBadRequest(message))
 
 
 def validation_rules_for(user):
@@ -58,11 +66,37 @@ class JianglianGraphQLView(GraphQLView):
         staff = bool(getattr(user, "is_staff", False)) or is_secretariat(user)
         return errors.format_error(error, user=user, suggestions=staff)
 
+    def parse_body(self, request):
+        """graphene-django's, but a body that is not UTF-8 (application/graphql) or JSON nested past
+        Python's recursion limit is a 400, not a server error."""
+        try:
+            if self.get_content_type(request) == "application/graphql":
+                return {"query": request.body.decode("utf-8")}
+            return super().parse_body(request)
+        except UnicodeDecodeError:
+            raise bad_request("The request body is not valid UTF-8.") from None
+        except RecursionError:
+            raise bad_request("POST body sent invalid JSON: nested too deeply.") from None
+
+    def get_graphql_params(self, request, data):
+        """graphene-django's, plus the types of the GraphQL-over-HTTP parameters: a JSON `query` that
+        is not a string or `variables` that are not an object would otherwise fail inside execution."""
+        query, variables, operation_name, id_ = GraphQLView.get_graphql_params(request, data)
+        if query is not None and not isinstance(query, str):
+            raise bad_request("`query` must be a string.")
+        if variables == "":
+            variables = None
+        if variables is not None and not isinstance(variables, dict):
+            raise bad_request("`variables` must be a JSON object.")
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise bad_request("`operationName` must be a string.")
+        return query, variables, operation_name, id_
+
     def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
         if not query:
             if show_graphiql:
                 return None
-            raise HttpError(HttpResponseBadRequest("Must provide query string."))
+            raise bad_request("Must provide query string.")
         if len(query) > MAX_SOURCE_LENGTH:
             return ExecutionResult(errors=[GraphQLError(
                 f"Document too large: more than {MAX_SOURCE_LENGTH} characters.",
@@ -93,6 +127,7 @@ class JianglianGraphQLView(GraphQLView):
             variable_values=variables,
             operation_name=operation_name,
             middleware=self.get_middleware(request),
+            execution_context_class=JianglianExecutionContext,
         )
         # No transaction around the whole document: each service is atomic, so a failed mutation
         # field writes nothing and a successful one is committed and reported as such.

@@ -6,6 +6,7 @@ Playwright against a live server with every non-local request blocked: the secre
 opens /graphql/?query=…, runs the preloaded query and reads the answer.
 """
 import base64
+import contextlib
 import hashlib
 import os
 import re
@@ -102,25 +103,28 @@ QUERY = """# 待审核的企业 / enterprises awaiting verification
 
 @pytest.fixture
 def chromium():
+    """chromium() → a context manager yielding a headless Chromium browser (Debian's, via Playwright).
+
+    Start it only once the test's data exists: while Playwright's sync API runs its event loop in this
+    thread, Django's connection handler (an asgiref Local) hands the thread a fresh connection that is
+    never closed, and PostgreSQL then refuses to drop the test database."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"browser test needs Chromium at {CHROMIUM}: apt-get install chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.skip("browser test needs Playwright: pip install -e '.[test]' (never `playwright install`)")
-    # Playwright's sync API runs an event loop in this thread; the test's ORM calls are synchronous.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
+
+    @contextlib.contextmanager
+    def launch():
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+            try:
+                yield browser
+            finally:
+                browser.close()
+
+    return launch
 
 
 @pytest.mark.browser
@@ -130,10 +134,16 @@ def test_the_secretariat_runs_a_preloaded_query_in_the_console_offline(chromium,
     factories.make_enterprise(name="待审核化工有限公司", verified=False)
     factories.make_enterprise(name="已认证化工有限公司", verified=True)
 
-    context = chromium.new_context(base_url=live_server.url, locale="zh-CN",
-                                   viewport={"width": 1280, "height": 800})
+    with chromium() as browser:
+        blocked, js_errors = run_the_console(browser, live_server.url, secretariat.username, tmp_path)
+    assert blocked == [], f"the console asked the internet for {blocked}"
+    assert js_errors == [], js_errors
+
+
+def run_the_console(browser, local, username, tmp_path):
+    """Sign in, open /graphql/?query=…, run it, check the answer; (blocked URLs, JavaScript errors)."""
+    context = browser.new_context(base_url=local, locale="zh-CN", viewport={"width": 1280, "height": 800})
     context.set_default_timeout(20_000)
-    local = live_server.url
     blocked = []
 
     def offline(route):  # the machine has no internet; prove the console needs none
@@ -149,7 +159,7 @@ def test_the_secretariat_runs_a_preloaded_query_in_the_console_offline(chromium,
     page.on("pageerror", lambda exc: js_errors.append(str(exc)))
     try:
         page.goto("/accounts/login/")
-        page.fill("input[name=username]", secretariat.username)
+        page.fill("input[name=username]", username)
         page.fill("input[name=password]", PASSWORD)
         page.press("input[name=password]", "Enter")
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
@@ -159,7 +169,10 @@ def test_the_secretariat_runs_a_preloaded_query_in_the_console_offline(chromium,
         editor = page.locator(".graphiql-query-editor")
         assert "enterprises" in editor.inner_text()  # preloaded from ?query=
 
-        with page.expect_response(lambda r: r.request.method == "POST" and "enterprises" in (r.request.post_data or "")) as answer:
+        def the_query(response):
+            return response.request.method == "POST" and "enterprises" in (response.request.post_data or "")
+
+        with page.expect_response(the_query) as answer:
             page.locator(".graphiql-execute-button").click()
         response = answer.value
         request = response.request
@@ -181,5 +194,4 @@ def test_the_secretariat_runs_a_preloaded_query_in_the_console_offline(chromium,
         page.screenshot(path=os.environ.get("GRAPHIQL_SCREENSHOT") or str(tmp_path / "graphiql.png"))
     finally:
         context.close()
-    assert blocked == [], f"the console asked the internet for {blocked}"
-    assert js_errors == [], js_errors
+    return blocked, js_errors
