@@ -3,7 +3,7 @@
 The tests skip, saying why, when Chromium or Playwright is missing (a fresh machine has neither);
 CI installs Chromium (`apt-get install chromium`) and runs them.
 """
-import os
+import contextlib
 import re
 
 import pytest
@@ -13,48 +13,50 @@ from frontend_stub.browser import chromium_path, launch_chromium
 PASSWORD = "pass-word-123"  # tests.factories.make_user's password
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    path = chromium_path()
-    if path is None:
+@pytest.fixture
+def browser(live_server):
+    """browser() → a context manager yielding open_page(user=None, width=1280): a Playwright page in a
+    browser context of its own (its own cookies), Chinese first, signed in through the form when `user`
+    is given; JavaScript errors on any page fail the test.
+
+    Start it only once the test's data exists and read the database again only after it closed: while
+    Playwright's sync API runs its event loop in this thread, Django's connection handler (an asgiref
+    Local) hands this thread other connections, which later tests would inherit.
+    """
+    if chromium_path() is None:
         pytest.skip("browser tests need Chromium: apt-get install chromium (looked for /usr/bin/chromium; "
                     "or set CHROMIUM_PATH)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.skip("browser tests need Playwright: pip install -e '.[test]'")
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
+        pytest.skip("browser tests need Playwright: pip install -e '.[test]' (never `playwright install`)")
 
+    @contextlib.contextmanager
+    def session():
+        with sync_playwright() as playwright:
+            chromium = launch_chromium(playwright)
+            pages = []
 
-@pytest.fixture
-def open_page(chromium, live_server, tmp_path):
-    """open_page(user=None, width=1280) → a Playwright page of its own browser context (its own cookies),
-    Chinese first, signed in through the sign-in form when `user` is given."""
-    contexts = []
+            def open_page(user=None, width=1280):
+                context = chromium.new_context(viewport={"width": width, "height": 900}, locale="zh-CN",
+                                               base_url=live_server.url)
+                context.set_default_timeout(15_000)
+                page = context.new_page()
+                page.js_errors = []
+                page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+                pages.append(page)
+                if user is not None:
+                    sign_in(page, user.username)
+                return page
 
-    def build(user=None, width=1280):
-        context = chromium.new_context(viewport={"width": width, "height": 900}, locale="zh-CN",
-                                       base_url=live_server.url)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.js_errors = errors
-        if user is not None:
-            sign_in(page, user.username)
-        return page
+            try:
+                yield open_page
+            finally:
+                errors = [error for page in pages for error in page.js_errors]
+                chromium.close()
+            assert not errors, f"JavaScript errors: {errors}"
 
-    yield build
-    for context in contexts:
-        for n, page in enumerate(context.pages):
-            assert not getattr(page, "js_errors", []), f"JavaScript errors: {page.js_errors}"
-        context.close()
+    return session
 
 
 def sign_in(page, username, password=PASSWORD):
