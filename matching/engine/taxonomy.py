@@ -125,18 +125,23 @@ def build_index(rows) -> TaxonomyIndex:
 
 
 _cached: TaxonomyIndex | None = None
+_fingerprint: tuple | None = None
 _built_at = 0.0
 _lock = threading.Lock()
-# Curators edit the taxonomy in another process (the admin); workers pick it up within this time.
+# Curators edit the taxonomy in another process (the admin): a row added or deleted is seen at once
+# (the fingerprint), an edited synonym within this time.
 MAX_AGE_SECONDS = 300
 
 
 def get_taxonomy() -> TaxonomyIndex:
-    """The taxonomy index of this process, built from the Skill rows, rebuilt when older than MAX_AGE_SECONDS."""
-    global _cached, _built_at
-    if _cached is None or time.monotonic() - _built_at > MAX_AGE_SECONDS:
-        from experts.models import Skill
+    """The taxonomy index of this process, built from the Skill rows and rebuilt when they change."""
+    global _cached, _fingerprint, _built_at
+    from django.db.models import Count, Max
 
+    from experts.models import Skill
+
+    fingerprint = tuple(Skill.objects.aggregate(n=Count("id"), last=Max("id")).values())
+    if _cached is None or fingerprint != _fingerprint or time.monotonic() - _built_at > MAX_AGE_SECONDS:
         rows = []
         related = defaultdict(list)
         for from_id, to_id in Skill.related.through.objects.values_list("from_skill_id", "to_skill_id"):
@@ -147,7 +152,7 @@ def get_taxonomy() -> TaxonomyIndex:
             rows.append((*row, related[row[0]]))
         index = build_index(rows)
         with _lock:
-            _cached, _built_at = index, time.monotonic()
+            _cached, _fingerprint, _built_at = index, fingerprint, time.monotonic()
     return _cached
 
 
