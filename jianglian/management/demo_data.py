@@ -480,7 +480,7 @@ def _enterprises(rng: random.Random, count: int) -> list[EnterprisePlan]:
         )
         plans.append(EnterprisePlan(
             name=name, credit_code=credit_code(division, rng), province=province, city=city, industry=industry,
-            size=size, description=description, verified=rng.random() < 0.88,
+            size=size, description=description, verified=len(plans) % 12 != 5,  # one in twelve awaits verification
         ))
     return plans
 
@@ -535,7 +535,9 @@ def _studios(rng: random.Random, experts: list[ExpertPlan], count: int) -> list[
         by_employer.setdefault(expert.employer, []).append(expert)
     # Leads: the most decorated expert of each of the best-staffed employers.
     employers = sorted(by_employer, key=lambda e: (-len(by_employer[e]), e))[:count]
-    levels = ["national"] * 6 + ["provincial"] * 14 + ["municipal"] * 14 + ["enterprise"] * (count - 34)
+    # Of every 24 studios: 3 national, 7 provincial, 7 municipal, 7 enterprise-level (the best-staffed first).
+    shares = [("national", 3), ("provincial", 7), ("municipal", 7), ("enterprise", 7)]
+    levels = [level for level, share in shares for _ in range(round(share * count / 24))]
     plans, taken = [], set()
     for i, employer in enumerate(employers):
         staff = sorted(by_employer[employer], key=lambda e: (-len(e.honours), e.name))
@@ -563,8 +565,10 @@ def _studios(rng: random.Random, experts: list[ExpertPlan], count: int) -> list[
     return plans
 
 
-def build_plan(seed: int = 2024, *, enterprises: int = 60, experts: int = 360, studios: int = 48,
-               challenges: int = 96, events: int = 10) -> Plan:
+def build_plan(seed: int = 2024, *, scale: float = 1.0) -> Plan:
+    """The demo data set; `scale` shrinks or grows every part (1.0: 60 enterprises, 360 experts, 48 studios …)."""
+    enterprises, experts, studios = round(60 * scale), round(360 * scale), round(48 * scale)
+    challenges, events = round(96 * scale), max(4, round(10 * scale))
     rng = random.Random(seed)
     plan = Plan()
     plan.enterprises = _enterprises(rng, enterprises)
@@ -619,12 +623,12 @@ def build_plan(seed: int = 2024, *, enterprises: int = 60, experts: int = 360, s
         fmt, topic, audience = EVENT_TOPICS[k % len(EVENT_TOPICS)]
         local = [e for e in plan.experts if e.province == province and e.honours] or plan.experts
         speakers = rng.sample(local, k=min(len(local), rng.randint(1, 3)))
-        days = rng.choice([-60, -30, -12, 10, 21, 45])
+        days = [-60, 21, -30, 10, -12, 45][k % 6]  # past ones were held, future ones are planned or confirmed
         held = days < 0
         plan.events.append(EventPlan(
             title=f"劳模工匠进校园·{school}站", school=school, province=province, city=city, days_from_now=days,
             format=fmt, topic=topic, audience=audience, capacity=rng.choice([40, 60, 120, 300]),
-            status="held" if held else rng.choice(["planned", "confirmed"]),
+            status="held" if held else ("confirmed" if k % 4 == 1 else "planned"),
             experts=[(e.name, e.employer) for e in speakers],
             audience_count=rng.randint(35, 280) if held else None,
             report_summary=(f"{'、'.join(e.name for e in speakers)}为同学们讲授了一线经验，现场互动热烈，"

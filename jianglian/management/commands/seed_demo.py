@@ -58,9 +58,11 @@ class Command(BaseCommand):
             "--password", default=os.environ.get("DEMO_PASSWORD", DEFAULT_PASSWORD),
             help="password of the demo accounts when they are created (default: $DEMO_PASSWORD or %(default)s)",
         )
+        parser.add_argument("--scale", type=float, default=1.0,
+                            help="size of the data set relative to the default (48 studios, 360 experts …)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    def handle(self, *args, seed, password, no_progress, **options):
+    def handle(self, *args, seed, password, scale, no_progress, **options):
         started = time.monotonic()
         self._quiet_logs()
         if connection.vendor == "sqlite" and not connection.in_atomic_block:
@@ -70,7 +72,7 @@ class Command(BaseCommand):
         self.password = password
         self.counts = {}
         self.timings = {}
-        self.plan = build_plan(seed)
+        self.plan = build_plan(seed, scale=scale)
         steps = [
             ("taxonomy", self.ensure_taxonomy),
             ("accounts", self.ensure_accounts),
