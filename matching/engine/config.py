@@ -47,8 +47,9 @@ MAX_GAIN = 7.0
 SECONDARY_MARKERS = ("此外", "另外", "同时", "与此相关", "还有", "其次", "再者", "加上", "另一方面", "并且还",
                      "除此之外", "除此以外", "还面临", "也存在", "另一个", "与之相关", "伴随")
 INTRO_MARKERS = ("成立于", "主要生产", "主要产品", "现有员工", "年产值", "是一家", "位于", "地处", "占地",
-                 "注册资本", "主营", "年产", "公司简介")
-HINT_MARKERS = ("对接", "熟悉", "有经验", "有实践经验", "方面的专家", "方面有", "擅长")
+                 "注册资本", "主营", "年产", "公司简介", "本厂是", "我厂是", "作为一家", "坐落", "始建于", "创建于",
+                 "主导产品", "产品包括", "年销售", "员工总数", "职工人数")
+HINT_MARKERS = ("对接", "熟悉", "有经验", "有实践经验", "方面的专家", "方面有", "擅长", "寻求", "懂行")
 SENTENCE_WEIGHTS = {"title": 1.3, "main": 1.0, "hint": 1.2, "secondary": 0.25, "intro": 0.05, "other": 0.6}
 SECONDARY_SHARE = {"secondary": 1.0, "other": 0.15}   # how much a sentence feeds the secondary need
 NEED_KEEP_RATIO = 0.35       # an area stays a candidate need while its score ≥ this share of the best
