@@ -78,14 +78,25 @@ def event_participations_visible(*, user, event) -> list:
     return [p for p in participations if p.status == "confirmed" or (own is not None and p.expert_id == own.pk)]
 
 
-def expert_outreach_history(*, expert) -> QuerySet:
-    """The expert's confirmed participations in confirmed or held events: what their profile shows."""
+def public_participations() -> QuerySet:
+    """Confirmed participations in confirmed or held events: what experts' profiles show."""
     from .models import EventParticipation
 
     return (
-        EventParticipation.objects.filter(expert=expert, status="confirmed", event__status__in=PUBLIC_EVENT_STATES)
-        .select_related("event").order_by("-event__starts_at")
+        EventParticipation.objects.filter(status="confirmed", event__status__in=PUBLIC_EVENT_STATES)
+        .select_related("event").order_by("-event__starts_at", "-id")
     )
+
+
+def expert_outreach_history(*, expert) -> QuerySet:
+    return public_participations().filter(expert=expert)
+
+
+def prefetch_outreach_history(to_attr: str = "outreach_history"):
+    """A Prefetch that loads every listed expert's outreach history in one query."""
+    from django.db.models import Prefetch
+
+    return Prefetch("event_participations", queryset=public_participations(), to_attr=to_attr)
 
 
 def audit_entry_list(*, user, subject_type: str | None = None, subject_id: int | None = None,

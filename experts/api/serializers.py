@@ -7,8 +7,9 @@ else they are null and `contact_visible` is false.
 """
 from rest_framework import serializers
 
+from alliance.selectors import prefetch_outreach_history
 from jianglian.api.serializers import (
-    OutputModelSerializer, SkillBriefSerializer, SkillReferenceField, StrictInputModelSerializer,
+    OutputModelSerializer, OutputSerializer, SkillBriefSerializer, SkillReferenceField, StrictInputModelSerializer,
     StudioBriefSerializer,
 )
 from jianglian.choices import Honour
@@ -54,6 +55,18 @@ class HonourSerializer(serializers.Serializer):
     year = serializers.IntegerField(read_only=True, allow_null=True)
 
 
+class OutreachParticipationSerializer(OutputSerializer):
+    """One 进校园 event the expert took part in, as their profile shows it."""
+
+    event_id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(source="event.title", read_only=True)
+    school = serializers.CharField(source="event.school", read_only=True)
+    city = serializers.CharField(source="event.city", read_only=True)
+    starts_at = serializers.DateTimeField(source="event.starts_at", read_only=True)
+    format = serializers.CharField(source="event.format", read_only=True)
+    role = serializers.CharField(read_only=True)
+
+
 class ExpertSerializer(OutputModelSerializer):
     role_label = serializers.CharField(source="get_role_display", read_only=True)
     province_label = serializers.CharField(source="get_province_display", read_only=True)
@@ -64,9 +77,14 @@ class ExpertSerializer(OutputModelSerializer):
     phone = serializers.CharField(read_only=True, allow_null=True)
     email = serializers.CharField(read_only=True, allow_null=True)
     birth_year = serializers.IntegerField(read_only=True, allow_null=True)
+    outreach_events = OutreachParticipationSerializer(many=True, read_only=True, source="outreach_history")
 
     select_related = ("studio",)
     prefetch_related = ("skills", "honours")
+
+    @classmethod
+    def optimize(cls, queryset):
+        return super().optimize(queryset).prefetch_related(prefetch_outreach_history("outreach_history"))
 
     class Meta:
         model = Expert
@@ -74,7 +92,7 @@ class ExpertSerializer(OutputModelSerializer):
             "id", "name", "gender", "role", "role_label", "professional_title", "position", "employer",
             "province", "province_label", "city", "industry", "skills", "skill_tags", "honours", "bio",
             "achievements", "studio", "capacity", "accepting_pairings", "accepts_remote",
-            "contact_visible", "phone", "email", "birth_year", "updated_at",
+            "contact_visible", "phone", "email", "birth_year", "outreach_events", "updated_at",
         )
         read_only_fields = fields
 

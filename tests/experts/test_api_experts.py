@@ -125,8 +125,8 @@ def test_the_list_costs_the_same_queries_for_3_or_30_experts_anonymous(rows, tok
                                                                         django_assert_num_queries):
     _experts(rows)
     client = token_client_for(None)
-    # count, experts (+studio), skills, honours
-    with django_assert_num_queries(4):
+    # count, experts (+studio), skills, honours, outreach events
+    with django_assert_num_queries(5):
         response = client.get(URL + "?page_size=100")
     assert len(response.json()["results"]) == rows
 
@@ -138,8 +138,8 @@ def test_the_list_costs_the_same_queries_for_3_or_30_experts_enterprise(rows, to
     _experts(rows)
     accepted_pairing(enterprise, Expert.objects.first())
     client = token_client_for(user)
-    # token+user, secretariat?, enterprise ids, pairings, expert_of, count, experts, skills, honours
-    with django_assert_num_queries(9):
+    # token+user, secretariat?, enterprise ids, pairings, expert_of, count, experts, skills, honours, outreach
+    with django_assert_num_queries(10):
         response = client.get(URL + "?page_size=100")
     assert len(response.json()["results"]) == rows
     assert sum(r["contact_visible"] for r in response.json()["results"]) == 1
@@ -255,3 +255,23 @@ def test_an_unknown_expert_is_404(token_client_for):
     response = token_client_for(None).get(f"{URL}987654/")
     assert response.status_code == 404
     assert response.json() == {"detail": response.json()["detail"], "code": "not_found", "errors": {}}
+
+
+def test_a_profile_shows_the_campus_events_the_expert_took_part_in(token_client_for, secretariat):
+    from alliance.models import EventParticipation, OutreachEvent
+    from django.utils import timezone
+
+    expert = factories.make_expert()
+    held = OutreachEvent.objects.create(
+        title="精馏操作实训进校园", school="四川化工职业技术学院", province="sichuan", city="泸州",
+        starts_at=timezone.now(), format=OutreachEvent.Format.TRAINING, topic="精馏塔操作", status="held",
+    )
+    cancelled = OutreachEvent.objects.create(
+        title="取消的讲座", school="某大学", province="sichuan", city="成都",
+        starts_at=timezone.now(), format=OutreachEvent.Format.LECTURE, topic="x", status="cancelled",
+    )
+    EventParticipation.objects.create(event=held, expert=expert, status="confirmed", role="实训指导")
+    EventParticipation.objects.create(event=cancelled, expert=expert, status="confirmed")
+
+    body = token_client_for(None).get(f"/api/v1/experts/{expert.pk}/").json()
+    assert [(e["title"], e["role"]) for e in body["outreach_events"]] == [("精馏操作实训进校园", "实训指导")]
