@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from alliance.admin import ReadOnlyAdmin
 
-from .models import ExpertArea, Match, PairingAgreement, StudioArea
+from .models import ChallengeNeed, ExpertArea, Match, PairingAgreement, StudioArea
 
 
 @admin.register(Match)
@@ -46,3 +46,13 @@ class StudioAreaAdmin(AreaAdmin):
     list_display = ("studio", "skill", "level", "evidence")
     search_fields = ("studio__name", "skill__name")
     list_select_related = ("studio", "skill")
+
+
+@admin.register(ChallengeNeed)
+class ChallengeNeedAdmin(ReadOnlyAdmin):
+    """Skill areas the engine read in a challenge (rewritten with its matches)."""
+
+    list_display = ("challenge", "skill", "role", "share")
+    list_filter = ("role", "skill")
+    search_fields = ("challenge__title", "skill__name")
+    list_select_related = ("challenge", "skill")
