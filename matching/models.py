@@ -141,3 +141,22 @@ class StudioArea(models.Model):
         verbose_name_plural = _("工作室技能领域")
         constraints = [models.UniqueConstraint(fields=["studio", "skill"], name="studio_area_once")]
         indexes = [models.Index(fields=["skill", "-level"], name="studio_area_by_skill")]
+
+
+class ChallengeNeed(models.Model):
+    """A skill area the engine read in a challenge (rewritten with its matches): lets a changed expert
+    find the open challenges that need what they can do."""
+
+    class Role(models.TextChoices):
+        MAIN = "main", _("主要需求")
+        SECONDARY = "secondary", _("次要需求")
+
+    challenge = models.ForeignKey("enterprises.Challenge", on_delete=models.CASCADE, related_name="needs")
+    skill = models.ForeignKey("experts.Skill", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    share = models.FloatField(_("权重"))
+
+    class Meta:
+        verbose_name = _("需求技能领域")
+        verbose_name_plural = _("需求技能领域")
+        constraints = [models.UniqueConstraint(fields=["challenge", "skill", "role"], name="challenge_need_once")]

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from enterprises.models import Challenge
 
-from .models import Match
+from .models import ChallengeNeed, Match
 
 # Challenges in these states are ranked; a draft is not public yet, a closed one needs no candidates.
 RANKED_STATES = (Challenge.Status.OPEN,)
@@ -27,8 +27,10 @@ def challenge_matches_compute(*, challenge: Challenge) -> int:
 
     Idempotent: running it twice stores the same ranking (with a newer computed_at).
     """
-    from .engine import ALGORITHM_VERSION, rank_challenge
+    from .engine import ALGORITHM_VERSION, needs_of, rank_challenge
 
+    # Two workers recomputing the same challenge take turns (else their inserted ranks would collide).
+    Challenge.objects.select_for_update().filter(pk=challenge.pk).values_list("pk", flat=True).first()
     now = timezone.now()
     rows = []
     for kind in (Match.Kind.EXPERT, Match.Kind.STUDIO):
@@ -46,6 +48,14 @@ def challenge_matches_compute(*, challenge: Challenge) -> int:
             ))
     Match.objects.filter(challenge=challenge).delete()
     Match.objects.bulk_create(rows)
+    needs = needs_of(challenge)
+    ChallengeNeed.objects.filter(challenge=challenge).delete()
+    ChallengeNeed.objects.bulk_create(
+        [ChallengeNeed(challenge=challenge, skill_id=n.area_id, role=ChallengeNeed.Role.MAIN, share=n.share)
+         for n in needs.main]
+        + [ChallengeNeed(challenge=challenge, skill_id=n.area_id, role=ChallengeNeed.Role.SECONDARY, share=n.share)
+           for n in needs.secondary]
+    )
     return len(rows)
 
 
@@ -64,13 +74,17 @@ def expert_changed(*, expert_id: int) -> int:
         areas = refresh_expert_areas([expert_id])
         if expert.studio_id:
             refresh_studio_areas([expert.studio_id])
-        # Challenges where the expert already ranks, plus those asking for one of the expert's areas.
+        # Challenges where the expert already ranks, plus those needing one of the expert's areas.
         affected = set(
             Match.objects.filter(expert_id=expert_id, challenge__status__in=RANKED_STATES)
             .values_list("challenge_id", flat=True)
         )
-        skill_ids = {skill_id for skill_id, _ in areas.get(expert_id, ())}
+        skill_ids = {skill_id for skill_id, level in areas.get(expert_id, ()) if level >= 1}
         if skill_ids:
+            affected |= set(
+                ChallengeNeed.objects.filter(challenge__status__in=RANKED_STATES, skill_id__in=skill_ids)
+                .values_list("challenge_id", flat=True)
+            )
             affected |= set(
                 Challenge.objects.filter(status__in=RANKED_STATES, skills__in=skill_ids).values_list("id", flat=True)
             )

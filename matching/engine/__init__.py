@@ -4,6 +4,6 @@ rank_challenge(challenge, kind=...) → ranked candidates, each with a score and
 (one entry per signal: signal, weight, value, explanation in zh-hans and English).
 """
 from .config import ALGORITHM_VERSION, WEIGHTS
-from .ranking import rank_challenge
+from .ranking import needs_of, rank_challenge
 
-__all__ = ["ALGORITHM_VERSION", "WEIGHTS", "rank_challenge"]
+__all__ = ["ALGORITHM_VERSION", "WEIGHTS", "needs_of", "rank_challenge"]

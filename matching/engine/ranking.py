@@ -29,6 +29,14 @@ def challenge_query(taxonomy: TaxonomyIndex, challenge, needs: Needs) -> dict[st
     return query
 
 
+def needs_of(challenge) -> Needs:
+    """The skill areas `challenge` asks for, as the engine reads them."""
+    taxonomy = get_taxonomy()
+    skill_ids = [s.pk for s in challenge.skills.all()] if challenge.pk else []
+    return challenge_needs(taxonomy, title=challenge.title, description=challenge.description,
+                           category=challenge.category, skill_ids=skill_ids)
+
+
 def rank_challenge(challenge, *, kind: str, limit: int | None = config.STORED_MATCHES,
                    disabled_signals=(), explain: int | None = None) -> list[Candidate]:
     """The best candidates of `kind` ("expert" or "studio") for `challenge`, best first.
@@ -37,9 +45,7 @@ def rank_challenge(challenge, *, kind: str, limit: int | None = config.STORED_MA
     (explanations cost more than scores when every candidate is returned).
     """
     taxonomy = get_taxonomy()
-    skill_ids = [s.pk for s in challenge.skills.all()] if challenge.pk else []
-    needs = challenge_needs(taxonomy, title=challenge.title, description=challenge.description,
-                            category=challenge.category, skill_ids=skill_ids)
+    needs = needs_of(challenge)
     text_limit = config.TEXT_CANDIDATES if kind == "expert" else config.STUDIO_TEXT_CANDIDATES
     text_scores = retrieve(kind, challenge_query(taxonomy, challenge, needs), limit=text_limit)
     load = _load_experts if kind == "expert" else _load_studios

@@ -1,0 +1,47 @@
+"""Storing rankings: Match rows replace the previous ones, with rank, score, breakdown and version."""
+import pytest
+
+from matching.engine import ALGORITHM_VERSION
+from matching.models import Match
+from matching.services import challenge_matches_compute, expert_changed
+from tests import factories
+
+from .matching_world import index_everything, taxonomy  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("taxonomy")
+
+
+def test_computing_twice_stores_one_ranking_per_kind():
+    seal_studio = factories.make_studio()
+    seal_master = factories.make_expert(bio="擅长机械密封选型与改进。", studio=seal_studio)
+    factories.make_expert(bio="主持精馏塔节能改造。")
+    challenge = factories.make_challenge(title="输送泵老是漏料", description="几台输送泵隔三差五往外滴料。")
+    index_everything()
+
+    challenge_matches_compute(challenge=challenge)
+    stored = challenge_matches_compute(challenge=challenge)
+
+    rows = list(Match.objects.filter(challenge=challenge).order_by("kind", "rank"))
+    assert stored == len(rows)
+    experts = [m for m in rows if m.kind == "expert"]
+    assert [m.rank for m in experts] == list(range(1, len(experts) + 1))
+    assert experts[0].expert_id == seal_master.pk and experts[0].algorithm_version == ALGORITHM_VERSION
+    assert [m.studio_id for m in rows if m.kind == "studio"][0] == seal_studio.pk
+    assert all(m.breakdown for m in rows)
+
+
+def test_an_expert_who_learns_a_needed_skill_gets_ranked(django_capture_on_commit_callbacks):
+    challenge = factories.make_challenge(title="输送泵老是漏料", description="几台输送泵隔三差五往外滴料。",
+                                         skills=[])
+    newcomer = factories.make_expert(bio="长期从事精馏操作。")
+    index_everything()
+    challenge_matches_compute(challenge=challenge)
+    assert not Match.objects.filter(challenge=challenge, expert=newcomer).exists()
+
+    newcomer.bio = "擅长机械密封维修，主持完成多台离心泵密封改造。"
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer.save()  # the receiver queues refresh_expert; eager Celery runs it, which queues the challenge
+
+    assert newcomer.derived_areas.filter(level=3, skill__code="pumps-seals").exists()
+    assert Match.objects.get(challenge=challenge, kind="expert", rank=1).expert_id == newcomer.pk
+    assert expert_changed(expert_id=newcomer.pk) == 1  # the challenge that needs pumps and seals
