@@ -4,6 +4,7 @@ The corpus is loaded into a throw-away store (a SQLite file and a search index i
 directory, tasks in-process): the command re-runs itself in a subprocess whose settings point
 there, so the user's database and index are never touched.
 """
+import argparse
 import json
 import os
 import subprocess
@@ -29,10 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--data", required=True, help="directory with experts/studios/challenges .jsonl and qrels")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         parser.add_argument("--no-baseline", action="store_true", help="skip the plain BM25 baseline")
-        parser.add_argument("--inside", help=argparse_suppress())
+        parser.add_argument("--inside", help=argparse.SUPPRESS)  # set by the command itself, in the subprocess
 
-    def handle(self, *args, data, json=False, no_baseline=False, inside=None, **options):
-        data_dir = Path(data).resolve()
+    def handle(self, *args, **options):
+        data_dir = Path(options["data"]).resolve()
+        no_baseline, inside = options["no_baseline"], options["inside"]
         for name in ("experts.jsonl", "studios.jsonl", "challenges.jsonl", "qrels.tsv"):
             if not (data_dir / name).exists():
                 raise CommandError(f"{data_dir / name} is missing")
@@ -42,7 +44,7 @@ class Command(BaseCommand):
             return
         with tempfile.TemporaryDirectory(prefix="jianglian-eval-") as tmp:
             result = self._run_isolated(data_dir, Path(tmp), no_baseline)
-        if json:
+        if options["json"]:
             self.stdout.write(_dumps(result))
         else:
             self.stdout.write(report(result))
@@ -68,12 +70,6 @@ class Command(BaseCommand):
         if completed.returncode != 0:
             raise CommandError(f"evaluation failed:\n{completed.stderr[-4000:]}")
         return json_loads_last(completed.stdout)
-
-
-def argparse_suppress():
-    import argparse
-
-    return argparse.SUPPRESS
 
 
 def _dumps(result: dict) -> str:
@@ -189,7 +185,7 @@ def report(result: dict) -> str:
                 lines.append(_line(f"  {name[8:]}", figures))
                 base_segment = (base or {}).get(name)
                 if base_segment:
-                    lines.append(_line(f"    plain BM25", base_segment))
+                    lines.append(_line("    plain BM25", base_segment))
     timing = result.get("timing", {})
     lines.append("")
     lines.append(f"load {timing.get('load_seconds')} s; rank one challenge p50 {timing.get('rank_ms_p50')} ms, "
