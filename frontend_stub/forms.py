@@ -5,7 +5,7 @@ field, so the page re-renders with the messages next to the inputs and what was 
 """
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,22 @@ def add_service_errors(form: forms.Form, error: ValidationError, field_map: dict
             form.add_error(None, message)
 
 
+class NoColonMixin:
+    """Labels without Django's trailing colon (the layout sets them apart)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PageForm(NoColonMixin, forms.Form):
+    pass
+
+
+class LoginForm(NoColonMixin, AuthenticationForm):
+    pass
+
+
 class SkillMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.name
@@ -44,7 +60,7 @@ class SkillPicker(forms.SelectMultiple):
                                 "size": "8", **(attrs or {})})
 
 
-class ChallengeForm(forms.Form):
+class ChallengeForm(PageForm):
     enterprise = forms.ModelChoiceField(label=_("企业"), queryset=Enterprise.objects.none(), empty_label=None)
     title = forms.CharField(label=_("标题"), max_length=128,
                             widget=forms.TextInput(attrs={"placeholder": _("例：精馏塔蒸汽单耗偏高")}))
@@ -79,11 +95,11 @@ class ChallengeForm(forms.Form):
         return data
 
 
-class CloseChallengeForm(forms.Form):
+class CloseChallengeForm(PageForm):
     reason = forms.CharField(label=_("关闭原因"), required=False, max_length=500)
 
 
-class EnterpriseSignupForm(UserCreationForm):
+class EnterpriseSignupForm(NoColonMixin, UserCreationForm):
     """A new account plus the enterprise it registers (verified later by the secretariat)."""
 
     email = forms.EmailField(label=_("邮箱"))
@@ -108,7 +124,7 @@ class EnterpriseSignupForm(UserCreationForm):
                     city=d["city"], industry=d["industry"], size=d["size"])
 
 
-class ExpertSignupForm(UserCreationForm):
+class ExpertSignupForm(NoColonMixin, UserCreationForm):
     token = forms.CharField(widget=forms.HiddenInput())
 
     class Meta(UserCreationForm.Meta):
@@ -116,7 +132,7 @@ class ExpertSignupForm(UserCreationForm):
         fields = ("username",)
 
 
-class ExpertProfileForm(forms.Form):
+class ExpertProfileForm(PageForm):
     professional_title = forms.CharField(label=_("职称/技能等级"), max_length=64, required=False)
     position = forms.CharField(label=_("职务"), max_length=64, required=False)
     city = forms.CharField(label=_("城市"), max_length=32)
@@ -142,16 +158,16 @@ class ExpertProfileForm(forms.Form):
         return data
 
 
-class NoteForm(forms.Form):
+class NoteForm(PageForm):
     note = forms.CharField(label=_("说明"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class InviteForm(forms.Form):
+class InviteForm(PageForm):
     message = forms.CharField(label=_("邀请留言"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(PageForm):
     outcome_summary = forms.CharField(label=_("成果总结"), widget=forms.Textarea(attrs={"rows": 4}))
     problems_solved = forms.IntegerField(label=_("解决问题数"), min_value=0, required=False)
     savings_yuan = forms.DecimalField(label=_("节约金额（元）"), min_value=0, max_digits=14, decimal_places=2,
@@ -161,7 +177,7 @@ class OutcomeForm(forms.Form):
                                     choices=[("", "—")] + [(i, str(i)) for i in range(5, 0, -1)])
 
 
-class CatalogSearchForm(forms.Form):
+class CatalogSearchForm(PageForm):
     q = forms.CharField(label=_("关键词"), required=False, max_length=200)
     province = forms.ChoiceField(label=_("省份"), required=False, choices=[("", _("全部"))] + list(Province.choices))
     category = forms.ChoiceField(label=_("类别"), required=False, choices=[("", _("全部"))] + list(Category.choices))
@@ -176,7 +192,7 @@ class ApplicationChoiceField(forms.ModelMultipleChoiceField):
         return obj.studio.name
 
 
-class BatchForm(forms.Form):
+class BatchForm(PageForm):
     name = forms.CharField(label=_("批次名称"), max_length=64, widget=forms.TextInput(attrs={"placeholder": _("例：第二批")}))
     applications = ApplicationChoiceField(label=_("编入本批的工作室"), queryset=None,
                                           widget=forms.CheckboxSelectMultiple)

@@ -87,3 +87,20 @@ def events_by_month(limit: int = 12) -> list[tuple[str, int]]:
 def experts_without_account():
     """Catalog entries nobody has claimed yet (the secretariat sends them a sign-up link)."""
     return Expert.objects.filter(user__isnull=True).order_by("name", "id")
+
+
+def open_challenges_for_expert(*, user, expert) -> tuple[list[Challenge], list[Challenge]]:
+    """(open challenges where the engine ranked `expert`, best rank first;
+    then other open challenges asking for one of the expert's skills, newest first)."""
+    from enterprises.selectors import challenge_list
+
+    visible = challenge_list(user=user).filter(status=Challenge.Status.OPEN)
+    ranked = list(
+        visible.filter(matches__expert=expert).select_related("enterprise").prefetch_related("skills")
+        .order_by("matches__rank", "-published_at").distinct()
+    )
+    by_skill = list(
+        visible.filter(skills__in=expert.skills.all()).exclude(pk__in=[c.pk for c in ranked])
+        .select_related("enterprise").prefetch_related("skills").order_by("-published_at", "-id").distinct()
+    )
+    return ranked, by_skill

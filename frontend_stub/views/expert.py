@@ -8,11 +8,10 @@ from django.views.decorators.http import require_POST
 from alliance.models import EventParticipation
 from alliance.selectors import event_list
 from alliance.services import event_respond
-from enterprises.models import Challenge
-from enterprises.selectors import challenge_list
 from experts.services import expert_update
 from jianglian.roles import expert_of
 
+from .. import selectors
 from ..forms import ExpertProfileForm, NoteForm
 from .common import call_for_form, expert_required, paginate, service_call
 
@@ -30,22 +29,11 @@ def profile(request):
 
 @expert_required
 def open_challenges(request):
-    """Open challenges where the engine ranked me, best rank first; then those asking for one of my skills."""
     expert = expert_of(request.user)
-    visible = challenge_list(user=request.user).filter(status=Challenge.Status.OPEN)
-    ranked = list(
-        visible.filter(matches__expert=expert).select_related("enterprise").prefetch_related("skills")
-        .order_by("matches__rank", "-published_at").distinct()
-    )
-    seen = {c.pk for c in ranked}
-    by_skill = (
-        visible.filter(skills__in=expert.skills.all()).exclude(pk__in=seen).select_related("enterprise")
-        .prefetch_related("skills").order_by("-published_at", "-id").distinct()
-    )
-    page = paginate(request, ranked + list(by_skill))
-    my_skill_ids = set(expert.skills.values_list("pk", flat=True))
+    ranked, by_skill = selectors.open_challenges_for_expert(user=request.user, expert=expert)
     return render(request, "frontend_stub/expert/open_challenges.html", {
-        "page": page, "ranked_ids": seen, "my_skill_ids": my_skill_ids,
+        "page": paginate(request, ranked + by_skill), "ranked_ids": {c.pk for c in ranked},
+        "my_skill_ids": set(expert.skills.values_list("pk", flat=True)),
     })
 
 
