@@ -10,3 +10,7 @@ SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="jianglian-test-index-"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": None}  # in memory
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Tasks run in-process (eagerly) in tests even when CI points CELERY_BROKER_URL at Redis: nothing else consumes
+# that broker during a test. The live tests (marker celery_live) turn eager off on their app and start a real
+# worker on the broker themselves.
+CELERY_TASK_ALWAYS_EAGER = True
