@@ -173,19 +173,24 @@ def reciprocal_rank(ranking: list[str], grades: dict[str, int]) -> float:
     return 0.0
 
 
-def score_rankings(rankings: dict[str, list[str]], qrels: dict, *, recall_k: int, segments=None) -> dict:
-    """Macro averages over the judged challenges; with `segments` ({name: set of challenge ids}) per segment too."""
-    def average(ids):
-        ids = [c for c in ids if c in qrels]
-        if not ids:
-            return {}
-        per = [(ndcg_at(rankings.get(c, []), qrels[c], 10), recall_at(rankings.get(c, []), qrels[c], recall_k),
-                reciprocal_rank(rankings.get(c, []), qrels[c])) for c in ids]
-        n = len(per)
-        return {"ndcg@10": round(sum(p[0] for p in per) / n, 4), f"recall@{recall_k}": round(sum(p[1] for p in per) / n, 4),
-                "mrr": round(sum(p[2] for p in per) / n, 4), "challenges": n}
+def score_rankings(rankings: dict[str, list[str]], qrels: dict, *, recall_k: int) -> dict:
+    """Macro averages over the judged challenges among `rankings`: nDCG@10, Recall@k (grade ≥ 2), MRR."""
+    ids = [c for c in rankings if c in qrels]
+    if not ids:
+        return {}
+    per = [(ndcg_at(rankings[c], qrels[c], 10), recall_at(rankings[c], qrels[c], recall_k),
+            reciprocal_rank(rankings[c], qrels[c])) for c in ids]
+    n = len(per)
+    return {"ndcg@10": round(sum(p[0] for p in per) / n, 4),
+            f"recall@{recall_k}": round(sum(p[1] for p in per) / n, 4),
+            "mrr": round(sum(p[2] for p in per) / n, 4)}
 
-    result = average(list(rankings))
-    for name, ids in (segments or {}).items():
-        result[f"segment:{name}"] = average([c for c in rankings if c in ids])
+
+def score_segments(rankings: dict[str, list[str]], qrels: dict, *, recall_k: int, segments: dict) -> dict:
+    """score_rankings per segment ({name: set of challenge ids}), each with its number of challenges."""
+    result = {}
+    for name, ids in segments.items():
+        chosen = {c: r for c, r in rankings.items() if c in ids and c in qrels}
+        if chosen:
+            result[name] = {**score_rankings(chosen, qrels, recall_k=recall_k), "challenges": len(chosen)}
     return result

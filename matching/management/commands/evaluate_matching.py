@@ -86,7 +86,7 @@ def evaluate_here(data_dir: Path, *, baseline: bool) -> dict:
     from experts.taxonomy.loader import load_taxonomy
     from matching.engine import rank_challenge
     from matching.engine.profiles import refresh_all_areas
-    from matching.evaluation import load_corpus, read_qrels, score_rankings
+    from matching.evaluation import load_corpus, read_qrels, score_rankings, score_segments
     from search import sync
     from search.backends import get_backend
 
@@ -121,21 +121,23 @@ def evaluate_here(data_dir: Path, *, baseline: bool) -> dict:
 
     segments = challenge_segments(challenges, challenge_key)
     expert_qrels = read_qrels(data_dir / "qrels.tsv")
-    result = {
-        "experts": score_rankings(rankings["expert"], expert_qrels, recall_k=50, segments=segments),
-        "note": AVAILABILITY_NOTE,
-        "availability_signal": "off",
-    }
     studio_qrels_path = data_dir / "studio_qrels.tsv"
     studio_qrels = read_qrels(studio_qrels_path) if studio_qrels_path.exists() else None
+    judged = {"experts": (expert_qrels, 50, "expert")}
     if studio_qrels:
-        result["studios"] = score_rankings(rankings["studio"], studio_qrels, recall_k=10, segments=segments)
+        judged["studios"] = (studio_qrels, 10, "studio")
+    result = {"note": AVAILABILITY_NOTE, "availability_signal": "off", "challenges": len(challenges)}
+    result["segments"] = {}
+    for label, (qrels, recall_k, kind) in judged.items():
+        result[label] = score_rankings(rankings[kind], qrels, recall_k=recall_k)
+        result["segments"][label] = score_segments(rankings[kind], qrels, recall_k=recall_k, segments=segments)
     if baseline:
         result["baseline_bm25"] = {
-            "experts": score_rankings(baseline_rankings["expert"], expert_qrels, recall_k=50, segments=segments),
+            label: score_rankings(baseline_rankings[kind], qrels, recall_k=recall_k)
+            for label, (qrels, recall_k, kind) in judged.items()
         }
-        if studio_qrels:
-            result["baseline_bm25"]["studios"] = score_rankings(baseline_rankings["studio"], studio_qrels, recall_k=10)
+        result["segments"]["baseline_bm25_experts"] = score_segments(
+            baseline_rankings["expert"], expert_qrels, recall_k=50, segments=segments)
     timings.sort()
     result["timing"] = {
         "load_seconds": round(loaded - started, 1),
@@ -173,19 +175,18 @@ def challenge_segments(challenges, challenge_key) -> dict[str, set]:
 
 def report(result: dict) -> str:
     lines = [result["note"], ""]
+    baseline = result.get("baseline_bm25", {})
     for kind, label in (("experts", "专家 experts"), ("studios", "工作室 studios")):
         if kind not in result:
             continue
-        lines.append(_line(label, result[kind]))
-        base = result.get("baseline_bm25", {}).get(kind)
-        if base:
-            lines.append(_line("  plain BM25", base))
-        for name, figures in result[kind].items():
-            if name.startswith("segment:") and figures:
-                lines.append(_line(f"  {name[8:]}", figures))
-                base_segment = (base or {}).get(name)
-                if base_segment:
-                    lines.append(_line("    plain BM25", base_segment))
+        lines.append(_line(label, result[kind], result["challenges"]))
+        if kind in baseline:
+            lines.append(_line("  plain BM25", baseline[kind], result["challenges"]))
+        base_segments = result["segments"].get("baseline_bm25_experts", {}) if kind == "experts" else {}
+        for name, figures in result["segments"].get(kind, {}).items():
+            lines.append(_line(f"  {name}", figures, figures["challenges"]))
+            if name in base_segments:
+                lines.append(_line("    plain BM25", base_segments[name], figures["challenges"]))
     timing = result.get("timing", {})
     lines.append("")
     lines.append(f"load {timing.get('load_seconds')} s; rank one challenge p50 {timing.get('rank_ms_p50')} ms, "
@@ -193,6 +194,6 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def _line(label: str, figures: dict) -> str:
-    shown = "  ".join(f"{k} {v:.3f}" for k, v in figures.items() if not k.startswith("segment:") and k != "challenges")
-    return f"{label:<18} {shown}  (n={figures.get('challenges')})"
+def _line(label: str, figures: dict, n: int) -> str:
+    shown = "  ".join(f"{k} {v:.3f}" for k, v in figures.items() if k != "challenges")
+    return f"{label:<18} {shown}  (n={n})"
