@@ -1,7 +1,8 @@
 """Rank experts or studios for one challenge: retrieve candidates, score each signal, sort."""
 from __future__ import annotations
 
-from django.db.models import Avg, Count
+from django.db import connection
+from django.db.models import Count
 
 from search.text import tokenize_query
 
@@ -104,9 +105,6 @@ def area_quota(needs: Needs, first: int, other: int) -> list[tuple[int, int]]:
 
 
 def _load_experts(needs: Needs, text_scores: dict[int, float]) -> list[Candidate]:
-    from experts.models import Expert
-    from matching.models import PairingAgreement
-
     from ..models import ExpertArea
 
     ids = set(text_scores)
@@ -118,28 +116,58 @@ def _load_experts(needs: Needs, text_scores: dict[int, float]) -> list[Candidate
     if not ids:
         return []
     pairings = {}
-    for expert_id, status, n, rating in (
-        PairingAgreement.objects.filter(expert_id__in=ids, status__in=(*HOLDING, COMPLETED))
-        .values_list("expert_id", "status").annotate(n=Count("id"), rating=Avg("enterprise_rating"))
-    ):
-        pairings[(expert_id, status)] = (n, rating)
+    for expert_id, status, n, rating in _pairing_counts(ids):
+        pairings[(expert_id, status)] = (n, float(rating) if rating is not None else None)  # PostgreSQL: Decimal
     # one row per (expert, derived area); evidence is read later, for the candidates shown (add_evidence)
     candidates: dict[int, Candidate] = {}
-    for pk, name, province, city, accepting, capacity, skill_id, level in Expert.objects.filter(pk__in=ids).values_list(
-        "id", "name", "province", "city", "accepting_pairings", "capacity", "derived_areas__skill_id",
-        "derived_areas__level",
-    ):
+    for pk, name, province, city, accepting, capacity, skill_id, level in _expert_rows(ids):
         candidate = candidates.get(pk)
         if candidate is None:
             completed, rating = pairings.get((pk, COMPLETED), (0, None))
             candidate = candidates[pk] = Candidate(
-                id=pk, name=name, province=province, city=city, areas={}, accepting=accepting, capacity=capacity,
-                holding=sum(pairings.get((pk, s), (0,))[0] for s in HOLDING), completed=completed,
-                mean_rating=rating, text_score=text_scores.get(pk, 0.0),
+                id=pk, name=name, province=province, city=city, areas={}, accepting=bool(accepting),
+                capacity=capacity, holding=sum(pairings.get((pk, s), (0,))[0] for s in HOLDING),
+                completed=completed, mean_rating=rating, text_score=text_scores.get(pk, 0.0),
             )
         if skill_id is not None:
             candidate.areas[skill_id] = (level, "")
     return list(candidates.values())
+
+
+# The two reads below run for every ranking with a few hundred ids; written in SQL because the ORM's
+# per-id parameter preparation cost more than the queries themselves (bench/matching.py).
+
+def _expert_rows(ids) -> list[tuple]:
+    """(id, name, province, city, accepting, capacity, derived area id or None, level or None) per candidate."""
+    from experts.models import Expert
+
+    from ..models import ExpertArea
+
+    ids = [int(i) for i in ids]
+    sql = (
+        f"SELECT e.id, e.name, e.province, e.city, e.accepting_pairings, e.capacity, a.skill_id, a.level "
+        f"FROM {Expert._meta.db_table} e LEFT JOIN {ExpertArea._meta.db_table} a ON a.expert_id = e.id "
+        f"WHERE e.id IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return cursor.fetchall()
+
+
+def _pairing_counts(ids) -> list[tuple]:
+    """(expert id, status, count, mean enterprise rating) for the pairings that hold capacity or are completed."""
+    from matching.models import PairingAgreement
+
+    ids = [int(i) for i in ids]
+    statuses = [*HOLDING, COMPLETED]
+    sql = (
+        f"SELECT expert_id, status, COUNT(*), AVG(enterprise_rating) FROM {PairingAgreement._meta.db_table} "
+        f"WHERE expert_id IN ({', '.join(['%s'] * len(ids))}) AND status IN ({', '.join(['%s'] * len(statuses))}) "
+        f"GROUP BY expert_id, status"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, *statuses])
+        return cursor.fetchall()
 
 
 def add_evidence(kind: str, candidates: list[Candidate]) -> None:

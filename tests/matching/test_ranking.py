@@ -158,3 +158,18 @@ def test_studios_are_ranked_from_their_members():
     assert ranked[0].id == seal_studio.pk
     skill = next(e for e in ranked[0].breakdown if e["signal"] == "skill")
     assert "密封师傅" in skill["explanation"]["zh-hans"]  # the member it was matched through
+
+
+def test_a_good_track_record_is_a_small_lift_between_equals():
+    newcomer = factories.make_expert(name="新人", bio=SEAL_MASTER_BIO, capacity=5)  # lower id: wins a plain tie
+    rated = factories.make_expert(name="做过的", bio=SEAL_MASTER_BIO, capacity=5)
+    for rating in (5, 4):
+        factories.make_pairing(expert=rated, status="completed", enterprise_rating=rating)
+    challenge = leaking_pumps_challenge()
+    index_everything()
+
+    ranked = rank_challenge(challenge, kind="expert")
+
+    assert [c.id for c in ranked][:2] == [rated.pk, newcomer.pk]
+    track = next(e for e in ranked[0].breakdown if e["signal"] == "track_record")
+    assert track["value"] > 0 and track["explanation"]["zh-hans"] == "已完成结对 2 次，平均评分 4.5"
