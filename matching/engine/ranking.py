@@ -199,10 +199,10 @@ def _load_studios(needs: Needs, text_scores: dict[int, float]) -> list[Candidate
     if not ids:
         return []
     areas: dict[int, dict] = {}
-    for studio_id, skill_id, level, evidence in StudioArea.objects.filter(studio_id__in=ids).values_list(
-        "studio_id", "skill_id", "level", "evidence"
+    for studio_id, skill_id, level in StudioArea.objects.filter(studio_id__in=ids).values_list(
+        "studio_id", "skill_id", "level"
     ):
-        areas.setdefault(studio_id, {})[skill_id] = (level, evidence)
+        areas.setdefault(studio_id, {})[skill_id] = (level, "")
     holding = dict(
         PairingAgreement.objects.filter(expert__studio_id__in=ids, status__in=HOLDING)
         .values_list("expert__studio_id").annotate(n=Count("id")).values_list("expert__studio_id", "n")
