@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from alliance.selectors import studio_list
+from alliance.selectors import prefetch_outreach_history, studio_list
 from enterprises.models import Challenge
 from enterprises.selectors import challenge_list
 from experts.models import ExpertHonour, Skill
@@ -63,6 +63,7 @@ def expert_detail(request, pk):
         expert_list(user=request.user).select_related("studio").prefetch_related(
             Prefetch("skills", queryset=Skill.objects.order_by("code")),
             Prefetch("honours", queryset=ExpertHonour.objects.order_by("year", "id")),
+            prefetch_outreach_history("outreach_history"),
         ),
         pk=pk,
     )

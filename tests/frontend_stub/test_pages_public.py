@@ -156,6 +156,27 @@ def test_expert_profile_never_shows_private_contact_details(web, enterprise_user
         assert "13812345678" not in html and "wangqiang@example.com" not in html
 
 
+def test_expert_profile_lists_the_campus_events_they_took_part_in(web):
+    from alliance.models import EventParticipation, OutreachEvent
+
+    expert = factories.make_expert(name="王强")
+    event = OutreachEvent.objects.create(
+        title="精馏操作实训", school="四川化工职业技术学院", province=Province.SICHUAN, city="泸州",
+        starts_at=timezone.now(), format=OutreachEvent.Format.TRAINING, topic="精馏塔操作", status="held",
+    )
+    planned = OutreachEvent.objects.create(
+        title="尚未确认的讲座", school="某大学", province=Province.SICHUAN, city="成都",
+        starts_at=timezone.now(), format=OutreachEvent.Format.LECTURE, topic="x",
+    )
+    EventParticipation.objects.create(event=event, expert=expert, status="confirmed", role="实训指导")
+    EventParticipation.objects.create(event=planned, expert=expert, status="confirmed")
+
+    html = web().get(reverse("web:expert", args=[expert.pk])).content.decode()
+
+    assert "四川化工职业技术学院" in html and "实训指导" in html
+    assert "尚未确认的讲座" not in html
+
+
 def test_studio_profile_shows_lead_and_members(web):
     lead = factories.make_expert(name="王强", phone="13812345678")
     studio = factories.make_studio(name="王强精馏创新工作室", lead=lead)
