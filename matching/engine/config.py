@@ -29,11 +29,12 @@ PROFILE_PROBLEM_FACTOR = 0.5
 # A clause's level is the first of these lists (in this order) that has a word in it.
 PASSING_CUES = ("参观", "讲座", "听过", "听取", "观摩", "学习班", "培训班", "报告会", "交流会", "考察",
                 "参加过", "旁听", "阅读", "关注", "浏览", "研讨会", "论坛", "展会", "参会", "座谈", "观看")
-AWARENESS_CUES = ("了解", "接触过", "接触", "知道", "初步", "入门", "一般性", "略知", "涉猎")
+AWARENESS_CUES = ("了解", "接触过", "接触", "知道", "初步", "入门", "一般性", "略知", "涉猎", "学习", "随队")
 PARTICIPATION_CUES = ("参与", "协助", "配合", "参加", "核心成员", "骨干", "辅助", "跟随", "协同")
 LEAD_CUES = ("主持", "牵头", "带领", "领衔", "主导", "精通", "擅长", "专注", "长期从事", "主要从事", "从事", "专长",
              "首创", "独创", "发明", "总结出", "主编", "组织实施", "带队", "组建", "负责", "攻关", "专家",
-             "主抓", "挂帅", "带头", "第一完成人", "独立完成", "首席", "领军")
+             "主抓", "挂帅", "带头", "第一完成人", "独立完成", "首席", "领军", "能手", "公认", "行家", "高手",
+             "拿手", "绝活", "组织", "编写", "制定")
 PRACTICE_CUES = ("熟练", "熟悉", "掌握", "能够独立", "独立处理", "经验丰富", "积累", "多次")
 DEFAULT_DEPTH = 2   # an area mentioned plainly in a profile sentence
 TAG_DEPTH = 2       # a skill tag the expert chose, or a taxonomy skill on the profile
