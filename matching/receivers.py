@@ -2,17 +2,23 @@
 
 Work is queued on commit (matching.tasks.refresh_expert), never done inside the saving request.
 """
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save
+
+from jianglian.transactions import on_commit_collect
 
 PROFILE_FIELDS = {"skill_tags", "bio", "achievements", "province", "city", "studio", "capacity",
                   "accepting_pairings"}
 
 
 def queue_expert_refresh(expert_id: int) -> None:
+    on_commit_collect("matching.refresh_expert", [expert_id], _send_expert_refreshes)
+
+
+def _send_expert_refreshes(expert_ids) -> None:
     from .tasks import refresh_expert
 
-    transaction.on_commit(lambda: refresh_expert.delay(expert_id))
+    for expert_id in sorted(expert_ids):
+        refresh_expert.delay(expert_id)
 
 
 def expert_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from enterprises.models import Challenge
+from jianglian.transactions import on_commit_collect
 
 from .models import ChallengeNeed, Match
 
@@ -15,10 +16,14 @@ def queue_match_computation(challenge: Challenge) -> None:
 
     Called by the challenge services when a challenge is published or changed.
     """
+    on_commit_collect("matching.compute_challenge_matches", [challenge.pk], _send_match_computations)
+
+
+def _send_match_computations(challenge_ids) -> None:
     from .tasks import compute_challenge_matches
 
-    challenge_id = challenge.pk
-    transaction.on_commit(lambda: compute_challenge_matches.delay(challenge_id))
+    for challenge_id in sorted(challenge_ids):
+        compute_challenge_matches.delay(challenge_id)
 
 
 @transaction.atomic

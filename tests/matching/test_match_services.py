@@ -1,5 +1,6 @@
 """Storing rankings: Match rows replace the previous ones, with rank, score, breakdown and version."""
 import pytest
+from django.db import transaction
 
 from matching.engine import ALGORITHM_VERSION
 from matching.models import Match
@@ -39,9 +40,20 @@ def test_an_expert_who_learns_a_needed_skill_gets_ranked(django_capture_on_commi
     assert not Match.objects.filter(challenge=challenge, expert=newcomer).exists()
 
     newcomer.bio = "擅长机械密封维修，主持完成多台离心泵密封改造。"
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         newcomer.save()  # the receiver queues refresh_expert; eager Celery runs it, which queues the challenge
 
     assert newcomer.derived_areas.filter(level=3, skill__code="pumps-seals").exists()
     assert Match.objects.get(challenge=challenge, kind="expert", rank=1).expert_id == newcomer.pk
     assert expert_changed(expert_id=newcomer.pk) == 1  # the challenge that needs pumps and seals
+
+
+def test_many_changes_to_one_expert_in_one_transaction_queue_one_refresh(django_capture_on_commit_callbacks):
+    expert = factories.make_expert(bio="长期从事精馏操作。")
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        expert.bio = "擅长机械密封维修。"
+        expert.save()
+        expert.capacity = 3
+        expert.save()
+        expert.skills.add(factories.make_skill())
+    assert [c.name for c in callbacks if hasattr(c, "name")].count("matching.refresh_expert") == 1
