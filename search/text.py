@@ -299,11 +299,16 @@ def _line_index_text(line: str) -> str:
 
 
 def highlight(text: str, tokens, *, max_chars: int = 120, pre: str = "<em>", post: str = "</em>") -> str:
-    """An HTML-escaped window of `text` around its densest run of matched tokens, or ""."""
-    wanted = set(tokens)
-    if not text or not wanted:
+    """An HTML-escaped window of `text` around its densest run of matched tokens, or "".
+
+    Tokens are found as substrings of the normalized text (one regular expression,
+    longest first; Latin tokens only as whole words), which marks what segmentation
+    would and costs no segmentation: snippets are made for every hit of a page.
+    """
+    pattern = _highlight_pattern(frozenset(t for t in tokens if t))
+    if not text or pattern is None:
         return ""
-    spans = _merge_spans([(t.start, t.end) for t in tokens_with_offsets(text) if t.text in wanted])
+    spans = _merge_spans([m.span() for m in pattern.finditer(normalize(text))])
     if not spans:
         return ""
     window_start = _best_window_start(spans, max_chars)
@@ -321,6 +326,17 @@ def highlight(text: str, tokens, *, max_chars: int = 120, pre: str = "<em>", pos
     pieces.append(html.escape(text[cursor:window_end]))
     pieces.append("…" if window_end < len(text) else "")
     return "".join(pieces)
+
+
+@functools.lru_cache(maxsize=256)
+def _highlight_pattern(tokens: frozenset) -> re.Pattern | None:
+    if not tokens:
+        return None
+    alternatives = [
+        re.escape(t) if _CJK_RUN_RE.fullmatch(t) else rf"(?<![^\W_]){re.escape(t)}(?![^\W_])"
+        for t in sorted(tokens, key=len, reverse=True)
+    ]
+    return re.compile("|".join(alternatives))
 
 
 def _merge_spans(spans):
