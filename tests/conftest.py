@@ -73,3 +73,21 @@ def _forget_cached_taxonomy():
     from matching.engine.taxonomy import forget_taxonomy
 
     forget_taxonomy()
+
+
+@pytest.fixture(autouse=True)
+def _celery_app_put_back():
+    """A test that makes another Celery app current or default (a live worker's, on Redis) must put the
+    project's app back: threads that set none (a live server's) use the default app, so a leaked one sends
+    later tests' tasks to a broker nobody reads instead of running them eagerly."""
+    yield
+    from celery import _state
+
+    from jianglian.celery import app
+
+    leaked = {"current": _state.get_current_app(), "default": _state.default_app}
+    leaked = {role: other for role, other in leaked.items() if other is not app}
+    if leaked:
+        app.set_current()
+        app.set_default()
+        pytest.fail(f"the test left another Celery app {leaked} in place of jianglian.celery.app")

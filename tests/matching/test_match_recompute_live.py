@@ -7,6 +7,7 @@ import time
 
 import pytest
 from celery import Celery
+from celery.contrib.testing.app import setup_default_app
 from celery.contrib.testing.worker import start_worker
 from django.db import transaction
 
@@ -30,20 +31,22 @@ def redis_reachable(url: str) -> bool:
 
 @pytest.fixture
 def live_app():
-    """A Celery app on Redis, current while the test runs, so shared tasks are sent to it."""
+    """A Celery app on Redis, current while the test runs, so shared tasks are sent to it.
+
+    start_worker() makes it the process's default app too (the app of threads that set none, such as a
+    live server's); setup_default_app puts back the previous current and default apps afterwards, or a
+    later test's live server would queue its tasks to this broker, which nobody reads.
+    """
     if not redis_reachable(BROKER):
         pytest.skip(f"Redis is not reachable at {BROKER}")
-    import jianglian.celery
-
-    app = Celery("jianglian-live-test")
+    app = Celery("jianglian-live-test", set_as_current=False)  # current only inside setup_default_app
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.update(broker_url=BROKER, task_always_eager=False, result_backend=None,
                     broker_connection_retry_on_startup=False)
-    app.set_current()
-    try:
+    with setup_default_app(app):
+        app.set_current()
+        app.control.purge()  # tasks an interrupted run left behind
         yield app
-    finally:
-        jianglian.celery.app.set_current()
 
 
 def wait_for(condition, seconds=30.0):
