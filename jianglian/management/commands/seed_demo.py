@@ -6,6 +6,7 @@ changes nothing. Where a rule applies the services are called (registering and v
 enterprises, applying for and approving membership, creating and publishing challenges — which
 queues matching); plain catalog rows (experts, studios, honours) are bulk-created for speed.
 """
+import io
 import logging
 import os
 import time
@@ -13,7 +14,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test.utils import override_settings
@@ -24,6 +25,7 @@ from alliance.models import MembershipApplication, MembershipBatch, OutreachEven
 from enterprises.models import Challenge, Enterprise
 from experts.models import Expert, ExpertHonour, Skill
 from jianglian.roles import SECRETARIAT_GROUP
+from matching.engine.profiles import refresh_expert_areas, refresh_studio_areas
 from matching.models import Match, PairingAgreement
 
 from ..demo_data import build_plan
@@ -33,20 +35,6 @@ logger = logging.getLogger("jianglian.seed_demo")
 DEFAULT_PASSWORD = "jianglian-demo"
 SECRETARIAT_APPS = ("experts", "alliance", "enterprises", "matching", "authtoken", "search")
 FIRST_BATCH_NAME = "首批成员名单"
-
-
-def _optional(module: str, *names: str):
-    """The first of `names` that `module` defines, or None (services other engineers are still writing)."""
-    import importlib
-
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        return None
-    for name in names:
-        if hasattr(mod, name):
-            return getattr(mod, name)
-    return None
 
 
 class Command(BaseCommand):
@@ -114,8 +102,8 @@ class Command(BaseCommand):
     # --- steps ------------------------------------------------------------------------------------
 
     def ensure_taxonomy(self):
-        if not Skill.objects.filter(parent__isnull=True).exists() and "load_taxonomy" in get_commands():
-            call_command("load_taxonomy", stdout=open(os.devnull, "w"))
+        if not Skill.objects.filter(parent__isnull=True).exists():
+            call_command("load_taxonomy", stdout=io.StringIO())
         self.skills = {s.code: s for s in Skill.objects.all()}
         unknown = sorted({c for t in self.plan.experts for c in t.areas} - self.skills.keys())
         if unknown:
@@ -279,17 +267,15 @@ class Command(BaseCommand):
 
     def refresh_profiles(self):
         """Bulk-created experts skip the services' hooks: derive their skill areas for matching now."""
-        refresh_experts = _optional("matching.engine.profiles", "refresh_expert_areas")
-        refresh_studios = _optional("matching.engine.profiles", "refresh_studio_areas")
-        if refresh_experts is not None and self.new_expert_ids:
-            refresh_experts(self.new_expert_ids)
-        if refresh_studios is not None and self.counts.get("studios created"):
-            refresh_studios([s.pk for s in self.studios.values()])
+        if self.new_expert_ids:
+            refresh_expert_areas(self.new_expert_ids)
+        if self.counts.get("studios created"):
+            refresh_studio_areas([s.pk for s in self.studios.values()])
 
     def refresh_index(self):
         """Bulk-created rows skip the on-commit index sync: rebuild once so matching can retrieve them."""
-        if (self.new_expert_ids or self.counts.get("studios created")) and "search_index" in get_commands():
-            call_command("search_index", "--rebuild", stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))
+        if self.new_expert_ids or self.counts.get("studios created"):
+            call_command("search_index", "--rebuild", stdout=io.StringIO(), stderr=io.StringIO())
             self.counts["search index rebuilt"] = 1
 
     def ensure_challenges(self):
