@@ -10,7 +10,8 @@ from alliance.models import AuditEntry, EventParticipation, MembershipBatch, Out
 from experts.graphql.types import ExpertType
 from jianglian.graphql.enums import ProvinceEnum, enum_from_choices
 from jianglian.graphql.types import (
-    ConnectionField, CountableConnection, JLObjectType, Node, get_visible, get_visible_many, require_login,
+    ConnectionField, CountableConnection, JLObjectType, Node, get_visible, get_visible_many, load_visible,
+    require_login,
 )
 
 from .types import MembershipApplicationType, StudioType
@@ -242,11 +243,6 @@ class _EventPayload(graphene.Mutation):
 
     event = graphene.Field(OutreachEventType, required=True)
 
-    @classmethod
-    def load(cls, info, id):
-        require_login(info)
-        return get_visible(info, OutreachEventType, id)
-
 
 class CreateOutreachEvent(_EventPayload):
     """Secretariat only (a school's request is recorded with requestedBySchool)."""
@@ -274,7 +270,7 @@ class InviteExpertsToEvent(_EventPayload):
         role = graphene.String()
 
     def mutate(root, info, id, experts, role=""):
-        event = InviteExpertsToEvent.load(info, id)
+        event = load_visible(info, OutreachEventType, id)
         services.event_invite_experts(user=info.context.user, event=event,
                                       experts=get_visible_many(info, ExpertType, experts), role=role or "")
         return InviteExpertsToEvent(event=event)
@@ -292,7 +288,7 @@ class RespondToEvent(_EventPayload):
         note = graphene.String()
 
     def mutate(root, info, id, accept, note=""):
-        event = RespondToEvent.load(info, id)
+        event = load_visible(info, OutreachEventType, id)
         services.event_respond(user=info.context.user, event=event, accept=accept, note=note or "")
         return RespondToEvent(event=event)
 
@@ -305,7 +301,8 @@ class ConfirmEvent(_EventPayload):
         id = graphene.ID(required=True)
 
     def mutate(root, info, id):
-        return ConfirmEvent(event=services.event_confirm(user=info.context.user, event=ConfirmEvent.load(info, id)))
+        event = load_visible(info, OutreachEventType, id)
+        return ConfirmEvent(event=services.event_confirm(user=info.context.user, event=event))
 
 
 class HoldEvent(_EventPayload):
@@ -321,7 +318,8 @@ class HoldEvent(_EventPayload):
         feedback = graphene.String()
 
     def mutate(root, info, id, audience_count, summary, feedback=""):
-        return HoldEvent(event=services.event_hold(user=info.context.user, event=HoldEvent.load(info, id),
+        event = load_visible(info, OutreachEventType, id)
+        return HoldEvent(event=services.event_hold(user=info.context.user, event=event,
                                                    audience_count=audience_count, summary=summary,
                                                    feedback=feedback or ""))
 
@@ -335,7 +333,8 @@ class CancelEvent(_EventPayload):
         reason = graphene.String(required=True)
 
     def mutate(root, info, id, reason):
-        return CancelEvent(event=services.event_cancel(user=info.context.user, event=CancelEvent.load(info, id),
+        event = load_visible(info, OutreachEventType, id)
+        return CancelEvent(event=services.event_cancel(user=info.context.user, event=event,
                                                        reason=reason))
 
 

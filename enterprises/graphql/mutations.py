@@ -3,7 +3,7 @@ import graphene
 
 from enterprises import services
 from jianglian.graphql.enums import CategoryEnum, IndustryEnum, ProvinceEnum
-from jianglian.graphql.types import get_visible, require_login, skills_from_ids
+from jianglian.graphql.types import get_visible, load_visible, require_login, skills_from_ids
 
 from .types import ChallengeType, EnterpriseSizeEnum, EnterpriseType, RegionStrictnessEnum
 
@@ -47,9 +47,8 @@ class VerifyEnterprise(graphene.Mutation):
     enterprise = graphene.Field(EnterpriseType, required=True)
 
     def mutate(root, info, id):
-        user = require_login(info)
-        enterprise = get_visible(info, EnterpriseType, id)
-        return VerifyEnterprise(enterprise=services.enterprise_verify(user=user, enterprise=enterprise))
+        enterprise = load_visible(info, EnterpriseType, id)
+        return VerifyEnterprise(enterprise=services.enterprise_verify(user=info.context.user, enterprise=enterprise))
 
 
 class ChallengeFieldsInput:
@@ -114,9 +113,9 @@ class UpdateChallenge(graphene.Mutation):
     challenge = graphene.Field(ChallengeType, required=True)
 
     def mutate(root, info, id, input):
-        user = require_login(info)
-        challenge = get_visible(info, ChallengeType, id)
-        challenge = services.challenge_update(user=user, challenge=challenge, **_challenge_fields(info, input))
+        challenge = load_visible(info, ChallengeType, id)
+        challenge = services.challenge_update(user=info.context.user, challenge=challenge,
+                                              **_challenge_fields(info, input))
         return UpdateChallenge(challenge=challenge)
 
 
@@ -132,9 +131,8 @@ class PublishChallenge(graphene.Mutation):
     challenge = graphene.Field(ChallengeType, required=True)
 
     def mutate(root, info, id):
-        user = require_login(info)
-        challenge = get_visible(info, ChallengeType, id)
-        return PublishChallenge(challenge=services.challenge_publish(user=user, challenge=challenge))
+        challenge = load_visible(info, ChallengeType, id)
+        return PublishChallenge(challenge=services.challenge_publish(user=info.context.user, challenge=challenge))
 
 
 class CloseChallenge(graphene.Mutation):
@@ -150,9 +148,8 @@ class CloseChallenge(graphene.Mutation):
     challenge = graphene.Field(ChallengeType, required=True)
 
     def mutate(root, info, id, reason=""):
-        user = require_login(info)
-        challenge = get_visible(info, ChallengeType, id)
-        challenge = services.challenge_close(user=user, challenge=challenge, reason=reason or "")
+        challenge = load_visible(info, ChallengeType, id)
+        challenge = services.challenge_close(user=info.context.user, challenge=challenge, reason=reason or "")
         return CloseChallenge(challenge=challenge)
 
 

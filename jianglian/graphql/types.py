@@ -188,6 +188,12 @@ def require_login(info):
     return user
 
 
+def load_visible(info, type_cls, global_id):
+    """The object a mutation acts on: UNAUTHENTICATED for anonymous callers, else as `get_visible`."""
+    require_login(info)
+    return get_visible(info, type_cls, global_id)
+
+
 def skills_from_ids(info, global_ids):
     """Skills for a list of global ids; unknown ids are bad input on the `skills` field."""
     from experts.graphql.types import SkillType

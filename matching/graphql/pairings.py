@@ -7,7 +7,9 @@ from graphene_django.filter import TypedFilter
 from enterprises.graphql.types import ChallengeType
 from experts.graphql.types import ExpertType
 from jianglian.graphql.enums import enum_from_choices
-from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node, get_visible, require_login
+from jianglian.graphql.types import (
+    ConnectionField, CountableConnection, JLObjectType, Node, get_visible, load_visible, require_login,
+)
 
 from ..models import PairingAgreement
 from ..pairings import selectors, services
@@ -76,11 +78,6 @@ class _PairingPayload(graphene.Mutation):
 
     pairing = graphene.Field(PairingType, required=True)
 
-    @classmethod
-    def load(cls, info, id):
-        require_login(info)
-        return get_visible(info, PairingType, id)
-
 
 class ProposePairing(_PairingPayload):
     """Enterprise staff invite an expert to pair on one of their open challenges."""
@@ -118,7 +115,7 @@ class RespondToPairing(_PairingPayload):
 
     def mutate(root, info, id, accept, note=""):
         service = services.pairing_accept if accept else services.pairing_decline
-        return RespondToPairing(pairing=service(user=info.context.user, pairing=RespondToPairing.load(info, id),
+        return RespondToPairing(pairing=service(user=info.context.user, pairing=load_visible(info, PairingType, id),
                                                 note=note or ""))
 
 
@@ -134,7 +131,7 @@ class WithdrawPairing(_PairingPayload):
 
     def mutate(root, info, id, note=""):
         return WithdrawPairing(pairing=services.pairing_withdraw(
-            user=info.context.user, pairing=WithdrawPairing.load(info, id), note=note or ""))
+            user=info.context.user, pairing=load_visible(info, PairingType, id), note=note or ""))
 
 
 class SignPairing(_PairingPayload):
@@ -147,7 +144,8 @@ class SignPairing(_PairingPayload):
         id = graphene.ID(required=True)
 
     def mutate(root, info, id):
-        return SignPairing(pairing=services.pairing_sign(user=info.context.user, pairing=SignPairing.load(info, id)))
+        return SignPairing(pairing=services.pairing_sign(
+            user=info.context.user, pairing=load_visible(info, PairingType, id)))
 
 
 class PairingOutcomeInput(graphene.InputObjectType):
@@ -170,7 +168,7 @@ class CompletePairing(_PairingPayload):
 
     def mutate(root, info, id, outcome):
         return CompletePairing(pairing=services.pairing_complete(
-            user=info.context.user, pairing=CompletePairing.load(info, id), **dict(outcome)))
+            user=info.context.user, pairing=load_visible(info, PairingType, id), **dict(outcome)))
 
 
 class RatePairing(_PairingPayload):
@@ -185,7 +183,7 @@ class RatePairing(_PairingPayload):
 
     def mutate(root, info, id, rating):
         return RatePairing(pairing=services.pairing_rate(
-            user=info.context.user, pairing=RatePairing.load(info, id), rating=rating))
+            user=info.context.user, pairing=load_visible(info, PairingType, id), rating=rating))
 
 
 class TerminatePairing(_PairingPayload):
@@ -200,7 +198,7 @@ class TerminatePairing(_PairingPayload):
 
     def mutate(root, info, id, reason):
         return TerminatePairing(pairing=services.pairing_terminate(
-            user=info.context.user, pairing=TerminatePairing.load(info, id), reason=reason))
+            user=info.context.user, pairing=load_visible(info, PairingType, id), reason=reason))
 
 
 class PairingMutation(graphene.ObjectType):
