@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import router, transaction
+from django.db import router
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from jianglian.transactions import on_commit_collect
 from search.backends import get_backend
 from search.index import IndexDefinition, definitions, document_fingerprint, get_definition
 
@@ -34,31 +34,10 @@ TASK_CHUNK = 500
 # --- queueing ------------------------------------------------------------------
 
 
-class _PendingUpdates:
-    """The ids one transaction changed, per index; sent once when it commits."""
-
-    def __init__(self):
-        self.ids: dict[str, set[int]] = defaultdict(set)
-
-    def __call__(self):
-        for index_name, ids in self.ids.items():
-            dispatch(index_name, ids)
-
-
 def queue_update(index_name: str, ids: Iterable[int], using: str | None = None) -> None:
     """Reindex `ids` of `index_name` after the current transaction commits (now outside one)."""
     ids = {int(pk) for pk in ids if pk is not None}
-    if not ids:
-        return
-    connection = transaction.get_connection(using)
-    if not connection.in_atomic_block:
-        dispatch(index_name, ids)
-        return
-    pending = next((func for _, func, _ in connection.run_on_commit if isinstance(func, _PendingUpdates)), None)
-    if pending is None:
-        pending = _PendingUpdates()
-        transaction.on_commit(pending, using=using, robust=True)
-    pending.ids[index_name].update(ids)
+    on_commit_collect(f"search:{index_name}", ids, lambda collected: dispatch(index_name, collected), using=using)
 
 
 def dispatch(index_name: str, ids: Iterable[int]) -> None:
