@@ -200,7 +200,7 @@ class EmbeddedBackend(SearchBackend):
                 # The first document starts the forked preparation workers before tantivy starts threads.
                 first = next(stream, None)
                 index = _open(generation, self._schema(definition))
-                writer = index.writer(heap_size=_REBUILD_HEAP)
+                writer = index.writer(heap_size=_REBUILD_HEAP, num_threads=1)
                 for prepared in itertools.chain([first] if first else [], stream):
                     writer.add_document(self._tantivy_document(prepared))
                     count += 1
