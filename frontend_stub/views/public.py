@@ -10,11 +10,14 @@ from enterprises.selectors import challenge_list
 from experts.models import ExpertHonour, Skill
 from experts.selectors import expert_list, skill_list
 from jianglian.choices import Honour
+from search.errors import SearchUnavailable
 
 from .. import catalog, selectors
 from ..forms import CatalogSearchForm
 
 SKILL_SUGGESTIONS = 12
+# Seconds a client is asked to wait before searching again when the backend is unavailable (as the REST API).
+SEARCH_RETRY_AFTER = 30
 
 
 def home(request):
@@ -35,19 +38,25 @@ def batches(request):
 
 
 def _catalog(request, kind):
+    """The catalog through the search layer; 503 with a "try again shortly" page when the backend cannot answer."""
     form = CatalogSearchForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
     search = catalog.search_experts if kind == "expert" else catalog.search_studios
-    result = search(
-        q=params.get("q") or "", province=params.get("province") or "", category=params.get("category") or "",
-        honour=params.get("honour") or "", skill=params.get("skill") or "", page=params.get("page") or 1,
-        **({"membership": params.get("membership") or ""} if kind == "studio" else {}),
-    )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, f"frontend_stub/catalog_{kind}s.html", {
-        "form": form, "result": result, "query": query, "params": params,
-    })
+    context = {"form": form, "query": query, "params": params, "kind": kind}
+    try:
+        context["result"] = search(
+            user=request.user, q=params.get("q") or "", province=params.get("province") or "",
+            category=params.get("category") or "", skill=params.get("skill") or "", page=params.get("page") or 1,
+            **({"membership": params.get("membership") or ""} if kind == "studio"
+               else {"honour": params.get("honour") or ""}),
+        )
+    except SearchUnavailable:
+        response = render(request, "frontend_stub/search_unavailable.html", context, status=503)
+        response["Retry-After"] = str(SEARCH_RETRY_AFTER)
+        return response
+    return render(request, f"frontend_stub/catalog_{kind}s.html", context)
 
 
 def experts(request):

@@ -66,3 +66,17 @@ def catalog_index(tmp_path, settings):
 
     yield reindex
     reset_backends()
+
+
+@pytest.fixture
+def unreachable_search(settings):
+    """The search backend made unavailable for real: Elasticsearch at a loopback port that refuses connections
+    (port 9), with no embedded index kept to fall back on, so every search raises SearchUnavailable."""
+    from search.backends import reset_backends
+
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
+    settings.SEARCH_KEEP_EMBEDDED = False
+    reset_backends()
+    yield
+    reset_backends()

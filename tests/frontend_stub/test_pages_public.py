@@ -70,7 +70,7 @@ def test_expert_catalog_filters_by_facets_and_counts_them(web, catalog_index):
     by_both = client.get(reverse("web:experts"), {"skill": "distill", "province": "jiangsu"}).context["result"]
     by_honour = client.get(reverse("web:experts"), {"honour": Honour.GREAT_CRAFTSMAN}).context["result"]
 
-    assert everyone.engine == "embedded" and everyone.total == 3
+    assert everyone.total == 3
     assert {f.value: f.count for f in everyone.facets["province"]} == {"sichuan": 1, "jiangsu": 2}
     assert {f.value: f.count for f in everyone.facets["skill"]} == {"distill": 2, "safety": 2}
     assert {f.label for f in everyone.facets["honour"]} == {"大国工匠", "全国劳动模范"}
@@ -130,21 +130,108 @@ def test_studio_catalog_filters_members(web, catalog_index):
     assert [s.name for s in members.page] == [member.name]
 
 
-def test_catalog_lists_from_the_database_when_the_search_backend_is_unavailable(web, settings):
+def test_the_catalog_answers_503_with_a_retry_page_when_search_is_unavailable(web, unreachable_search, expert_user):
+    factories.make_expert(name="王强", bio="专注精馏塔节能改造。")
+
+    for url in (reverse("web:experts"), reverse("web:studios")):
+        for user in (None, expert_user[0]):
+            response = web(user).get(url, {"q": "精馏", "page": "2"})
+
+            assert response.status_code == 503
+            assert response["Retry-After"] == "30"
+            assert "frontend_stub/search_unavailable.html" in [t.name for t in response.templates]
+            html = response.content.decode()
+            assert "检索服务暂不可用" in html and "请稍后再试" in html
+            assert "王强" not in html  # no silent listing from the database
+
+
+def test_the_search_unavailable_page_is_english_under_english(web, unreachable_search):
+    response = web().get(reverse("web:experts"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "Search is unavailable" in html and "try again shortly" in html
+    assert "检索服务暂不可用" not in html
+
+
+def test_an_unreachable_elasticsearch_is_answered_from_the_kept_embedded_index(web, catalog_index, settings):
     from search.backends import reset_backends
 
-    settings.SEARCH_BACKEND = "no-such-backend"
+    factories.make_expert(name="王强", bio="专注精馏塔节能改造。")
+    catalog_index()
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
+    settings.SEARCH_KEEP_EMBEDDED = True
     reset_backends()
-    distill = factories.make_skill(code="distill", name="精馏节能")
-    factories.make_expert(name="王强", skills=[distill], bio="专注精馏塔节能改造。")
-    factories.make_expert(name="李明", bio="制药设备验证。")
 
-    result = web().get(reverse("web:experts"), {"q": "精馏", "skill": "distill"}).context["result"]
+    response = web().get(reverse("web:experts"), {"q": "精馏"})
 
-    assert result.engine == "database"
-    assert [e.name for e in result.page] == ["王强"]
-    assert "<em>精馏</em>" in result.page[0].snippet
-    reset_backends()
+    assert response.status_code == 200
+    assert [e.name for e in response.context["result"].page] == ["王强"]
+
+
+def test_the_catalog_lists_what_the_index_holds_never_the_database_directly(web, catalog_index):
+    catalog_index()
+    factories.make_expert(name="王强", bio="专注精馏塔节能改造。")  # saved, not yet indexed
+
+    before = web().get(reverse("web:experts"), {"q": "精馏"}).context["result"]
+    catalog_index()
+    after = web().get(reverse("web:experts"), {"q": "精馏"}).context["result"]
+
+    assert (before.total, list(before.page)) == (0, [])
+    assert [e.name for e in after.page] == ["王强"]
+
+
+def test_the_catalog_pages_through_the_index(web, catalog_index, settings):
+    from frontend_stub import catalog
+
+    for n in range(catalog.PER_PAGE + 2):
+        factories.make_expert(name=f"专家{n:02d}", bio="精馏")
+    catalog_index()
+    client = web()
+
+    first = client.get(reverse("web:experts"))
+    second = client.get(reverse("web:experts"), {"page": 2})
+
+    assert first.context["result"].total == catalog.PER_PAGE + 2
+    assert len(first.context["result"].page) == catalog.PER_PAGE
+    assert [e.name for e in second.context["result"].page] == ["专家12", "专家13"]
+    assert 'rel="next" href="?page=2"' in first.content.decode()
+    assert 'rel="prev" href="?page=1"' in second.content.decode()
+    assert "第 2 / 2 页" in second.content.decode()
+
+
+def test_studio_catalog_highlights_and_shows_lead_and_skills(web, catalog_index):
+    skill = factories.make_skill(code="distill", name="精馏节能")
+    lead = factories.make_expert(name="王强")
+    factories.make_studio(name="王强精馏创新工作室", lead=lead, skills=[skill],
+                          description="依托装置开展精馏塔节能改造。")
+    factories.make_studio(name="制剂工作室", description="片剂工艺。")
+    catalog_index()
+
+    response = web().get(reverse("web:studios"), {"q": "精馏"})
+
+    result = response.context["result"]
+    assert [s.name for s in result.page] == ["王强精馏创新工作室"]
+    assert {f.value: f.count for f in result.facets["skill"]} == {"distill": 1}
+    html = response.content.decode()
+    assert "<em>精馏</em>" in html and "领衔人 王强" in html and "<li>精馏节能</li>" in html
+
+
+def test_studio_catalog_query_count_is_fixed(web, catalog_index, django_assert_num_queries):
+    skills = [factories.make_skill() for _ in range(2)]
+    for _ in range(2):
+        factories.make_studio(lead=factories.make_expert(), skills=skills)
+    catalog_index()
+    client = web()
+    client.get(reverse("web:studios"))  # warm-up
+    with django_assert_num_queries(4) as ctx:  # studios, their leads, their skills, skill names
+        client.get(reverse("web:studios"))
+    for _ in range(5):
+        factories.make_studio(lead=factories.make_expert(), skills=skills)
+    catalog_index()
+    with django_assert_num_queries(len(ctx.captured_queries)):
+        client.get(reverse("web:studios"))
 
 
 def test_expert_profile_never_shows_private_contact_details(web, enterprise_user, secretariat):
