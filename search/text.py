@@ -249,7 +249,8 @@ def tokenize_for_index(text: str) -> list[str]:
     """Tokens to index for `text` (search-mode cuts and every dictionary word, repeats kept).
 
     The same tokens as `tokens_with_offsets`, computed without offsets in two
-    segmenter calls over the text's CJK runs, because rebuilds segment every document.
+    segmenter calls over the text's CJK runs (full mode, then default mode for the
+    words full mode lacks), because rebuilds segment every document.
     """
     normalized = normalize(text)
     cjk = "\n".join(_CJK_RUN_RE.findall(normalized))
@@ -259,7 +260,8 @@ def tokenize_for_index(text: str) -> list[str]:
         # Plain comprehensions over strings: this function dominates the time of a rebuild.
         tokens = [w for w in segmenter.cut_all(cjk) if len(w) > 1 and w not in _DROPPED]
         known = set(tokens)
-        tokens.extend([w for w in segmenter.cut_for_search(cjk, True) if w not in known and w not in _DROPPED])
+        # Default-mode cuts: search mode only adds the dictionary words inside them, which full mode has.
+        tokens.extend([w for w in segmenter.cut(cjk, True) if w not in known and w not in _DROPPED])
     for word in _LATIN_RE.findall(normalized):
         if word not in STOPWORDS:
             tokens.append(word)
