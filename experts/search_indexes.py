@@ -55,9 +55,9 @@ class ExpertIndex(IndexDefinition):
             "id", "name", "skill_tags", "employer", "studio_id", "studio__name", "professional_title", "position",
             "achievements", "bio", "province", "city", "industry", "role", "accepting_pairings",
         ))
-        ids = [row["id"] for row in rows]
+        experts = queryset.values("pk")  # a subquery: an IN list of every id would be prepared per query
         skill_ids = defaultdict(list)
-        for expert_id, skill_id in Expert.skills.through.objects.filter(expert_id__in=ids).values_list(
+        for expert_id, skill_id in Expert.skills.through.objects.filter(expert_id__in=experts).values_list(
             "expert_id", "skill_id"
         ):
             skill_ids[expert_id].append(skill_id)
@@ -65,7 +65,7 @@ class ExpertIndex(IndexDefinition):
             {pk for pks in skill_ids.values() for pk in pks}
         )
         honours = defaultdict(list)
-        for expert_id, honour in ExpertHonour.objects.filter(expert_id__in=ids).values_list("expert_id", "honour"):
+        for expert_id, honour in ExpertHonour.objects.filter(expert_id__in=experts).values_list("expert_id", "honour"):
             honours[expert_id].append(honour)
         documents = []
         for row in rows:

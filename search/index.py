@@ -96,7 +96,9 @@ class IndexDefinition:
             ids = list(self.get_queryset().filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:chunk_size])
             if not ids:
                 return
-            yield from sorted(self.documents(self.get_queryset().filter(pk__in=ids)), key=lambda doc: doc["id"])
+            # A primary-key range, not pk__in: Django prepares every value of an IN list, per query.
+            chunk = self.get_queryset().filter(pk__gt=last_pk, pk__lte=ids[-1])
+            yield from sorted(self.documents(chunk), key=lambda doc: doc["id"])
             last_pk = ids[-1]
 
     def count(self) -> int:
@@ -114,6 +116,8 @@ def document_fingerprint(document: dict) -> int:
 
 def values(*items) -> list[str]:
     """Filter values as a sorted list of non-empty strings."""
+    if len(items) == 1:  # the common case, on every document of a rebuild
+        return [] if items[0] in (None, "") else [str(items[0])]
     return sorted({str(item) for item in items if item not in (None, "")})
 
 
