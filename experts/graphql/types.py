@@ -1,7 +1,9 @@
-"""GraphQL types of the 劳模工匠库: Skill, Expert and an expert's honours."""
+"""GraphQL types of the 劳模工匠库: Skill, Expert, an expert's honours and campus outreach history."""
 import graphene
 from graphene_django.filter import GlobalIDFilter, TypedFilter
 
+from alliance import selectors as alliance_selectors
+from alliance.models import EventParticipation
 from experts import filters, selectors
 from experts.models import Expert, ExpertHonour, Skill
 from jianglian.graphql.enums import CategoryEnum, HonourEnum, IndustryEnum, ProvinceEnum, enum_from_choices
@@ -54,6 +56,31 @@ class ExpertHonourType(JLObjectType):
         fields = ("honour", "year")
 
 
+class OutreachParticipationType(JLObjectType):
+    """One 劳模工匠进校园 event the expert took part in, as their profile shows it (REST `outreach_events`):
+    a confirmed participation in a confirmed or held event. The same for every caller."""
+
+    event = graphene.Field("alliance.graphql.workflows.OutreachEventType", required=True)
+    role = graphene.String(required=True, description="如：主讲、实训指导")
+
+    unscoped = frozenset({"event"})  # only public (confirmed or held) events have a public participation
+
+    class Meta:
+        model = EventParticipation
+        name = "OutreachParticipation"
+        fields = ("event", "role")
+        skip_registry = True  # EventParticipation's own type is alliance's EventParticipationType
+
+    @classmethod
+    def visible(cls, info):
+        # The optimizer prefetches `event` with what is selected under it: a joined (select_related) event
+        # would make Django skip that prefetch and the nested one with it (one query per event).
+        return alliance_selectors.public_participations().select_related(None)
+
+    def resolve_event(root, info):
+        return root.event
+
+
 class ExpertType(JLObjectType):
     """A 劳模工匠. `phone` and `email` are null unless the caller may see them (the secretariat, the
     expert themself, an enterprise with an accepted pairing with this expert)."""
@@ -68,6 +95,12 @@ class ExpertType(JLObjectType):
     studio = graphene.Field("alliance.graphql.types.StudioType")
     phone = graphene.String(description="私密：仅秘书处、本人和已接受结对的企业可见")
     email = graphene.String(description="私密：仅秘书处、本人和已接受结对的企业可见")
+    outreach_history = graphene.List(
+        graphene.NonNull(OutreachParticipationType), required=True,
+        description="参加过的劳模工匠进校园活动（已确认或已举办），最近的在前 / campus outreach events, newest first",
+    )
+
+    prefetch = {"outreach_history": "event_participations"}
 
     class Meta:
         model = Expert
@@ -95,6 +128,14 @@ class ExpertType(JLObjectType):
 
     def resolve_studio(root, info):
         return root.studio
+
+    def resolve_outreach_history(root, info):
+        # Lists prefetch `event_participations` through OutreachParticipationType.visible (the public
+        # history); a single expert loaded without the optimizer (myExpertProfile, a payload) reads it here.
+        prefetched = getattr(root, "_prefetched_objects_cache", {}).get("event_participations")
+        if prefetched is not None:
+            return prefetched
+        return alliance_selectors.expert_outreach_history(expert=root)
 
     def resolve_phone(root, info):
         return root.phone if selectors.can_see_contact(info.context.user, root) else None

@@ -3,6 +3,7 @@ import graphene
 
 from alliance.graphql.types import StudioType
 from experts.graphql.types import ExpertType
+from jianglian.graphql.optimizer import collect_fields, prefetches_for
 
 from ..models import Match
 from ..selectors import match_list, match_reasons, reason_language
@@ -51,13 +52,27 @@ class MatchType(graphene.ObjectType):
         return [MatchReasonType(**reason) for reason in match_reasons(root.breakdown, reason_language(lang))]
 
 
+def candidate_prefetches(info) -> list:
+    """What the selection under `expert` and `studio` needs, prefetched for the whole ranking (the optimizer's
+    prefetches of ExpertType / StudioType, moved under the match's relation)."""
+    selections = [node.selection_set for node in info.field_nodes if node.selection_set is not None]
+    fields = collect_fields(selections, MatchType, info)
+    prefetches = []
+    for relation, type_cls in (("expert", ExpertType), ("studio", StudioType)):
+        below = [node.selection_set for node in fields.get(relation, []) if node.selection_set is not None]
+        for prefetch in prefetches_for(type_cls, below, info):
+            prefetch.add_prefix(relation)
+            prefetches.append(prefetch)
+    return prefetches
+
+
 def resolve_matches(challenge, info, first=20, type="expert", **kwargs):
     """The stored ranking of a challenge the caller may see (its enterprise or the secretariat)."""
     kind = getattr(type, "value", type) or Match.Kind.EXPERT
     first = max(0, min(first or 20, MAX_FIRST))
     return list(
         match_list(user=info.context.user, challenge=challenge, kind=kind)
-        .prefetch_related("expert__skills", "expert__honours", "studio__skills")[:first]
+        .prefetch_related(*candidate_prefetches(info))[:first]
     )
 
 

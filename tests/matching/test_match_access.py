@@ -8,12 +8,14 @@ from matching.selectors import match_list
 from tests import factories
 
 
-def store_matches(challenge, n, kind="expert"):
-    """Stored Match rows as the engine writes them (the engine itself is specified in test_ranking)."""
+def store_matches(challenge, n, kind="expert", make_target=None):
+    """Stored Match rows as the engine writes them (the engine itself is specified in test_ranking);
+    `make_target()` makes each ranked expert or studio (default: a plain factory one)."""
     now = timezone.now()
     rows = []
+    make_target = make_target or (factories.make_expert if kind == "expert" else factories.make_studio)
     for rank in range(1, n + 1):
-        target = factories.make_expert() if kind == "expert" else factories.make_studio()
+        target = make_target()
         rows.append(Match(
             challenge=challenge, kind=kind, rank=rank, score=1.0 / rank, algorithm_version="test", computed_at=now,
             expert=target if kind == "expert" else None, studio=target if kind == "studio" else None,

@@ -52,10 +52,53 @@ def test_the_ranking_costs_the_same_queries_whatever_its_length(enterprise_user,
     variables = {"challenge": gid("Challenge", challenge), "first": 20}
     token_for(user)
     # token + user, secretariat group, enterprises, the challenge, matches with experts/studios,
-    # experts' skills, experts' honours (studios' skills are not queried when no studio is ranked)
-    with django_assert_num_queries(7):
+    # experts' skills (only what is selected is prefetched: no honours, no studios' skills)
+    with django_assert_num_queries(6):
         rows = run(QUERY, variables, user=user).ok()["challengeMatches"]
     assert len(rows) == n
+
+
+RANKED_PROFILES = """
+query($challenge: ID!) {
+  challengeMatches(challenge: $challenge, first: 50) {
+    rank
+    expert { name honours { honour } studio { name } outreachHistory { role event { title } } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("n", [2, 10])
+def test_ranked_experts_with_their_profiles_cost_the_same_queries_whatever_their_number(
+        enterprise_user, secretariat, django_assert_num_queries, n):
+    from alliance import services as events
+    from django.utils import timezone
+
+    user, enterprise = enterprise_user
+    challenge = factories.make_challenge(enterprise=enterprise)
+    accounts = {}
+
+    def expert_with_account():
+        account, expert = factories.make_expert_user(studio=factories.make_studio())
+        accounts[expert.pk] = account
+        return expert
+
+    store_matches(challenge, n, make_target=expert_with_account)
+    ranked = [m.expert for m in challenge.matches.select_related("expert")]
+    event = events.event_create(user=secretariat, title="精馏节能进校园", school="某职业技术学院",
+                                province="sichuan", city="泸州", starts_at=timezone.now(), format="lecture",
+                                topic="精馏节能")
+    events.event_invite_experts(user=secretariat, event=event, experts=ranked, role="主讲")
+    for expert in ranked:
+        events.event_respond(user=accounts[expert.pk], event=event, accept=True)
+    events.event_confirm(user=secretariat, event=event)
+    token_for(user)
+    # token + user, secretariat group, enterprises, the challenge, matches with experts/studios,
+    # experts' honours, experts' studios, experts' outreach history, its events
+    with django_assert_num_queries(9):
+        rows = run(RANKED_PROFILES, {"challenge": gid("Challenge", challenge)}, user=user).ok()["challengeMatches"]
+    assert len(rows) == n
+    assert all(r["expert"]["outreachHistory"] == [{"role": "主讲", "event": {"title": "精馏节能进校园"}}] for r in rows)
 
 
 NESTED = """
