@@ -10,7 +10,7 @@ from enterprises.models import Challenge, Enterprise
 from enterprises.selectors import can_manage_challenge, challenge_list
 from enterprises.services import challenge_close, challenge_create, challenge_publish, challenge_update
 from jianglian.roles import enterprise_ids, is_secretariat
-from matching.pairings.selectors import pairing_list
+from matching.pairings.selectors import can_propose_on, invitee_refusal, pairing_list
 
 from ..forms import ChallengeForm, CloseChallengeForm, InviteForm
 from .common import call_for_form, enterprise_required, service_call
@@ -127,6 +127,10 @@ def challenge_detail(request, pk):
         if not context["show_all"]:
             ranking = {kind: rows[:RANKING_SHOWN[kind]] for kind, rows in ranking.items()}
         context["ranking"] = ranking
+        context["can_invite"] = can_propose_on(request.user, challenge)
+        if context["can_invite"]:
+            for match in ranking["experts"]:  # why an expert cannot be invited, shown instead of the button
+                match.invite_refusal = invitee_refusal(challenge, match.expert)
         context["pairings"] = _pairings(request.user, challenge)
         context["pairing_by_expert"] = {}
         for pairing in reversed(context["pairings"]):  # the newest agreement per expert wins

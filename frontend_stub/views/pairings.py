@@ -1,6 +1,7 @@
 """Pairing pages of both sides: invite, invitations, agreements, the agreement page, its printable document.
 
-Every transition is one call to matching.pairings.services; who may do what is decided there.
+Every transition is one call to matching.pairings.services. Which buttons a page offers is asked of
+matching.pairings.selectors (`pairing_actions`, the `can_*` rules the services enforce), never decided here.
 """
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -15,7 +16,10 @@ from experts.selectors import expert_list
 from matching.models import PairingAgreement
 from matching.pairings import documents
 from matching.pairings import services as pairing_services
-from matching.pairings.selectors import my_pairings, pairing_contact_visible, pairing_list
+from matching.pairings.selectors import (
+    accept_refusal, is_enterprise_side, is_invited_expert, my_pairings, pairing_actions, pairing_contact_visible,
+    pairing_list,
+)
 
 from ..forms import InviteForm, NoteForm, OutcomeForm
 from .common import back, call_for_form, enterprise_required, expert_required, paginate, service_call, signed_in
@@ -51,8 +55,10 @@ def invite(request, pk, expert_pk):
 
 @expert_required
 def my_invitations(request):
-    invitations = my_pairings(user=request.user, status=Status.PROPOSED).filter(
-        expert__user=request.user).order_by("expires_at", "-id")
+    invitations = list(my_pairings(user=request.user, status=Status.PROPOSED).filter(
+        expert__user=request.user).order_by("expires_at", "-id"))
+    for pairing in invitations:
+        _offer_actions(request.user, pairing)
     answered = my_pairings(user=request.user).filter(
         expert__user=request.user, status__in=[Status.DECLINED, Status.WITHDRAWN, Status.EXPIRED]
     ).order_by("-responded_at", "-id")[:10]
@@ -69,10 +75,14 @@ def my_agreements(request):
 
 
 def _side(user, pairing):
-    return {
-        "expert": pairing_services.is_invited_expert(user, pairing),
-        "enterprise": pairing_services.is_enterprise_side(user, pairing),
-    }
+    return {"expert": is_invited_expert(user, pairing), "enterprise": is_enterprise_side(user, pairing)}
+
+
+def _offer_actions(user, pairing):
+    """Put on `pairing` the transitions `user` may make (.actions) and why accepting is refused (.accept_refusal)."""
+    pairing.actions = pairing_actions(user, pairing)
+    pairing.accept_refusal = accept_refusal(user, pairing)
+    return pairing
 
 
 @signed_in
@@ -124,14 +134,12 @@ def pairing_action(request, pk, action):
 
 
 def _detail_context(request, pairing, outcome_form=None):
-    side = _side(request.user, pairing)
-    signed_by_me = (side["expert"] and pairing.expert_signed_at) or (side["enterprise"] and pairing.enterprise_signed_at)
-    if outcome_form is None and pairing.status == Status.ACTIVE:
+    _offer_actions(request.user, pairing)
+    if outcome_form is None and "complete" in pairing.actions:
         outcome_form = OutcomeForm(prefix="outcome")
     return {
-        "pairing": pairing, "side": side,
+        "pairing": pairing, "side": _side(request.user, pairing), "actions": pairing.actions,
         "contact_visible": pairing_contact_visible(user=request.user, pairing=pairing),
-        "can_sign": pairing.status == Status.ACCEPTED and (side["expert"] or side["enterprise"]) and not signed_by_me,
         "outcome_form": outcome_form, "note_form": NoteForm(),
         "document_number": documents.document_number(pairing),
     }

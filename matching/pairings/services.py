@@ -18,7 +18,9 @@ Rules:
   per challenge (database constraint `one_holding_pairing_per_challenge`), and an expert holds at
   most `Expert.capacity` of them;
 - one open proposal per challenge and expert (constraint `one_open_proposal_per_challenge_expert`);
-- only legal transitions (IllegalTransition, 409), only the parties act (NotAllowed, 403);
+- only legal transitions (IllegalTransition, 409), only the parties act (NotAllowed, 403): these
+  rules are the `*_refusal` selectors of matching.pairings.selectors, which the pages ask too
+  (`can_*`), so a button shows exactly when the service would accept the action;
 - ratings: `enterprise_rating` is given by the enterprise, `expert_rating` by the expert.
 
 Concurrency: every transition locks rows in one fixed order — the challenge, then the expert,
@@ -40,13 +42,15 @@ from django.utils.translation import gettext as _
 
 from alliance.audit import audit_record
 from enterprises.models import Challenge
-from enterprises.selectors import can_manage_challenge
 from experts.models import Expert
-from jianglian.errors import Conflict, DomainError, IllegalTransition, NotAllowed
+from jianglian.errors import Conflict, IllegalTransition
 from jianglian.notifications import Kind, notify
-from jianglian.roles import enterprise_ids, expert_of, is_secretariat
 
 from ..models import PairingAgreement
+from .selectors import (
+    SIDE_ENTERPRISE, SIDE_EXPERT, accept_refusal, complete_refusal, decline_refusal, propose_refusal, rate_refusal,
+    rating_field, sides_to_sign, sign_refusal, terminate_refusal, withdraw_refusal,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,20 +59,17 @@ HOLDING = PairingAgreement.HOLDING_STATES
 
 
 class Side:
-    EXPERT = "expert"
-    ENTERPRISE = "enterprise"
+    EXPERT = SIDE_EXPERT
+    ENTERPRISE = SIDE_ENTERPRISE
 
 
 # --- helpers -------------------------------------------------------------------------------
 
 
-def is_invited_expert(user, pairing: PairingAgreement) -> bool:
-    own = expert_of(user)
-    return own is not None and own.pk == pairing.expert_id
-
-
-def is_enterprise_side(user, pairing: PairingAgreement) -> bool:
-    return pairing.challenge.enterprise_id in enterprise_ids(user)
+def _check(refusal) -> None:
+    """Raise the refusal a `*_refusal` selector returned, if any."""
+    if refusal is not None:
+        raise refusal
 
 
 def _lock(pairing_id: int) -> PairingAgreement:
@@ -79,11 +80,6 @@ def _lock(pairing_id: int) -> PairingAgreement:
     pairing = PairingAgreement.objects.select_for_update().get(pk=pairing_id)
     pairing.challenge, pairing.expert = challenge, expert
     return pairing
-
-
-def _require(pairing: PairingAgreement, *allowed, message: str) -> None:
-    if pairing.status not in allowed:
-        raise IllegalTransition(message)
 
 
 def _save(pairing: PairingAgreement, fields: list[str], conflict: str, code: str) -> None:
@@ -131,18 +127,9 @@ def holding_count(expert: Expert) -> int:
 def pairing_propose(*, user, challenge: Challenge, expert: Expert, message: str = "", goals: str = "",
                     start_date=None, end_date=None) -> PairingAgreement:
     """Enterprise staff invite an expert to pair on one of their open challenges."""
-    if not can_manage_challenge(user, challenge):
-        raise NotAllowed(_("只能为本企业的需求发起结对。"))
     challenge = Challenge.objects.select_for_update().select_related("enterprise").get(pk=challenge.pk)
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
-    if challenge.status != Challenge.Status.OPEN:
-        raise IllegalTransition(_("只能为征集中的需求发起结对。"), code="challenge_not_open")
-    if not expert.accepting_pairings:
-        raise DomainError(_("该劳模工匠暂不接受结对。"), code="expert_not_accepting")
-    if expert.user_id is None:
-        raise DomainError(_("该劳模工匠尚未开通账号，无法答复邀请。"), code="expert_without_account")
-    if challenge.enterprise.staff.filter(pk=expert.user_id).exists():
-        raise DomainError(_("不能邀请本企业的员工结对。"), code="own_staff")
+    _check(propose_refusal(user, challenge, expert))
     if PairingAgreement.objects.filter(challenge=challenge, status__in=HOLDING).exists():
         raise Conflict(_("该需求已与一位劳模工匠结对。"), code="challenge_taken")
     if PairingAgreement.objects.filter(challenge=challenge, expert=expert, status=Status.PROPOSED).exists():
@@ -171,14 +158,8 @@ def pairing_propose(*, user, challenge: Challenge, expert: Expert, message: str 
 def pairing_accept(*, user, pairing: PairingAgreement, note: str = "") -> PairingAgreement:
     """The invited expert accepts: the agreement now holds the challenge and one unit of capacity."""
     pairing = _lock(pairing.pk)
-    if not is_invited_expert(user, pairing):
-        raise NotAllowed(_("只有受邀的劳模工匠可以答复邀请。"))
-    _require(pairing, Status.PROPOSED, message=_("只有待答复的邀请可以接受。"))
-    if pairing.expires_at is not None and pairing.expires_at <= timezone.now():
-        raise IllegalTransition(_("邀请已过期。"), code="expired")
+    _check(accept_refusal(user, pairing))
     challenge, expert = pairing.challenge, pairing.expert
-    if challenge.status != Challenge.Status.OPEN:
-        raise IllegalTransition(_("该需求已不在征集中。"), code="challenge_not_open")
     if PairingAgreement.objects.filter(challenge=challenge, status__in=HOLDING).exists():
         raise Conflict(_("该需求已与其他劳模工匠结对。"), code="challenge_taken")
     if holding_count(expert) >= expert.capacity:
@@ -199,9 +180,7 @@ def pairing_accept(*, user, pairing: PairingAgreement, note: str = "") -> Pairin
 def pairing_decline(*, user, pairing: PairingAgreement, note: str = "") -> PairingAgreement:
     """The invited expert declines, with an optional note."""
     pairing = _lock(pairing.pk)
-    if not is_invited_expert(user, pairing):
-        raise NotAllowed(_("只有受邀的劳模工匠可以答复邀请。"))
-    _require(pairing, Status.PROPOSED, message=_("只有待答复的邀请可以婉拒。"))
+    _check(decline_refusal(user, pairing))
     pairing.status = Status.DECLINED
     pairing.responded_at = timezone.now()
     pairing.response_note = note
@@ -216,9 +195,7 @@ def pairing_decline(*, user, pairing: PairingAgreement, note: str = "") -> Pairi
 def pairing_withdraw(*, user, pairing: PairingAgreement, note: str = "") -> PairingAgreement:
     """The enterprise withdraws its invitation before the expert accepts it."""
     pairing = _lock(pairing.pk)
-    if not is_enterprise_side(user, pairing):
-        raise NotAllowed(_("只有发起结对的企业可以撤回邀请。"))
-    _require(pairing, Status.PROPOSED, message=_("邀请已答复，不能撤回。"))
+    _check(withdraw_refusal(user, pairing))
     pairing.status = Status.WITHDRAWN
     pairing.responded_at = timezone.now()
     pairing.save(update_fields=["status", "responded_at"])
@@ -230,22 +207,15 @@ def pairing_withdraw(*, user, pairing: PairingAgreement, note: str = "") -> Pair
 def pairing_sign(*, user, pairing: PairingAgreement) -> PairingAgreement:
     """A party signs the accepted agreement; with both signatures it becomes active and the challenge paired."""
     pairing = _lock(pairing.pk)
-    as_expert, as_enterprise = is_invited_expert(user, pairing), is_enterprise_side(user, pairing)
-    if not (as_expert or as_enterprise):
-        raise NotAllowed(_("只有结对双方可以签署意向书。"))
-    _require(pairing, Status.ACCEPTED, message=_("只有已接受、待签署的意向书可以签署。"))
+    _check(sign_refusal(user, pairing))
     now = timezone.now()
-    fields, signed = [], []
-    if as_expert and pairing.expert_signed_at is None:
+    fields, signed = [], sides_to_sign(user, pairing)
+    if Side.EXPERT in signed:
         pairing.expert_signed_at = now
         fields.append("expert_signed_at")
-        signed.append(Side.EXPERT)
-    if as_enterprise and pairing.enterprise_signed_at is None:
+    if Side.ENTERPRISE in signed:
         pairing.enterprise_signed_at, pairing.enterprise_signed_by = now, user
         fields += ["enterprise_signed_at", "enterprise_signed_by"]
-        signed.append(Side.ENTERPRISE)
-    if not signed:
-        raise IllegalTransition(_("您已签署该意向书。"), code="already_signed")
     challenge = pairing.challenge
     both = pairing.expert_signed_at is not None and pairing.enterprise_signed_at is not None
     if both:
@@ -279,10 +249,6 @@ def _supersede_other_proposals(user, pairing: PairingAgreement) -> None:
 OUTCOME_FIELDS = ("summary", "problems_solved", "savings_yuan", "workers_trained", "rating")
 
 
-def _rating_field(user, pairing) -> str:
-    return "expert_rating" if is_invited_expert(user, pairing) else "enterprise_rating"
-
-
 @transaction.atomic
 def pairing_complete(*, user, pairing: PairingAgreement, summary: str, problems_solved: int | None = None,
                      savings_yuan=None, workers_trained: int | None = None,
@@ -292,9 +258,7 @@ def pairing_complete(*, user, pairing: PairingAgreement, summary: str, problems_
     `rating` (1–5) is the caller's side's rating; the other side adds theirs with pairing_rate.
     """
     pairing = _lock(pairing.pk)
-    if not (is_invited_expert(user, pairing) or is_enterprise_side(user, pairing)):
-        raise NotAllowed(_("只有结对双方可以填报结对成果。"))
-    _require(pairing, Status.ACTIVE, message=_("只有进行中的结对可以完成。"))
+    _check(complete_refusal(user, pairing))
     if not (summary or "").strip():
         raise ValidationError({"summary": _("请填写成果总结。")})
     if savings_yuan is not None and savings_yuan < 0:
@@ -305,9 +269,9 @@ def pairing_complete(*, user, pairing: PairingAgreement, summary: str, problems_
     pairing.workers_trained = workers_trained
     fields = ["outcome_summary", "problems_solved", "savings_yuan", "workers_trained"]
     if rating is not None:
-        rating_field = _rating_field(user, pairing)
-        setattr(pairing, rating_field, rating)
-        fields.append(rating_field)
+        field = rating_field(user, pairing)
+        setattr(pairing, field, rating)
+        fields.append(field)
     _clean(pairing)
     pairing.status, pairing.ended_at = Status.COMPLETED, timezone.now()
     pairing.save(update_fields=[*fields, "status", "ended_at"])
@@ -331,12 +295,8 @@ def _clean(pairing: PairingAgreement) -> None:
 def pairing_rate(*, user, pairing: PairingAgreement, rating: int) -> PairingAgreement:
     """The side that has not rated yet rates a completed agreement (once)."""
     pairing = _lock(pairing.pk)
-    if not (is_invited_expert(user, pairing) or is_enterprise_side(user, pairing)):
-        raise NotAllowed(_("只有结对双方可以评分。"))
-    _require(pairing, Status.COMPLETED, message=_("结对完成后才能评分。"))
-    field = _rating_field(user, pairing)
-    if getattr(pairing, field) is not None:
-        raise IllegalTransition(_("您已评分。"), code="already_rated")
+    _check(rate_refusal(user, pairing))
+    field = rating_field(user, pairing)
     setattr(pairing, field, rating)
     _clean(pairing)
     pairing.save(update_fields=[field])
@@ -348,9 +308,7 @@ def pairing_rate(*, user, pairing: PairingAgreement, rating: int) -> PairingAgre
 def pairing_terminate(*, user, pairing: PairingAgreement, reason: str) -> PairingAgreement:
     """A party or the secretariat ends an accepted or active agreement; a paired challenge reopens."""
     pairing = _lock(pairing.pk)
-    if not (is_invited_expert(user, pairing) or is_enterprise_side(user, pairing) or is_secretariat(user)):
-        raise NotAllowed(_("只有结对双方或秘书处可以终止结对。"))
-    _require(pairing, *HOLDING, message=_("只有已接受或进行中的结对可以终止。"))
+    _check(terminate_refusal(user, pairing))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写终止原因。")})
     previous = pairing.status

@@ -1,9 +1,13 @@
 """Enterprise pages: my challenges by status, the challenge form, publish / close, ranking with reasons, invite."""
+import re
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from enterprises.models import Challenge
 from matching.models import PairingAgreement
+from matching.pairings.selectors import can_propose
 from tests import factories
 
 from .conftest import store_matches
@@ -169,7 +173,7 @@ def test_challenge_page_query_count_does_not_grow_with_the_ranking(web, enterpri
                   studios=[factories.make_studio()])
     client = web(user)
     client.get(reverse("web:challenge", args=[challenge.pk]))
-    with django_assert_num_queries(10) as first:
+    with django_assert_num_queries(11) as first:  # one of them: the enterprise's staff, whom it cannot invite
         client.get(reverse("web:challenge", args=[challenge.pk]))
     challenge.matches.all().delete()
     store_matches(challenge, experts=[factories.make_expert_user()[1] for _ in range(6)],
@@ -200,3 +204,43 @@ def test_only_the_challenges_enterprise_may_invite(web, other_enterprise_user, r
     response = web(other_enterprise_user[0]).post(reverse("web:invite", args=[challenge.pk, experts[0].pk]))
     assert response.status_code == 403
     assert not PairingAgreement.objects.exists()
+
+
+INVITE = re.compile(r'action="/challenges/(\d+)/invite/(\d+)/"')
+
+
+@pytest.mark.parametrize("status", [Challenge.Status.OPEN, Challenge.Status.CLOSED])
+def test_the_invite_button_shows_exactly_when_the_selector_allows_the_invitation(
+        web, status, enterprise_user, other_enterprise_user, expert_user, secretariat):
+    user, enterprise = enterprise_user
+    own_staff_account, own_staff = factories.make_expert_user(name="本企业员工")
+    enterprise.staff.add(own_staff_account)
+    experts = [
+        factories.make_expert_user(name="可邀请")[1],
+        factories.make_expert_user(name="暂停结对", accepting_pairings=False)[1],
+        factories.make_expert(name="未开通账号"),
+        own_staff,
+    ]
+    challenge = factories.make_challenge(enterprise=enterprise, status=status)
+    store_matches(challenge, experts=experts)
+
+    for viewer in (user, other_enterprise_user[0], expert_user[0], secretariat, None):
+        html = web(viewer).get(reverse("web:challenge", args=[challenge.pk])).content.decode()
+
+        offered = {int(e) for c, e in INVITE.findall(html) if int(c) == challenge.pk}
+        asker = viewer if viewer is not None else AnonymousUser()
+        assert offered == {e.pk for e in experts if can_propose(asker, challenge, e)}, viewer
+    owner_page = web(user).get(reverse("web:challenge", args=[challenge.pk])).content.decode()
+    if status == Challenge.Status.OPEN:
+        assert offered_names(owner_page) == ["可邀请"]
+        for refusal in ("该劳模工匠暂不接受结对。", "该劳模工匠尚未开通账号，无法答复邀请。", "不能邀请本企业的员工结对。"):
+            assert owner_page.count(refusal) == 1
+    else:
+        assert offered_names(owner_page) == [] and "data-refusal" not in owner_page
+
+
+def offered_names(html) -> list[str]:
+    """Names of the ranked experts whose card holds an invite form, in rank order."""
+    cards = html.split('class="card match"')[1:]
+    return [re.search(r'<h3><a href="/experts/\d+/">([^<]+)</a>', card).group(1) for card in cards
+            if 'class="invite-form"' in card]

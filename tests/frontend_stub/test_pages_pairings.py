@@ -1,8 +1,13 @@
 """Pairing pages of both sides: invitations, accept / decline, signatures, the printable 结对意向书, the outcome."""
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from matching.models import PairingAgreement
+from matching.pairings.selectors import pairing_actions
 from matching.pairings.services import pairing_accept, pairing_propose, pairing_sign
 from tests import factories
 
@@ -69,9 +74,9 @@ def test_both_sign_and_the_agreement_becomes_active(web, proposal):
     pairing_accept(user=expert_account, pairing=pairing)
     expert_client, staff_client = web(expert_account), web(staff)
 
-    assert expert_client.get(reverse("web:pairing", args=[pairing.pk])).context["can_sign"]
+    assert "sign" in expert_client.get(reverse("web:pairing", args=[pairing.pk])).context["actions"]
     expert_client.post(action(pairing, "sign"))
-    assert not expert_client.get(reverse("web:pairing", args=[pairing.pk])).context["can_sign"]
+    assert "sign" not in expert_client.get(reverse("web:pairing", args=[pairing.pk])).context["actions"]
     staff_client.post(action(pairing, "sign"))
 
     pairing.refresh_from_db()
@@ -140,3 +145,81 @@ def test_an_expert_declining_from_the_list_stays_on_the_list(web, proposal):
     response = web(expert_account).post(action(pairing, "decline"), {"next": reverse("web:my_invitations")})
     assert response.url == reverse("web:my_invitations")
     assert PairingAgreement.objects.get().status == "declined"
+
+
+# --- the buttons are the selectors' answers -----------------------------------------------------------
+
+BUTTON = re.compile(r'<form method="post" action="/pairings/(\d+)/([a-z]+)/"')
+
+
+def buttons(html, pairing) -> set[str]:
+    """The transitions the page offers a form for, on `pairing`."""
+    return {name for pk, name in BUTTON.findall(html) if int(pk) == pairing.pk}
+
+
+def pairing_in(state, parties):
+    """An agreement between `parties` (enterprise staff, expert user) written directly in `state`."""
+    staff, enterprise = parties[0]
+    now = timezone.now()
+    status, challenge_status, fields = {
+        "proposed": ("proposed", "open", {}),
+        "proposed past its expiry": ("proposed", "open", {"expires_at": now - timedelta(hours=1)}),
+        "accepted": ("accepted", "open", {}),
+        "accepted, signed by the expert": ("accepted", "open", {"expert_signed_at": now}),
+        "active": ("active", "paired", {"expert_signed_at": now, "enterprise_signed_at": now, "activated_at": now}),
+        "completed": ("completed", "resolved", {"outcome_summary": "蒸汽单耗下降", "ended_at": now}),
+        "terminated": ("terminated", "open", {"termination_reason": "双方协商", "ended_at": now}),
+    }[state]
+    challenge = factories.make_challenge(enterprise=enterprise, status=challenge_status)
+    return factories.make_pairing(challenge=challenge, expert=parties[1][1], status=status, **fields)
+
+
+PAGE_STATES = ("proposed", "proposed past its expiry", "accepted", "accepted, signed by the expert", "active",
+               "completed", "terminated")
+
+
+@pytest.mark.parametrize("state", PAGE_STATES)
+def test_the_agreement_page_offers_exactly_the_transitions_the_selector_allows(web, state, enterprise_user,
+                                                                              expert_user, secretariat):
+    pairing = pairing_in(state, (enterprise_user, expert_user))
+    for user in (enterprise_user[0], expert_user[0], secretariat):
+        response = web(user).get(reverse("web:pairing", args=[pairing.pk]))
+
+        allowed = pairing_actions(user, PairingAgreement.objects.get(pk=pairing.pk))
+        assert response.context["actions"] == allowed
+        # rating has no button of its own: a rating is given with the outcome form
+        assert buttons(response.content.decode(), pairing) == allowed - {"rate"}, user
+
+
+def test_the_secretariat_may_end_an_agreement_from_its_page(web, enterprise_user, expert_user, secretariat):
+    pairing = pairing_in("active", (enterprise_user, expert_user))
+    client = web(secretariat)
+
+    assert "terminate" in buttons(client.get(reverse("web:pairing", args=[pairing.pk])).content.decode(), pairing)
+    client.post(action(pairing, "terminate"), {"note": "企业已停产"})
+
+    pairing.refresh_from_db()
+    assert (pairing.status, pairing.termination_reason) == ("terminated", "企业已停产")
+
+
+def test_an_expired_invitation_offers_decline_and_says_why_it_cannot_be_accepted(web, enterprise_user, expert_user):
+    fresh = pairing_in("proposed", (enterprise_user, expert_user))
+    expired = pairing_in("proposed past its expiry", (enterprise_user, expert_user))
+
+    html = web(expert_user[0]).get(reverse("web:my_invitations")).content.decode()
+
+    assert buttons(html, fresh) == {"accept", "decline"}
+    assert buttons(html, expired) == {"decline"}
+    assert html.count("邀请已过期。") == 1
+
+
+def test_my_invitations_query_count_is_fixed(web, enterprise_user, expert_user, django_assert_num_queries):
+    pairing_in("proposed", (enterprise_user, expert_user))
+    client = web(expert_user[0])
+    client.get(reverse("web:my_invitations"))
+    with django_assert_num_queries(7) as first:  # session, user, roles (3), invitations, answered
+        client.get(reverse("web:my_invitations"))
+    for state in ("proposed", "proposed", "proposed past its expiry"):
+        pairing_in(state, (enterprise_user, expert_user))
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(reverse("web:my_invitations"))
