@@ -19,9 +19,14 @@ Public API (keep these names stable, other apps import them):
   the matched tokens wrapped in ``<em>``, or "" when nothing matched.
 - ``reload_user_dictionary()``: rebuild the segmenter's user dictionary from the
   skill taxonomy (Skill names and synonyms in the database, plus
-  ``experts.taxonomy.data`` when that module exists). Call it after the
-  taxonomy changes; documents indexed before keep their old tokens until the
-  next rebuild.
+  ``experts.taxonomy.data`` when that module exists).
+- ``dictionary_version()``: a fingerprint of the words in that dictionary.
+
+Every process also rereads the taxonomy by itself, at most every
+``SEARCH_TAXONOMY_CHECK_SECONDS`` (the secretariat edits skills in another
+process), and reloads the dictionary when its words changed. Document
+fingerprints include ``dictionary_version()``, so after a change the reconcile
+task finds every document cut with the old words stale and re-indexes it.
 
 Latin and digit runs are not given to jieba: a run joined by ``& / - . + ' ·``
 stays one token (c++, o&m, plc/dcs, 4-nitrophenol) and its parts of two or more
@@ -30,11 +35,13 @@ characters are added (plc, dcs, nitrophenol), so a query for either finds it.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import importlib
 import logging
 import re
 import threading
+import time
 import unicodedata
 from typing import NamedTuple
 
@@ -112,6 +119,11 @@ def normalize(text: str) -> str:
 
 _segmenter: rjieba.Jieba | None = None
 _segmenter_lock = threading.Lock()
+_dictionary_version = ""
+_extra_terms: frozenset[str] = frozenset()
+_checked_at = 0.0
+_checks_held = False
+DEFAULT_TAXONOMY_CHECK_SECONDS = 30
 
 
 def _is_cjk_word(term: str) -> bool:
@@ -135,19 +147,21 @@ def _terms_in(value, depth=0) -> list[str]:
     return terms
 
 
-def _static_taxonomy_terms() -> list[str]:
+@functools.lru_cache(maxsize=1)
+def _static_taxonomy_terms() -> tuple[str, ...]:
     try:
         data = importlib.import_module("experts.taxonomy.data")
     except ImportError:
-        return []
+        return ()
     terms = []
     for name in dir(data):
         if name.isupper():
             terms.extend(_terms_in(getattr(data, name)))
-    return terms
+    return tuple(terms)
 
 
-def _database_taxonomy_terms() -> list[str]:
+def _database_taxonomy_terms() -> list[str] | None:
+    """Skill names and synonyms in the database; None when it cannot be read."""
     try:
         from experts.models import Skill
 
@@ -158,26 +172,73 @@ def _database_taxonomy_terms() -> list[str]:
         return terms
     except Exception as exc:  # no database yet (before migrate, or outside a test's db access)
         logger.debug("skill taxonomy not loaded from the database: %s", exc)
-        return []
+        return None
+
+
+def _dictionary_words(database_terms) -> frozenset[str]:
+    terms = {normalize(t.strip()) for t in (*_static_taxonomy_terms(), *(database_terms or ()))}
+    return frozenset(t for t in terms if _is_cjk_word(t)) | _extra_terms
 
 
 def taxonomy_terms() -> list[str]:
     """The CJK words the segmenter keeps whole, from the static and the curated taxonomy."""
-    terms = {normalize(t.strip()) for t in _static_taxonomy_terms() + _database_taxonomy_terms()}
-    return sorted(t for t in terms if _is_cjk_word(t))
+    return sorted(_dictionary_words(_database_taxonomy_terms()) - _extra_terms)
 
 
-def reload_user_dictionary(extra_terms=()) -> int:
-    """Rebuild the segmenter from the taxonomy (plus `extra_terms`); returns the number of words added."""
-    global _segmenter
+def _version_of(words) -> str:
+    return hashlib.blake2b("\n".join(sorted(words)).encode(), digest_size=8).hexdigest()
+
+
+def reload_user_dictionary(extra_terms=None) -> int:
+    """Rebuild the segmenter from the taxonomy; returns the number of words added.
+
+    `extra_terms` (words that are not skills) replace the previous extra terms and
+    are kept through later reloads; None keeps the previous ones.
+    """
+    global _extra_terms
+    if extra_terms is not None:
+        _extra_terms = frozenset(normalize(t) for t in extra_terms if _is_cjk_word(normalize(t)))
+    words = _dictionary_words(_database_taxonomy_terms())
+    _install(words)
+    return len(words)
+
+
+def _install(words: frozenset[str]) -> None:
+    global _segmenter, _dictionary_version, _checked_at
     segmenter = rjieba.Jieba()
-    terms = set(taxonomy_terms()) | {normalize(t) for t in extra_terms if _is_cjk_word(normalize(t))}
-    for term in sorted(terms):
-        segmenter.add_word(term, None, None)
+    for word in sorted(words):
+        segmenter.add_word(word, None, None)
     with _segmenter_lock:
         _segmenter = segmenter
+        _dictionary_version = _version_of(words)
+        _checked_at = time.monotonic()
         _line_index_text.cache_clear()
-    return len(terms)
+
+
+def _check_taxonomy() -> None:
+    """Reload the dictionary if the taxonomy's words changed since it was built (another process edited it)."""
+    global _checked_at
+    _checked_at = time.monotonic()
+    database_terms = _database_taxonomy_terms()
+    if database_terms is None:
+        return  # keep the words we have rather than drop the curated ones
+    words = _dictionary_words(database_terms)
+    if _version_of(words) != _dictionary_version:
+        _install(words)
+        logger.info("skill taxonomy changed: segmenter dictionary reloaded with %d words (version %s)",
+                    len(words), _dictionary_version)
+
+
+def _check_interval() -> float | None:
+    from django.conf import settings
+
+    return getattr(settings, "SEARCH_TAXONOMY_CHECK_SECONDS", DEFAULT_TAXONOMY_CHECK_SECONDS)
+
+
+def hold_dictionary() -> None:
+    """Stop rereading the taxonomy in this process (forked workers, which must not use the database)."""
+    global _checks_held
+    _checks_held = True
 
 
 def _get_segmenter() -> rjieba.Jieba:
@@ -186,7 +247,17 @@ def _get_segmenter() -> rjieba.Jieba:
             needs_load = _segmenter is None
         if needs_load:
             reload_user_dictionary()
+    elif not _checks_held:
+        interval = _check_interval()
+        if interval is not None and time.monotonic() - _checked_at >= interval:
+            _check_taxonomy()
     return _segmenter
+
+
+def dictionary_version() -> str:
+    """A fingerprint of the segmenter's words: tokens made under another version may differ."""
+    _get_segmenter()
+    return _dictionary_version
 
 
 # --- tokenization -------------------------------------------------------------

@@ -192,6 +192,8 @@ SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "embedded")
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search-index"))
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "jianglian")
+# How often each process rereads the skill taxonomy for the segmenter's dictionary (None: never by itself).
+SEARCH_TAXONOMY_CHECK_SECONDS = float(os.environ.get("SEARCH_TAXONOMY_CHECK_SECONDS", "30"))
 
 # --- Workflows ---------------------------------------------------------------
 PAIRING_PROPOSAL_EXPIRY_DAYS = int(os.environ.get("PAIRING_PROPOSAL_EXPIRY_DAYS", "14"))

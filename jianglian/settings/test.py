@@ -7,6 +7,8 @@ from .base import DATABASES
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="jianglian-test-index-"))
+# Each test's database holds its own skills: the dictionary changes only when a test reloads it.
+SEARCH_TAXONOMY_CHECK_SECONDS = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": None}  # in memory
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

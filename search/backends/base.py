@@ -220,7 +220,9 @@ def prepare_all(definition: IndexDefinition, documents: Iterable[dict], workers:
         return
     # fork: the workers inherit the loaded apps and segmenter; they never touch the database.
     gc.freeze()
-    with contextlib.ExitStack() as cleanup, multiprocessing.get_context("fork").Pool(workers) as pool:
+    with contextlib.ExitStack() as cleanup, multiprocessing.get_context("fork").Pool(
+        workers, initializer=text.hold_dictionary
+    ) as pool:
         cleanup.callback(gc.unfreeze)
         pending = collections.deque([pool.apply_async(_prepare_chunk, (definition.name, first))])
         for chunk in chunks:

@@ -176,6 +176,28 @@ def test_writes_that_bypass_signals_are_repaired_by_reconcile():
     assert not any(sync.reconcile())
 
 
+def test_after_a_taxonomy_change_reconcile_recuts_the_documents_with_the_new_words(settings):
+    from experts.models import Skill
+    from search import text
+
+    expert = factories.make_expert(name="蒋工", bio="负责汽耗偏高治理工作")
+    assert not any(sync.reconcile(["expert"]))
+    assert found("expert", ["汽耗偏高治理"]) == []
+
+    Skill.objects.create(code="qhzl", name="蒸汽单耗优化", synonyms=["汽耗偏高治理"])
+    settings.SEARCH_TAXONOMY_CHECK_SECONDS = 0
+    try:
+        (drift,) = sync.reconcile(["expert"])
+
+        assert drift.stale == {expert.pk}
+        assert found("expert", ["汽耗偏高治理"]) == [expert.pk]
+        assert not any(sync.reconcile(["expert"]))
+    finally:
+        settings.SEARCH_TAXONOMY_CHECK_SECONDS = None
+        Skill.objects.filter(code="qhzl").delete()
+        text.reload_user_dictionary()
+
+
 def test_reconcile_removes_documents_whose_rows_are_gone():
     expert = factories.make_expert(name="孔工")
     Expert.objects.filter(pk=expert.pk)._raw_delete(Expert.objects.db)

@@ -116,3 +116,53 @@ def test_skill_names_and_synonyms_become_whole_words():
     finally:
         Skill.objects.all().delete()
         text.reload_user_dictionary()
+
+
+@pytest.fixture
+def curated_skill(db):
+    """A skill whose words only the database knows; the dictionary is rebuilt without it afterwards."""
+    from experts.models import Skill
+
+    yield Skill.objects.create(code="qhzl", name="蒸汽单耗优化", synonyms=["汽耗偏高治理"])
+    Skill.objects.filter(code="qhzl").delete()
+    text.reload_user_dictionary()
+
+
+def test_a_skill_saved_elsewhere_becomes_a_word_after_the_check_interval(db, settings):
+    from experts.models import Skill
+
+    text.reload_user_dictionary()
+    before = text.dictionary_version()
+    Skill.objects.create(code="qhzl", name="蒸汽单耗优化", synonyms=["汽耗偏高治理"])
+    try:
+        settings.SEARCH_TAXONOMY_CHECK_SECONDS = 3600
+        assert "汽耗偏高治理" not in text.tokenize_for_index("开展汽耗偏高治理")
+
+        settings.SEARCH_TAXONOMY_CHECK_SECONDS = 0
+        assert "汽耗偏高治理" in text.tokenize_for_index("开展汽耗偏高治理")
+        assert text.dictionary_version() != before
+    finally:
+        Skill.objects.filter(code="qhzl").delete()
+        text.reload_user_dictionary()
+
+
+def test_an_unreadable_database_keeps_the_curated_words(curated_skill, settings, django_db_blocker):
+    text.reload_user_dictionary()
+    version = text.dictionary_version()
+    settings.SEARCH_TAXONOMY_CHECK_SECONDS = 0
+
+    with django_db_blocker.block():
+        tokens = text.tokenize_for_index("开展汽耗偏高治理")
+
+    assert "汽耗偏高治理" in tokens
+    assert text.dictionary_version() == version
+
+
+def test_extra_terms_survive_a_reload_from_the_taxonomy(db):
+    text.reload_user_dictionary(extra_terms=["塔节能改造"])
+    try:
+        text.reload_user_dictionary()
+
+        assert "塔节能改造" in text.tokenize_for_index("精馏塔节能改造")
+    finally:
+        text.reload_user_dictionary(extra_terms=[])
