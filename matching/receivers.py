@@ -1,4 +1,5 @@
-"""Keep matches current: an expert's profile change re-derives its areas and re-ranks the challenges it affects.
+"""Keep matches current: an expert's profile change re-derives its areas and re-ranks the challenges it affects;
+a challenge that reopens is ranked afresh.
 
 Work is queued on commit (matching.tasks.refresh_expert), never done inside the saving request.
 """
@@ -45,6 +46,18 @@ def pairing_saved(sender, instance, raw=False, **kwargs):
         queue_expert_refresh(instance.expert_id)
 
 
+def challenge_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
+    """A challenge whose status changes to a ranked one is ranked afresh: a paired challenge reopened after
+    its pairing was terminated was frozen meanwhile (publishing queues its own computation; one per commit)."""
+    from .selectors import RANKED_STATES
+    from .services import queue_match_computation
+
+    if raw or created or not update_fields or "status" not in update_fields:
+        return
+    if instance.status in RANKED_STATES:
+        queue_match_computation(instance)
+
+
 def skill_saved(sender, **kwargs):
     from .engine.taxonomy import forget_taxonomy
 
@@ -52,6 +65,7 @@ def skill_saved(sender, **kwargs):
 
 
 def connect() -> None:
+    from enterprises.models import Challenge
     from experts.models import Expert, Skill
 
     from .models import PairingAgreement
@@ -60,3 +74,4 @@ def connect() -> None:
     m2m_changed.connect(expert_skills_changed, sender=Expert.skills.through, dispatch_uid="matching.expert_skills")
     post_save.connect(pairing_saved, sender=PairingAgreement, dispatch_uid="matching.pairing_saved")
     post_save.connect(skill_saved, sender=Skill, dispatch_uid="matching.skill_saved")
+    post_save.connect(challenge_saved, sender=Challenge, dispatch_uid="matching.challenge_saved")

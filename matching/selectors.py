@@ -1,13 +1,46 @@
-"""Reads of matching: a challenge's stored matches, for those allowed to see them, and their reasons."""
+"""Reads of matching: which challenges are ranked, a challenge's stored matches for those allowed to see
+them, and their reasons."""
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
-from jianglian.errors import NotAllowed
+from enterprises.models import Challenge
+from jianglian.errors import DomainError, IllegalTransition, NotAllowed
 from jianglian.roles import enterprise_ids, is_secretariat
 
 from .models import Match
 
 LANGUAGES = ("zh-hans", "en")
+
+# --- which challenges are ranked (the one rule; every path that computes a ranking goes through it) -----
+#
+# - open: live. Ranked when published or edited, re-ranked when a candidate's profile changes and when a
+#   paired challenge reopens (its pairing terminated); the ranking experts are invited from.
+# - draft: a preview, computed only when its enterprise (or the secretariat) asks for it; seen by them alone
+#   (like every ranking), never refreshed by itself, replaced by the live ranking on publishing.
+# - paired, resolved, closed: frozen. The last ranking stays readable as it was; it is never recomputed, and
+#   no pairing can be proposed from it (matching.pairings.selectors.proposal_refusal: challenge_not_open).
+RANKED_STATES = (Challenge.Status.OPEN,)  # kept current automatically
+RANKABLE_STATES = (Challenge.Status.OPEN, Challenge.Status.DRAFT)  # may be computed at all
+
+
+def ranking_refusal(challenge) -> DomainError | None:
+    """Why `challenge` may not be ranked now (IllegalTransition `challenge_not_rankable`, 409), or None."""
+    if challenge.status in RANKABLE_STATES:
+        return None
+    return IllegalTransition(
+        f"需求{challenge.get_status_display()}，匹配结果保留为最后一次计算的结果，不再重新计算。"
+        f" / The challenge is {challenge.status}: its last ranking is kept and no longer recomputed.",
+        code="challenge_not_rankable",
+    )
+
+
+def ranking_request_refusal(user, challenge) -> DomainError | None:
+    """Why `user` may not ask for `challenge` to be ranked now (a refresh, or a draft's preview), or None:
+    those who see its matches may, while it is open or a draft."""
+    if not can_see_matches(user, challenge):
+        return NotAllowed("只有发布需求的企业和秘书处可以计算匹配结果 / "
+                          "Only the enterprise and the secretariat may rank a challenge.")
+    return ranking_refusal(challenge)
 
 
 def can_see_matches(user, challenge) -> bool:

@@ -1,4 +1,8 @@
-"""Writes of matching: computing and storing ranked Match rows, keeping candidate profiles current."""
+"""Writes of matching: computing and storing ranked Match rows, keeping candidate profiles current.
+
+Which challenges are ranked, and when, is matching.selectors' rule (RANKED_STATES, ranking_refusal):
+open ones live, drafts as a preview on request, paired / resolved / closed ones never again.
+"""
 from django.db import transaction
 from django.utils import timezone
 
@@ -6,15 +10,15 @@ from enterprises.models import Challenge
 from jianglian.transactions import on_commit_collect
 
 from .models import ChallengeNeed, Match
-
-# Challenges in these states are ranked; a draft is not public yet, a closed one needs no candidates.
-RANKED_STATES = (Challenge.Status.OPEN,)
+from .selectors import RANKED_STATES, ranking_refusal, ranking_request_refusal
 
 
 def queue_match_computation(challenge: Challenge) -> None:
     """Queue the (re)computation of a challenge's matches once the current transaction commits.
 
-    Called by the challenge services when a challenge is published or changed.
+    Called by the challenge services when a challenge is published or changed, by the receivers when a
+    candidate changes or a challenge reopens, and by `challenge_matches_request`. The task checks the
+    challenge's state again when it runs (it may have been closed meanwhile).
     """
     on_commit_collect("matching.compute_challenge_matches", [challenge.pk], _send_match_computations)
 
@@ -27,15 +31,35 @@ def _send_match_computations(challenge_ids) -> None:
 
 
 @transaction.atomic
+def challenge_matches_request(*, user, challenge: Challenge) -> Challenge:
+    """`user` asks for `challenge` to be ranked now: a refresh of an open challenge's ranking, or a preview of
+    a draft. Its enterprise's staff and the secretariat may (NotAllowed otherwise); a paired, resolved or
+    closed challenge is not ranked any more (IllegalTransition `challenge_not_rankable`). Queued on commit."""
+    refusal = ranking_request_refusal(user, challenge)
+    if refusal is not None:
+        raise refusal
+    queue_match_computation(challenge)
+    return challenge
+
+
+@transaction.atomic
 def challenge_matches_compute(*, challenge: Challenge) -> int:
     """Rank experts and studios for `challenge` and replace its stored Match rows.
 
+    Only an open challenge or a draft is ranked (IllegalTransition `challenge_not_rankable` otherwise),
+    judged on its state when the computation starts, under the challenge's row lock.
     Idempotent: running it twice stores the same ranking (with a newer computed_at).
     """
     from .engine import ALGORITHM_VERSION, needs_of, rank_challenge
 
-    # Two workers recomputing the same challenge take turns (else their inserted ranks would collide).
-    Challenge.objects.select_for_update().filter(pk=challenge.pk).values_list("pk", flat=True).first()
+    # Two workers recomputing the same challenge take turns (else their inserted ranks would collide), and
+    # a challenge closed or paired since the computation was queued is seen as it is now.
+    status = Challenge.objects.select_for_update().filter(pk=challenge.pk).values_list("status", flat=True).first()
+    if status is not None:
+        challenge.status = status
+    refusal = ranking_refusal(challenge)
+    if refusal is not None:
+        raise refusal
     now = timezone.now()
     rows = []
     for kind in (Match.Kind.EXPERT, Match.Kind.STUDIO):

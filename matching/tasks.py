@@ -1,18 +1,32 @@
 """Celery tasks of matching: each takes ids, loads the objects and calls a service (idempotent)."""
+import logging
+
 from celery import shared_task
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="matching.compute_challenge_matches", acks_late=True)
 def compute_challenge_matches(challenge_id: int) -> int:
-    """Rank experts and studios for one challenge and store the Match rows; returns how many were stored."""
+    """Rank experts and studios for one challenge and store the Match rows; returns how many were stored.
+
+    A challenge deleted, or paired, resolved or closed, before the worker got to it is left as it is (0).
+    """
     from enterprises.models import Challenge
+    from jianglian.errors import IllegalTransition
 
     from .services import challenge_matches_compute
 
     challenge = Challenge.objects.filter(pk=challenge_id).first()
     if challenge is None:  # deleted before the worker got to it
         return 0
-    return challenge_matches_compute(challenge=challenge)
+    try:
+        return challenge_matches_compute(challenge=challenge)
+    except IllegalTransition as refused:
+        if refused.code != "challenge_not_rankable":
+            raise
+        logger.info("challenge %s is %s: its matches are not recomputed", challenge_id, challenge.status)
+        return 0
 
 
 @shared_task(name="matching.refresh_expert", acks_late=True)

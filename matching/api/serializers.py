@@ -44,3 +44,11 @@ class MatchSerializer(serializers.ModelSerializer):
     @extend_schema_field(ReasonSerializer(many=True))
     def get_reasons(self, match) -> list[ReasonSerializer]:
         return ReasonSerializer(match_reasons(match.breakdown, self.context.get("language")), many=True).data
+
+
+class MatchRequestSerializer(serializers.Serializer):
+    """The answer to a ranking request: which challenge is being ranked, in which state."""
+
+    challenge = serializers.IntegerField(source="pk", read_only=True)
+    status = serializers.CharField(read_only=True,
+                                   help_text="open: 重新计算 / recomputed; draft: 预览 / a preview")

@@ -1,15 +1,17 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
 from enterprises.selectors import challenge_list
 from jianglian.api.schema import summary
 
 from ..models import Match
 from ..selectors import match_list, reason_language
-from .serializers import MatchSerializer
+from ..services import challenge_matches_request
+from .serializers import MatchRequestSerializer, MatchSerializer
 
 
 @extend_schema(
@@ -34,3 +36,25 @@ class ChallengeMatchesView(generics.ListAPIView):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "language": reason_language(self.request.query_params.get("lang"))}
+
+
+@extend_schema(
+    summary=summary("立即计算需求的匹配（本企业及秘书处；草稿为预览）",
+                    "Rank a challenge now (its enterprise and the secretariat; a draft gets a preview)"),
+    description="征集中的需求：重新计算；草稿：计算预览（仅本企业和秘书处可见，发布时被正式结果取代）；"
+                "已结对、已解决或已关闭的需求不再计算（409 `challenge_not_rankable`）。计算在后台进行，完成后以 GET …/matches/ 读取。"
+                " / Open: recomputed; draft: a preview (seen by its enterprise and the secretariat only, replaced on "
+                "publishing); paired, resolved or closed: no longer ranked (409 `challenge_not_rankable`). The "
+                "computation is queued; read the result with GET …/matches/.",
+    request=None,
+    responses={202: MatchRequestSerializer},
+)
+class ChallengeMatchesRequestView(generics.GenericAPIView):
+    serializer_class = MatchRequestSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends = []
+
+    def post(self, request, challenge_id):
+        challenge = get_object_or_404(challenge_list(user=request.user), pk=challenge_id)
+        challenge = challenge_matches_request(user=request.user, challenge=challenge)
+        return Response(MatchRequestSerializer(challenge).data, status=status.HTTP_202_ACCEPTED)
