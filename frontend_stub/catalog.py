@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import prefetch_related_objects
-
 from alliance.models import Studio
 from experts.models import Skill
 from jianglian.choices import Category, Honour, Province
@@ -30,8 +28,6 @@ SNIPPET_FIELDS = {
     "expert": ("bio", "achievements", "skills", "skill_tags", "employer", "title", "studio", "name"),
     "studio": ("description", "achievements", "skills", "focus", "host_enterprise", "lead", "name"),
 }
-# What the result cards read beyond what search_visible loads (the studio card: its lead and skills).
-CARD_RELATIONS = {"expert": (), "studio": ("lead", "skills")}
 
 
 @dataclass
@@ -71,8 +67,6 @@ def _search(kind, *, user, q, filters, page, per_page) -> CatalogResult:
     for hit, row in found.hits:
         row.snippet = next((hit.highlights[f] for f in SNIPPET_FIELDS[kind] if hit.highlights.get(f)), "")
         rows.append(row)
-    if CARD_RELATIONS[kind]:
-        prefetch_related_objects(rows, *CARD_RELATIONS[kind])
     labels = _facet_labels(kind, found.facets.get("skill", [])[:FACET_SKILLS])
     facets = {
         name: [FacetValue(value=value, label=labels[name].get(value, value), count=count,

@@ -10,7 +10,7 @@ from search.index import get_definition
 LIST_SELECTORS = {"expert": expert_list, "studio": studio_list, "challenge": challenge_list}
 EAGER_LOADING = {
     "expert": lambda rows: rows.select_related("studio").prefetch_related("honours", "skills"),
-    "studio": lambda rows: rows,
+    "studio": lambda rows: rows.select_related("lead").prefetch_related("skills"),
     "challenge": lambda rows: rows.select_related("enterprise"),
 }
 

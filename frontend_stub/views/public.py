@@ -16,8 +16,6 @@ from .. import catalog, selectors
 from ..forms import CatalogSearchForm
 
 SKILL_SUGGESTIONS = 12
-# Seconds a client is asked to wait before searching again when the backend is unavailable (as the REST API).
-SEARCH_RETRY_AFTER = 30
 
 
 def home(request):
@@ -52,9 +50,9 @@ def _catalog(request, kind):
             **({"membership": params.get("membership") or ""} if kind == "studio"
                else {"honour": params.get("honour") or ""}),
         )
-    except SearchUnavailable:
+    except SearchUnavailable as exc:
         response = render(request, "frontend_stub/search_unavailable.html", context, status=503)
-        response["Retry-After"] = str(SEARCH_RETRY_AFTER)
+        response["Retry-After"] = str(exc.retry_after)
         return response
     return render(request, f"frontend_stub/catalog_{kind}s.html", context)
 

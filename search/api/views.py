@@ -39,7 +39,7 @@ class SearchView(APIView):
                                    page=data["page"], page_size=data["page_size"])
         except SearchUnavailable as exc:
             return Response({"detail": str(exc), "code": exc.code, "errors": {}},
-                            status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "30"})
+                            status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": str(exc.retry_after)})
         serializer = HIT_SERIALIZERS[data["type"]]
         return Response({
             "type": data["type"],

@@ -27,7 +27,7 @@ from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from elasticsearch import dsl
 
-from search.errors import SearchUnavailable
+from search.errors import UNAVAILABLE_MESSAGE, SearchUnavailable
 
 from .base import (
     Hit, SearchBackend, SearchResults, bounded, clean_facets, clean_filters, highlights_for, prepare, prepare_all,
@@ -237,7 +237,7 @@ class ElasticsearchBackend(SearchBackend):
             index, query, filters, limit, offset, facets, highlight = args
             return self.fallback.search(index, query, filters=filters, limit=limit, offset=offset, facets=facets,
                                         highlight=highlight)
-        raise SearchUnavailable("检索服务暂不可用，请稍后再试 / Search is unavailable, please retry later") from exc
+        raise SearchUnavailable(UNAVAILABLE_MESSAGE) from exc
 
     def count(self, index):
         definition = resolve(index)

@@ -21,6 +21,7 @@ import contextlib
 import fcntl
 import itertools
 import json
+import logging
 import os
 import shutil
 import threading
@@ -30,12 +31,15 @@ import tantivy
 from django.conf import settings
 from tantivy import Occur, Query
 
+from search.errors import UNAVAILABLE_MESSAGE, SearchUnavailable
 from search.index import IndexDefinition
 
 from .base import (
     Hit, Prepared, SearchBackend, SearchResults, bounded, clean_facets, clean_filters, highlights_for, prepare,
     prepare_all, resolve, weighted_tokens,
 )
+
+logger = logging.getLogger(__name__)
 
 WHITESPACE = "jl_whitespace"
 FACET_SIZE = 100
@@ -223,6 +227,14 @@ class EmbeddedBackend(SearchBackend):
     # --- reads ---------------------------------------------------------------
 
     def _searcher(self, definition) -> tantivy.Searcher | None:
+        """The current index's searcher, None before the first build; SearchUnavailable when it cannot be read."""
+        try:
+            return self._open_searcher(definition)
+        except (OSError, ValueError) as exc:  # tantivy reports unreadable or corrupt index files as ValueError
+            logger.exception("embedded search index %s under %s cannot be read", definition.name, self.directory)
+            raise SearchUnavailable(UNAVAILABLE_MESSAGE) from exc
+
+    def _open_searcher(self, definition) -> tantivy.Searcher | None:
         path = self._current(definition, create=False)
         if path is None:
             return None

@@ -98,16 +98,22 @@ def test_any_query_text_answers_200(client_for, indexed, q):
     assert "<script>" not in response.content.decode()
 
 
-def test_an_unavailable_backend_answers_503_not_500(client_for, indexed, monkeypatch):
-    backend = get_backend()
+@pytest.mark.parametrize("failure", ["unreachable_elasticsearch", "unreadable_embedded_index"])
+def test_an_unavailable_backend_answers_503_not_500(client_for, settings, tmp_path, failure):
+    from search.backends import reset_backends
 
-    def down(*args, **kwargs):
-        raise SearchUnavailable("检索服务暂不可用 / Search is unavailable")
-
-    # The backend's failure is staged at its boundary: the view's translation is what is tested.
-    monkeypatch.setattr(backend, "search", down)
-
-    response = client_for().get(URL, {"q": "精馏"})
+    if failure == "unreachable_elasticsearch":  # a loopback port that refuses, and no embedded index kept
+        settings.SEARCH_BACKEND, settings.ELASTICSEARCH_URL = "elasticsearch", "http://127.0.0.1:9"
+        settings.SEARCH_KEEP_EMBEDDED = False
+    else:  # the index directory is a file
+        (tmp_path / "not-a-directory").write_text("")
+        settings.SEARCH_BACKEND, settings.SEARCH_INDEX_DIR = "embedded", tmp_path / "not-a-directory"
+    reset_backends()
+    try:
+        response = client_for().get(URL, {"q": "精馏"})
+    finally:
+        reset_backends()
 
     assert response.status_code == 503
+    assert response["Retry-After"] == "30"
     assert response.json()["code"] == "search_unavailable"
