@@ -21,6 +21,7 @@ from enterprises.graphql.queries import EnterprisesQuery
 from experts.graphql.mutations import ExpertsMutation
 from experts.graphql.queries import ExpertsQuery
 from jianglian.graphql.types import NodeQuery
+from matching.graphql.mutations import MatchingMutation
 from matching.graphql.queries import MatchingQuery
 from matching.graphql.pairings import PairingMutation, PairingQuery  # workflows
 from alliance.graphql.workflows import WorkflowsMutation, WorkflowsQuery  # workflows
@@ -45,6 +46,7 @@ class Mutation(
     ExpertsMutation,
     AllianceMutation,
     EnterprisesMutation,
+    MatchingMutation,
     PairingMutation,
     WorkflowsMutation,
     graphene.ObjectType,

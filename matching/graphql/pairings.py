@@ -13,7 +13,6 @@ from jianglian.graphql.types import (
 
 from ..models import PairingAgreement
 from ..pairings import selectors, services
-from .mutations import MatchingMutation
 
 PairingStatusEnum = enum_from_choices(PairingAgreement.Status, "PairingStatus", "结对意向书状态")
 
@@ -202,8 +201,7 @@ class TerminatePairing(_PairingPayload):
             user=info.context.user, pairing=load_visible(info, PairingType, id), reason=reason))
 
 
-class PairingMutation(MatchingMutation, graphene.ObjectType):
-    # MatchingMutation rides along until jianglian/schema.py lists it in Mutation itself.
+class PairingMutation(graphene.ObjectType):
     propose_pairing = ProposePairing.Field()
     respond_to_pairing = RespondToPairing.Field()
     withdraw_pairing = WithdrawPairing.Field()

@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from alliance.graphql.types import StudioType
 from enterprises.graphql.types import ChallengeType
 from experts.graphql.types import ExpertType
+from jianglian.graphql.optimizer import collect_fields, prefetches_for
 from search.backends import get_backend
 from search.backends.base import MAX_OFFSET
 from search.index import get_definition
@@ -24,11 +25,19 @@ from .types import (
 MAX_FIRST = 100
 MAX_QUERY_LENGTH = 200
 OBJECT_TYPES = {"expert": ExpertType, "studio": StudioType, "challenge": ChallengeType}
-EAGER_LOADING = {
-    "expert": lambda rows: rows.select_related("studio").prefetch_related("skills", "honours"),
-    "studio": lambda rows: rows.select_related("lead").prefetch_related("skills"),
-    "challenge": lambda rows: rows.select_related("enterprise").prefetch_related("skills"),
-}
+
+
+def row_prefetches(info) -> dict[str, list]:
+    """Per hit type, what the selection under `edges { node { expert|studio|challenge { … } } }` needs
+    (the optimizer's prefetches), so a page of hits costs the same queries whatever its length."""
+    def below(nodes):
+        return [node.selection_set for node in nodes if node.selection_set is not None]
+
+    edges = collect_fields(below(info.field_nodes), SearchConnection, info).get("edges", [])
+    nodes = collect_fields(below(edges), SearchHitEdge, info).get("node", [])
+    rows = collect_fields(below(nodes), SearchHit, info)
+    return {name: prefetches_for(type_cls, below(rows.get(name, [])), info)
+            for name, type_cls in OBJECT_TYPES.items()}
 
 
 def encode_cursor(offset: int) -> str:
@@ -73,10 +82,11 @@ def resolve_search(info, query, types, filters, first, after):
     page = scored[start:start + first]
 
     rows = {}
+    prefetches = row_prefetches(info)
     for name in names:
         ids = [hit.id for _, kind, hit in page if kind == name]
         if ids:
-            visible = EAGER_LOADING[name](OBJECT_TYPES[name].visible(info).filter(pk__in=ids))
+            visible = OBJECT_TYPES[name].visible(info).filter(pk__in=ids).prefetch_related(*prefetches[name])
             rows.update({(name, row.pk): row for row in visible})
 
     edges = []

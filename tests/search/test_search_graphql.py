@@ -91,14 +91,30 @@ def test_any_query_text_answers(indexed, q):
     run(SEARCH, {"q": q}).ok()
 
 
-def test_the_number_of_queries_does_not_grow_with_the_hits(indexed):
+NESTED = """
+query($q: String!, $types: [SearchType!], $first: Int) {
+  search(query: $q, types: $types, first: $first) {
+    edges { node {
+      expert { name studio { name } skills { name } honours { honour year } outreachHistory { role event { title } } }
+      studio { name lead { name } skills { name } } } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("query, types", [(SEARCH, ["EXPERT"]), (NESTED, ["EXPERT"]), (NESTED, ["STUDIO"])],
+                         ids=["flat", "nested-experts", "nested-studios"])
+def test_the_number_of_queries_does_not_grow_with_the_hits(indexed, query, types):
+    skills = [factories.make_skill(), factories.make_skill()]
     for n in range(6):
-        factories.make_expert(name=f"精馏专家{n}", bio="精馏")
-    sync.rebuild(["expert"])
+        factories.make_expert(name=f"精馏专家{n}", bio="精馏", skills=skills, honours=[Honour.GREAT_CRAFTSMAN],
+                              studio=indexed["studio"])
+        factories.make_studio(name=f"精馏工作室{n}", lead=indexed["li"], skills=skills)
+    sync.rebuild()
 
     def count(first):
         with CaptureQueriesContext(connection) as queries:
-            run(SEARCH, {"q": "精馏", "first": first}).ok()
+            run(query, {"q": "精馏", "types": types, "first": first}).ok()
         return len(queries)
 
-    assert count(8) == count(2)
+    assert count(14) == count(2)
