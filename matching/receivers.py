@@ -3,7 +3,7 @@ a challenge that reopens is ranked afresh.
 
 Work is queued on commit (matching.tasks.refresh_expert), never done inside the saving request.
 """
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from jianglian.transactions import on_commit_collect
 
@@ -58,10 +58,26 @@ def challenge_saved(sender, instance, created=False, raw=False, update_fields=No
         queue_match_computation(instance)
 
 
-def skill_saved(sender, **kwargs):
+def skill_changed(sender, raw=False, **kwargs):
+    """A skill added, edited or deleted (admin, API, load_taxonomy): candidates' areas are derived anew,
+    once per transaction, after it commits."""
     from .engine.taxonomy import forget_taxonomy
 
+    if raw:
+        return
     forget_taxonomy()
+    on_commit_collect("matching.taxonomy_changed", [True], _send_taxonomy_refresh)
+
+
+def related_skills_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        skill_changed(sender)
+
+
+def _send_taxonomy_refresh(_) -> None:
+    from .tasks import taxonomy_changed
+
+    taxonomy_changed.delay()
 
 
 def connect() -> None:
@@ -73,5 +89,7 @@ def connect() -> None:
     post_save.connect(expert_saved, sender=Expert, dispatch_uid="matching.expert_saved")
     m2m_changed.connect(expert_skills_changed, sender=Expert.skills.through, dispatch_uid="matching.expert_skills")
     post_save.connect(pairing_saved, sender=PairingAgreement, dispatch_uid="matching.pairing_saved")
-    post_save.connect(skill_saved, sender=Skill, dispatch_uid="matching.skill_saved")
+    post_save.connect(skill_changed, sender=Skill, dispatch_uid="matching.skill_saved")
+    post_delete.connect(skill_changed, sender=Skill, dispatch_uid="matching.skill_deleted")
+    m2m_changed.connect(related_skills_changed, sender=Skill.related.through, dispatch_uid="matching.skill_related")
     post_save.connect(challenge_saved, sender=Challenge, dispatch_uid="matching.challenge_saved")

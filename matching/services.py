@@ -120,3 +120,18 @@ def expert_changed(*, expert_id: int) -> int:
         for challenge in Challenge.objects.filter(pk__in=affected):
             queue_match_computation(challenge)
     return len(affected)
+
+
+def taxonomy_changed() -> int:
+    """After the skill taxonomy changed: re-derive every expert's and studio's areas with it and queue the
+    open challenges for ranking again. Returns the number of challenges queued."""
+    from .engine.profiles import refresh_all_areas
+    from .engine.taxonomy import forget_taxonomy
+
+    forget_taxonomy()  # this process may hold an index built before the change
+    refresh_all_areas()
+    with transaction.atomic():
+        challenges = list(Challenge.objects.filter(status__in=RANKED_STATES))
+        for challenge in challenges:
+            queue_match_computation(challenge)
+    return len(challenges)

@@ -35,3 +35,13 @@ def refresh_expert(expert_id: int) -> int:
     from .services import expert_changed
 
     return expert_changed(expert_id=expert_id)
+
+
+@shared_task(name="matching.taxonomy_changed", acks_late=True)
+def taxonomy_changed() -> int:
+    """Re-derive every candidate's skill areas with the edited taxonomy and re-rank the open challenges."""
+    from .services import taxonomy_changed as refresh_after_taxonomy_change
+
+    queued = refresh_after_taxonomy_change()
+    logger.info("skill taxonomy changed: candidate areas re-derived, %d open challenges queued for ranking", queued)
+    return queued

@@ -96,7 +96,7 @@ def build_index(rows) -> TaxonomyIndex:
                 if previous is None or TERM_KIND_WEIGHTS[kind] > TERM_KIND_WEIGHTS[previous[0]]:
                     raw_terms[key][area_id] = (kind, term)
         if not parent_id:
-            areas[skill_id] = Area(skill_id, code, name, name_en or "", category, tuple(synonyms or ()))
+            areas[skill_id] = Area(skill_id, code, name, name_en or name, category, tuple(synonyms or ()))
         listed[area_id] |= set(related or ())
     areas = {
         area_id: Area(a.id, a.code, a.name, a.name_en, a.category, a.synonyms,

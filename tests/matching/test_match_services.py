@@ -4,6 +4,7 @@ from django.db import transaction
 
 from matching.engine import ALGORITHM_VERSION
 from matching.models import Match
+from experts.services import skill_create, skill_update
 from matching.services import challenge_matches_compute, expert_changed
 from tests import factories
 
@@ -57,3 +58,50 @@ def test_many_changes_to_one_expert_in_one_transaction_queue_one_refresh(django_
         expert.save()
         expert.skills.add(factories.make_skill())
     assert [c.name for c in callbacks if hasattr(c, "name")].count("matching.refresh_expert") == 1
+
+
+def test_a_skill_added_to_the_taxonomy_reaches_experts_who_already_wrote_about_it(django_capture_on_commit_callbacks):
+    secretariat = factories.make_secretariat()
+    pioneer = factories.make_expert(bio="主持加氢站储氢罐安全改造。")
+    challenge = factories.make_challenge(title="加氢站储氢罐泄漏检测", description="想找做过加氢站储氢罐改造的师傅。",
+                                         skills=[])
+    index_everything()
+    challenge_matches_compute(challenge=challenge)
+    before = Match.objects.get(challenge=challenge, kind="expert", expert=pioneer)
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        skill_create(user=secretariat, code="hydrogen", name="氢能储运", category="green", synonyms=["加氢站", "储氢罐"])
+
+    assert pioneer.derived_areas.filter(skill__code="hydrogen", level=3).exists()
+    after = Match.objects.get(challenge=challenge, kind="expert", expert=pioneer)  # the open challenge, ranked again
+    skill_reason = next(signal for signal in after.breakdown if signal["signal"] == "skill")
+    assert "氢能储运" in skill_reason["explanation"]["zh-hans"]
+    assert "mastered 氢能储运" in skill_reason["explanation"]["en"]  # no English name yet: the Chinese one
+    assert after.score > before.score
+
+
+def test_an_edited_synonym_is_used_by_the_next_derivation(django_capture_on_commit_callbacks):
+    secretariat = factories.make_secretariat()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        skill = skill_create(user=secretariat, code="hydrogen", name="氢能储运", category="green", synonyms=["加氢站"])
+    expert = factories.make_expert(bio="擅长储氢罐检修。")
+    expert_changed(expert_id=expert.pk)
+    assert not expert.derived_areas.filter(skill=skill).exists()
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        skill_update(user=secretariat, skill=skill, synonyms=["加氢站", "储氢罐"])
+
+    assert expert.derived_areas.filter(skill=skill, level=3).exists()
+
+
+def test_loading_a_changed_taxonomy_queues_one_refresh(django_capture_on_commit_callbacks):
+    from experts.models import Skill
+    from experts.taxonomy.loader import load_taxonomy
+
+    Skill.objects.filter(code__in=["distillation", "pumps-seals", "vocs"]).update(synonyms=[])  # edits to undo
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        result = load_taxonomy()
+
+    assert result["updated"] == 3
+    assert [c.name for c in callbacks if hasattr(c, "name")].count("matching.taxonomy_changed") == 1
