@@ -35,6 +35,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import gc
+import json
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -168,18 +169,23 @@ def highlights_for(definition: IndexDefinition, source: Mapping, tokens: Iterabl
 
 @dataclass
 class Prepared:
-    """A document as backends store it: segmented search fields, filter values, raw text for highlights."""
+    """A document as backends store it: segmented search fields, filter values, and the raw searched
+    texts for highlights as JSON (`stored`, what the embedded index stores; `source` decodes it)."""
 
     id: int
     fingerprint: int
     tokens: dict[str, str]
     filters: dict[str, list[str]]
-    source: dict[str, str]
+    stored: bytes
+
+    @property
+    def source(self) -> dict[str, str]:
+        return json.loads(self.stored)
 
     def __reduce__(self):
         # Plain positional arguments: a rebuild sends every document back from the workers,
         # and a dataclass's default state-dict pickling cost more than half of that.
-        return Prepared, (self.id, self.fingerprint, self.tokens, self.filters, self.source)
+        return Prepared, (self.id, self.fingerprint, self.tokens, self.filters, self.stored)
 
 
 def prepare(definition: IndexDefinition, document: dict) -> Prepared:
@@ -194,7 +200,8 @@ def prepare(definition: IndexDefinition, document: dict) -> Prepared:
         fingerprint=document_fingerprint(document),
         tokens=tokens,
         filters={name: [str(v) for v in document.get(name) or ()] for name in definition.filter_field_names},
-        source=source,
+        # Encoded here, in the preparation workers of a rebuild, not in the process that writes the index.
+        stored=json.dumps(source, ensure_ascii=False).encode(),
     )
 
 

@@ -164,7 +164,7 @@ class EmbeddedBackend(SearchBackend):
         for name, items in prepared.filters.items():
             for value in items:
                 doc.add_text(name, value)
-        doc.add_bytes("source", json.dumps(prepared.source, ensure_ascii=False).encode())
+        doc.add_bytes("source", prepared.stored)
         return doc
 
     def _id_query(self, definition, pk) -> Query:
