@@ -73,9 +73,7 @@ class OutreachParticipationType(JLObjectType):
 
     @classmethod
     def visible(cls, info):
-        # The optimizer prefetches `event` with what is selected under it: a joined (select_related) event
-        # would make Django skip that prefetch and the nested one with it (one query per event).
-        return alliance_selectors.public_participations().select_related(None)
+        return alliance_selectors.public_participations()
 
     def resolve_event(root, info):
         return root.event

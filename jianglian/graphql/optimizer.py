@@ -132,19 +132,30 @@ def prefetches_for(type_cls, selection_sets, info) -> list[Prefetch]:
         if not model_field.is_relation:
             continue
         target = _target_type(field)
+        nested = []
         if target is not None:
             if name in getattr(type_cls, "unscoped", ()):
                 queryset = target._meta.model._default_manager.all()
             else:
                 queryset = target.visible(info)
-            sub = _sub_selections(nodes)
-            nested = prefetches_for(target, sub, info)
-            if nested:
-                queryset = queryset.prefetch_related(*nested)
+            nested = prefetches_for(target, _sub_selections(nodes), info)
         else:
             queryset = model_field.related_model._default_manager.all()
+        if nested and not _points_at_one(model_field):
+            queryset = queryset.prefetch_related(*nested)
+            nested = []
         result.append(Prefetch(lookup, queryset=queryset))
+        # A to-one relation the parent queryset may already join (select_related): Django then skips its
+        # Prefetch, and whatever is nested in that Prefetch's queryset with it. Lookups through the
+        # relation ("event__participations") are followed whether the object was joined or prefetched.
+        for prefetch in nested:
+            prefetch.add_prefix(lookup)
+            result.append(prefetch)
     return result
+
+
+def _points_at_one(model_field) -> bool:
+    return bool(model_field.many_to_one or (model_field.one_to_one and not model_field.auto_created))
 
 
 def optimize(queryset, info, type_cls):

@@ -94,8 +94,8 @@ def test_ranked_experts_with_their_profiles_cost_the_same_queries_whatever_their
     events.event_confirm(user=secretariat, event=event)
     token_for(user)
     # token + user, secretariat group, enterprises, the challenge, matches with experts/studios,
-    # experts' honours, experts' studios, experts' outreach history, its events
-    with django_assert_num_queries(9):
+    # experts' honours, experts' studios, experts' outreach history joined with its events
+    with django_assert_num_queries(8):
         rows = run(RANKED_PROFILES, {"challenge": gid("Challenge", challenge)}, user=user).ok()["challengeMatches"]
     assert len(rows) == n
     assert all(r["expert"]["outreachHistory"] == [{"role": "主讲", "event": {"title": "精馏节能进校园"}}] for r in rows)
