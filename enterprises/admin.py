@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from jianglian.admin_actions import run_service
@@ -43,7 +43,14 @@ class ChallengeAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("重新计算匹配"))
     def recompute_matches(self, request, queryset):
-        from matching.services import queue_match_computation
+        """Ask for each selected challenge's ranking as its page does (matching.services.challenge_matches_request:
+        an open one is recomputed, a draft previewed, a paired, resolved or closed one refused with the reason),
+        and say for each challenge what happened."""
+        from matching.services import challenge_matches_request
 
-        run_service(self, request, queryset.filter(status=Challenge.Status.OPEN), queue_match_computation,
-                    done=_("已排队重新计算"))
+        def request_ranking(challenge):
+            challenge_matches_request(user=request.user, challenge=challenge)
+            queued = _("已排队计算匹配预览") if challenge.status == Challenge.Status.DRAFT else _("已排队重新计算")
+            self.message_user(request, f"{challenge}: {queued}", level=messages.SUCCESS)
+
+        run_service(self, request, queryset, request_ranking, done=_("已排队计算匹配的需求"))

@@ -31,6 +31,8 @@ urlpatterns = [
     path("challenges/<int:pk>/edit/", enterprise.challenge_edit, name="challenge_edit"),
     path("challenges/<int:pk>/publish/", enterprise.challenge_publish_view, name="challenge_publish"),
     path("challenges/<int:pk>/close/", enterprise.challenge_close_view, name="challenge_close"),
+    path("challenges/<int:pk>/matches/refresh/", enterprise.challenge_matches_refresh,
+         name="challenge_matches_refresh"),
     path("challenges/<int:pk>/invite/<int:expert_pk>/", pairings.invite, name="invite"),
     # pairings (both sides)
     path("me/agreements/", pairings.my_agreements, name="my_agreements"),

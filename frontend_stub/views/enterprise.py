@@ -1,4 +1,5 @@
-"""Enterprise pages: my challenges, the challenge form, publish / close, the challenge page with its ranking."""
+"""Enterprise pages: my challenges, the challenge form, publish / close, the challenge page with its ranking
+and the button that asks for it now (a draft's preview, an open challenge's refresh)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -9,11 +10,13 @@ from django.views.decorators.http import require_POST
 from enterprises.models import Challenge, Enterprise
 from enterprises.selectors import can_manage_challenge, challenge_list
 from enterprises.services import challenge_close, challenge_create, challenge_publish, challenge_update
-from jianglian.roles import enterprise_ids, is_secretariat
+from jianglian.roles import enterprise_ids
 from matching.pairings.selectors import can_propose_on, invitee_refusal, pairing_list
+from matching.selectors import RANKED_STATES, can_see_matches, ranking_refusal, ranking_request_refusal
+from matching.services import challenge_matches_request
 
 from ..forms import ChallengeForm, CloseChallengeForm, InviteForm
-from .common import call_for_form, enterprise_required, service_call
+from .common import call_for_form, enterprise_required, service_call, signed_in
 
 # How many of the ranked experts and studios the challenge page shows before "show all".
 RANKING_SHOWN = {"experts": 10, "studios": 5}
@@ -119,9 +122,14 @@ def challenge_detail(request, pk):
     context = {
         "challenge": challenge, "manages": manages, "invite_form": InviteForm(),
         "close_form": CloseChallengeForm(), "ranking": None, "pairings": [],
+        # the "preview / recompute matches" button: exactly when matching.selectors allows asking
+        "can_request_ranking": ranking_request_refusal(request.user, challenge) is None,
     }
-    if manages or is_secretariat(request.user):
+    if can_see_matches(request.user, challenge):
         ranking = _ranking(request.user, challenge)
+        context["ranking_kind"] = _ranking_kind(challenge)
+        context["ranking_computed_at"] = next(
+            (rows[0].computed_at for rows in ranking.values() if rows), None)
         context["show_all"] = bool(request.GET.get("all"))
         context["ranking_total"] = {kind: len(rows) for kind, rows in ranking.items()}
         if not context["show_all"]:
@@ -136,6 +144,29 @@ def challenge_detail(request, pk):
         for pairing in reversed(context["pairings"]):  # the newest agreement per expert wins
             context["pairing_by_expert"][pairing.expert_id] = pairing
     return render(request, "frontend_stub/enterprise/challenge_detail.html", context)
+
+
+def _ranking_kind(challenge) -> str:
+    """What the stored ranking is, in matching.selectors' terms: "live" (kept current), "preview" (a draft's,
+    computed on request) or "frozen" (the last one of a challenge no longer ranked)."""
+    if ranking_refusal(challenge) is not None:
+        return "frozen"
+    return "live" if challenge.status in RANKED_STATES else "preview"
+
+
+@require_POST
+@signed_in
+def challenge_matches_refresh(request, pk):
+    """Ask for the challenge's ranking now (matching.services.challenge_matches_request): a draft's preview or
+    an open challenge's refresh, computed in the background. The service decides who may and when."""
+    challenge = get_object_or_404(challenge_list(user=request.user), pk=pk)
+    preview = _ranking_kind(challenge) == "preview"
+    with service_call(request) as ok:
+        challenge_matches_request(user=request.user, challenge=challenge)
+    if ok:
+        messages.success(request, _("匹配预览已排队计算，稍后刷新本页即可查看。") if preview
+                         else _("重新计算匹配已排队，稍后刷新本页即可查看新的结果。"))
+    return redirect("web:challenge", pk=pk)
 
 
 def _ranking(user, challenge) -> dict:
