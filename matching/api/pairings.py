@@ -1,10 +1,21 @@
 """REST /api/v1/pairings/: list (the caller's agreements), create = propose, one action per transition,
-and the printable 结对意向书 (GET …/document, HTML or PDF). Rules live in matching.pairings.services."""
+and the printable 结对意向书 (GET …/document, HTML or PDF). Rules live in matching.pairings.services.
+
+Every agreement carries `actions`, the transitions the caller may make now (the buttons the pages
+show: matching.pairings.selectors.pairing_actions); a single agreement (retrieve, and the answer of
+every write) also carries `refusals`, why each other transition would be refused.
+"""
+import inspect
+
 from django.http import HttpResponse
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view, inline_serializer,
+)
 from rest_framework import renderers, serializers, status
 from rest_framework.decorators import action
+from rest_framework.fields import SkipField
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
@@ -52,10 +63,101 @@ class PairingExpertSerializer(serializers.Serializer):
         return expert.email if self._visible(expert) else None
 
 
+# The transition names, in lifecycle order; each is also the path of its POST (…/{id}/<name>/).
+ACTIONS = tuple(selectors.PAIRING_ACTIONS)
+
+
+def refusal_of(name: str):
+    """The `*_refusal` selector of transition `name`: the error its POST answers, or None when allowed."""
+    return getattr(selectors, f"{name}_refusal")
+
+
+class PairingActionField(serializers.ChoiceField):
+    """One transition name; documented once as the component PairingActionEnum."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=ACTIONS, **kwargs)
+
+
+class PairingActionFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = PairingActionField
+
+    def get_name(self):
+        return "PairingActionEnum"
+
+    def map_serializer_field(self, auto_schema, direction):
+        rules = "\n".join(f"* `{name}` - {inspect.getdoc(refusal_of(name))}" for name in ACTIONS)
+        return {"type": "string", "enum": list(ACTIONS),
+                "description": "结对意向书的操作 / A transition of an agreement (POST /api/v1/pairings/{id}/<action>/), "
+                               f"allowed when:\n\n{rules}"}
+
+
+class PairingRefusalSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="机器可读的错误代码 / the `code` the refused POST answers "
+                                           "(forbidden: not the caller's side)")
+    detail = serializers.CharField(help_text="说明 / the `detail` the refused POST answers")
+
+    class Meta:
+        ref_name = "PairingRefusal"
+
+
+PairingRefusals = inline_serializer(name="PairingRefusals", fields={
+    name: PairingRefusalSerializer(required=False, help_text=f"为何现在不能 {name} / why `{name}` is refused now")
+    for name in ACTIONS
+})
+
+
+def _user(field):
+    return getattr(field.context.get("request"), "user", None)
+
+
+@extend_schema_field(serializers.ListField(child=PairingActionField()))
+class PairingActionsField(serializers.Field):
+    """The transitions the caller may make now (selectors.pairing_actions), in lifecycle order.
+    No query per row: the rules read the per-request role caches and the joined challenge."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, pairing):
+        allowed = selectors.pairing_actions(_user(self), pairing)
+        return [name for name in ACTIONS if name in allowed]
+
+
+@extend_schema_field(PairingRefusals)
+class PairingRefusalsField(serializers.Field):
+    """Why each transition not in `actions` is refused now: the `*_refusal` selectors' errors.
+    Only on a single agreement; a list leaves it out (so it is not `required` in the schema either)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", required=False, **kwargs)
+
+    def get_attribute(self, pairing):
+        if isinstance(self.parent.parent, serializers.ListSerializer):
+            raise SkipField
+        return pairing
+
+    def to_representation(self, pairing):
+        user, refusals = _user(self), {}
+        for name in ACTIONS:
+            refusal = refusal_of(name)(user, pairing)
+            if refusal is not None:
+                refusals[name] = {"code": refusal.code, "detail": str(refusal)}
+        return refusals
+
+
 class PairingSerializer(OutputModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     challenge = PairingChallengeSerializer(read_only=True)
     expert = PairingExpertSerializer(read_only=True)
+    actions = PairingActionsField(
+        help_text="调用方现在可执行的操作（与页面按钮一致），按流程顺序 / the transitions the caller may make now "
+                  "(the buttons the web pages show), in lifecycle order. A listed one may still answer 409 "
+                  "when another agreement took the challenge or the expert's capacity meanwhile.")
+    refusals = PairingRefusalsField(
+        help_text="仅单个意向书（详情及各操作的应答）：不在 actions 中的操作被拒绝的原因 / only on a single "
+                  "agreement (retrieve and the answer of every write), absent from lists: for each transition "
+                  "not in `actions`, the error its POST would answer now, e.g. accept: {code: expired}.")
 
     select_related = ("challenge__enterprise", "expert")
 
@@ -66,6 +168,7 @@ class PairingSerializer(OutputModelSerializer):
             "proposed_at", "expires_at", "responded_at", "response_note", "expert_signed_at",
             "enterprise_signed_at", "activated_at", "ended_at", "outcome_summary", "problems_solved",
             "savings_yuan", "workers_trained", "enterprise_rating", "expert_rating", "termination_reason",
+            "actions", "refusals",
         )
         read_only_fields = fields
 

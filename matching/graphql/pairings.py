@@ -1,5 +1,11 @@
 """GraphQL of pairing agreements: `pairings`, `myPairings(status:)` and one mutation per transition.
-They translate input and call matching.pairings.services; the rules live there."""
+They translate input and call matching.pairings.services; the rules live there.
+
+`Pairing.actions` lists the transitions the caller may make now (the buttons the web pages show:
+matching.pairings.selectors.pairing_actions) and `Pairing.refusals` why each other one is refused.
+"""
+import inspect
+
 import django_filters
 import graphene
 from graphene_django.filter import TypedFilter
@@ -15,6 +21,41 @@ from ..models import PairingAgreement
 from ..pairings import selectors, services
 
 PairingStatusEnum = enum_from_choices(PairingAgreement.Status, "PairingStatus", "结对意向书状态")
+
+# transition → the mutation that makes it (the REST path is the transition's name)
+ACTION_MUTATIONS = {
+    "accept": "respondToPairing(accept: true)", "decline": "respondToPairing(accept: false)",
+    "withdraw": "withdrawPairing", "sign": "signPairing", "complete": "completePairing", "rate": "ratePairing",
+    "terminate": "terminatePairing",
+}
+ACTIONS = tuple(selectors.PAIRING_ACTIONS)  # lifecycle order
+
+
+def refusal_of(name: str):
+    """The `*_refusal` selector of transition `name`: the error its mutation raises, or None when allowed."""
+    return getattr(selectors, f"{name}_refusal")
+
+
+def _describe_action(member):
+    if member is None:
+        return "结对意向书的操作 / A transition of an agreement"
+    return f"{ACTION_MUTATIONS[member.value]}: {inspect.getdoc(refusal_of(member.value))}"
+
+
+PairingActionEnum = graphene.Enum("PairingAction", [(name.upper(), name) for name in ACTIONS],
+                                  description=_describe_action)
+
+
+class PairingRefusalType(graphene.ObjectType):
+    """Why a transition is refused now: what its mutation would answer."""
+
+    class Meta:
+        name = "PairingRefusal"
+
+    action = PairingActionEnum(required=True)
+    reason = graphene.String(required=True, description="the mutation error's `extensions.reason` "
+                                                        "(forbidden: not the caller's side; expired; already_signed …)")
+    message = graphene.String(required=True, description="the mutation error's message")
 
 
 class PairingFilter(django_filters.FilterSet):
@@ -33,6 +74,17 @@ class PairingType(JLObjectType):
     challenge = graphene.Field(ChallengeType, required=True)
     expert = graphene.Field(ExpertType, required=True)
     savings_yuan = graphene.Decimal(description="节约金额（元）")
+    actions = graphene.List(
+        graphene.NonNull(PairingActionEnum), required=True,
+        description="调用方现在可执行的操作（与页面按钮一致），按流程顺序 / the transitions the caller may make now "
+                    "(the buttons the web pages show), in lifecycle order. A listed one may still answer CONFLICT "
+                    "when another agreement took the challenge or the expert's capacity meanwhile.",
+    )
+    refusals = graphene.List(
+        graphene.NonNull(PairingRefusalType), required=True,
+        description="不在 actions 中的操作被拒绝的原因 / for each transition not in `actions`, why its mutation "
+                    "would be refused now",
+    )
 
     unscoped = frozenset({"challenge", "expert"})  # a party always sees what the agreement is about
 
@@ -57,6 +109,16 @@ class PairingType(JLObjectType):
 
     def resolve_expert(root, info):
         return root.expert
+
+    # No query per row: the rules read the per-request role caches and the joined challenge (the selectors).
+    def resolve_actions(root, info):
+        allowed = selectors.pairing_actions(info.context.user, root)
+        return [name for name in ACTIONS if name in allowed]
+
+    def resolve_refusals(root, info):
+        refusals = ((name, refusal_of(name)(info.context.user, root)) for name in ACTIONS)
+        return [PairingRefusalType(action=name, reason=refusal.code, message=str(refusal))
+                for name, refusal in refusals if refusal is not None]
 
 
 class PairingQuery(graphene.ObjectType):
