@@ -64,12 +64,8 @@ class PairingExpertSerializer(serializers.Serializer):
 
 
 # The transition names, in lifecycle order; each is also the path of its POST (…/{id}/<name>/).
-ACTIONS = tuple(selectors.PAIRING_ACTIONS)
+ACTIONS = tuple(selectors.PAIRING_REFUSALS)
 
-
-def refusal_of(name: str):
-    """The `*_refusal` selector of transition `name`: the error its POST answers, or None when allowed."""
-    return getattr(selectors, f"{name}_refusal")
 
 
 class PairingActionField(serializers.ChoiceField):
@@ -86,7 +82,7 @@ class PairingActionFieldExtension(OpenApiSerializerFieldExtension):
         return "PairingActionEnum"
 
     def map_serializer_field(self, auto_schema, direction):
-        rules = "\n".join(f"* `{name}` - {inspect.getdoc(refusal_of(name))}" for name in ACTIONS)
+        rules = "\n".join(f"* `{name}` - {inspect.getdoc(selectors.PAIRING_REFUSALS[name])}" for name in ACTIONS)
         return {"type": "string", "enum": list(ACTIONS),
                 "description": "结对意向书的操作 / A transition of an agreement (POST /api/v1/pairings/{id}/<action>/), "
                                f"allowed when:\n\n{rules}"}
@@ -138,12 +134,8 @@ class PairingRefusalsField(serializers.Field):
         return pairing
 
     def to_representation(self, pairing):
-        user, refusals = _user(self), {}
-        for name in ACTIONS:
-            refusal = refusal_of(name)(user, pairing)
-            if refusal is not None:
-                refusals[name] = {"code": refusal.code, "detail": str(refusal)}
-        return refusals
+        return {name: {"code": refusal.code, "detail": str(refusal)}
+                for name, refusal in selectors.pairing_refusals(_user(self), pairing).items() if refusal is not None}
 
 
 class PairingSerializer(OutputModelSerializer):

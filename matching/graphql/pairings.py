@@ -28,18 +28,14 @@ ACTION_MUTATIONS = {
     "withdraw": "withdrawPairing", "sign": "signPairing", "complete": "completePairing", "rate": "ratePairing",
     "terminate": "terminatePairing",
 }
-ACTIONS = tuple(selectors.PAIRING_ACTIONS)  # lifecycle order
+ACTIONS = tuple(selectors.PAIRING_REFUSALS)  # lifecycle order
 
-
-def refusal_of(name: str):
-    """The `*_refusal` selector of transition `name`: the error its mutation raises, or None when allowed."""
-    return getattr(selectors, f"{name}_refusal")
 
 
 def _describe_action(member):
     if member is None:
         return "结对意向书的操作 / A transition of an agreement"
-    return f"{ACTION_MUTATIONS[member.value]}: {inspect.getdoc(refusal_of(member.value))}"
+    return f"{ACTION_MUTATIONS[member.value]}: {inspect.getdoc(selectors.PAIRING_REFUSALS[member.value])}"
 
 
 PairingActionEnum = graphene.Enum("PairingAction", [(name.upper(), name) for name in ACTIONS],
@@ -116,9 +112,9 @@ class PairingType(JLObjectType):
         return [name for name in ACTIONS if name in allowed]
 
     def resolve_refusals(root, info):
-        refusals = ((name, refusal_of(name)(info.context.user, root)) for name in ACTIONS)
         return [PairingRefusalType(action=name, reason=refusal.code, message=str(refusal))
-                for name, refusal in refusals if refusal is not None]
+                for name, refusal in selectors.pairing_refusals(info.context.user, root).items()
+                if refusal is not None]
 
 
 class PairingQuery(graphene.ObjectType):

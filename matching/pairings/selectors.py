@@ -239,12 +239,18 @@ def can_terminate(user, pairing: PairingAgreement) -> bool:
     return terminate_refusal(user, pairing) is None
 
 
-PAIRING_ACTIONS = {
-    "accept": can_accept, "decline": can_decline, "withdraw": can_withdraw, "sign": can_sign,
-    "complete": can_complete, "rate": can_rate, "terminate": can_terminate,
+# The transitions of an agreement, in lifecycle order, with the rule that refuses each.
+PAIRING_REFUSALS = {
+    "accept": accept_refusal, "decline": decline_refusal, "withdraw": withdraw_refusal, "sign": sign_refusal,
+    "complete": complete_refusal, "rate": rate_refusal, "terminate": terminate_refusal,
 }
+
+
+def pairing_refusals(user, pairing: PairingAgreement) -> dict[str, DomainError | None]:
+    """Each transition's refusal for `user` on `pairing` now (None: allowed), in lifecycle order."""
+    return {name: refusal(user, pairing) for name, refusal in PAIRING_REFUSALS.items()}
 
 
 def pairing_actions(user, pairing: PairingAgreement) -> frozenset[str]:
     """The names of the transitions `user` may make on `pairing` now (what a page offers as buttons)."""
-    return frozenset(name for name, allowed in PAIRING_ACTIONS.items() if allowed(user, pairing))
+    return frozenset(name for name, refusal in pairing_refusals(user, pairing).items() if refusal is None)

@@ -27,7 +27,7 @@ from .test_pairing_selectors import (  # noqa: F401  (world is a fixture)
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/pairings/"
-ACTIONS = tuple(selectors.PAIRING_ACTIONS)  # lifecycle order
+ACTIONS = tuple(selectors.PAIRING_REFUSALS)  # lifecycle order
 STATES = ("proposed", "proposed past its expiry", "accepted", "accepted, signed by the expert", "active",
           "completed", "declined")
 SEE_IT = (OWNER, INVITED, SECRETARIAT)  # the parties and the secretariat

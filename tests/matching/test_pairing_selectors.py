@@ -43,7 +43,7 @@ ALLOWED = {
     "expired": {},
     "terminated": {},
 }
-ACTIONS = tuple(selectors.PAIRING_ACTIONS)
+ACTIONS = tuple(selectors.PAIRING_REFUSALS)
 
 
 def _state(name):
