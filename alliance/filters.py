@@ -2,6 +2,7 @@
 import django_filters
 
 from jianglian.choices import Category, Province
+from jianglian.filters import IntegerFilter
 
 from .models import MembershipApplication, Studio
 
@@ -21,7 +22,7 @@ class StudioFilter(django_filters.FilterSet):
 
 class MembershipApplicationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=MembershipApplication.Status.choices)
-    studio = django_filters.NumberFilter(field_name="studio_id")
+    studio = IntegerFilter(field_name="studio_id")
 
     class Meta:
         model = MembershipApplication

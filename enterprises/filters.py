@@ -2,6 +2,7 @@
 import django_filters
 
 from jianglian.choices import Category, Industry, Province
+from jianglian.filters import IntegerFilter
 
 from .models import Challenge, Enterprise
 
@@ -27,7 +28,7 @@ class ChallengeFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=Category.choices)
     skill = django_filters.CharFilter(field_name="skills__code", distinct=True)
     status = django_filters.ChoiceFilter(choices=Challenge.Status.choices)
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id")
+    enterprise = IntegerFilter(field_name="enterprise_id")
 
     class Meta:
         model = Challenge

@@ -5,6 +5,7 @@ Values are the stored codes: province/city/industry/honour codes, skill `code`, 
 import django_filters
 
 from jianglian.choices import Category, Honour, Industry, Province
+from jianglian.filters import IntegerFilter
 
 from .models import Expert, Skill
 
@@ -16,7 +17,7 @@ class ExpertFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(field_name="skills__category", choices=Category.choices, distinct=True)
     skill = django_filters.CharFilter(field_name="skills__code", distinct=True)
     honour = django_filters.ChoiceFilter(field_name="honours__honour", choices=Honour.choices, distinct=True)
-    studio = django_filters.NumberFilter(field_name="studio_id")
+    studio = IntegerFilter(field_name="studio_id")
     accepting_pairings = django_filters.BooleanFilter()
 
     class Meta:

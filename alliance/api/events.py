@@ -1,6 +1,6 @@
 """REST /api/v1/events/: campus outreach events (劳模工匠进校园). Rules live in alliance.services."""
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.routers import SimpleRouter
@@ -10,6 +10,7 @@ from jianglian.api.permissions import ReadOnlyOrAuthenticated
 from jianglian.api.schema import summary
 from jianglian.api.serializers import OutputModelSerializer, StrictInputModelSerializer, StrictInputSerializer
 from jianglian.api.views import ServiceViewSet
+from jianglian.filters import MAX_DB_INTEGER
 
 from .. import selectors, services
 from ..models import EventParticipation, OutreachEvent
@@ -79,11 +80,17 @@ class EventCancelSerializer(StrictInputSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class EventListParams(serializers.Serializer):
+    status = serializers.ChoiceField(choices=OutreachEvent.Status.choices, required=False,
+                                     help_text="活动状态 / event status")
+    expert = serializers.IntegerField(min_value=1, max_value=MAX_DB_INTEGER, required=False,
+                                      help_text="参与的劳模工匠 / a confirmed participant")
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=summary("进校园活动列表", "List campus outreach events"),
-        parameters=[OpenApiParameter("status", enum=OutreachEvent.Status.values),
-                    OpenApiParameter("expert", int, description="参与的劳模工匠 / a confirmed participant")],
+        parameters=[EventListParams],
     ),
     retrieve=extend_schema(summary=summary("活动详情", "Retrieve an event")),
     create=extend_schema(summary=summary("创建活动（秘书处）", "Create an event (secretariat)")),
@@ -98,10 +105,12 @@ class EventViewSet(ServiceViewSet):
     ordering = ("-starts_at", "-id")
 
     def select(self):
-        params = self.request.query_params if self.action == "list" else {}
-        expert = params.get("expert")
-        return selectors.event_list(user=self.request.user, status=params.get("status") or None,
-                                    expert_id=int(expert) if expert and expert.isdigit() else None)
+        params = {}
+        if self.action == "list":
+            given = EventListParams(data={k: v for k, v in self.request.query_params.items() if v != ""})
+            given.is_valid(raise_exception=True)
+            params = given.validated_data
+        return selectors.event_list(user=self.request.user, status=params.get("status"), expert_id=params.get("expert"))
 
     def create_object(self, data):
         return services.event_create(user=self.request.user, **data)

@@ -4,6 +4,7 @@ import django_filters
 
 from experts.api.filters import filter_skill_id_or_code
 from jianglian.choices import Honour
+from jianglian.filters import IntegerFilter
 
 from ..filters import MembershipApplicationFilter, StudioFilter
 
@@ -13,7 +14,7 @@ class StudioApiFilter(StudioFilter):
                                       help_text="技能 id 或代码 / skill id or code")
     honour = django_filters.ChoiceFilter(field_name="lead__honours__honour", choices=Honour.choices, distinct=True,
                                          help_text="领衔人荣誉 / an honour of the lead expert")
-    batch = django_filters.NumberFilter(field_name="batch__number", help_text="批次号 / batch number")
+    batch = IntegerFilter(field_name="batch__number", help_text="批次号 / batch number")
 
     class Meta(StudioFilter.Meta):
         fields = (*StudioFilter.Meta.fields, "honour", "batch")

@@ -8,6 +8,7 @@ from graphql_relay import from_global_id
 from alliance import selectors, services
 from alliance.models import AuditEntry, EventParticipation, MembershipBatch, OutreachEvent
 from experts.graphql.types import ExpertType
+from jianglian.filters import IntegerFilter
 from jianglian.graphql.enums import ProvinceEnum, enum_from_choices
 from jianglian.graphql.types import (
     ConnectionField, CountableConnection, JLObjectType, Node, get_visible, get_visible_many, load_visible,
@@ -115,7 +116,7 @@ class AuditEntryType(JLObjectType):
 
 
 class MembershipBatchFilter(django_filters.FilterSet):
-    number = django_filters.NumberFilter()
+    number = IntegerFilter()
 
     class Meta:
         model = MembershipBatch
@@ -141,9 +142,9 @@ class OutreachEventFilter(django_filters.FilterSet):
 
 class AuditEntryFilter(django_filters.FilterSet):
     subject_type = django_filters.CharFilter()
-    subject_id = django_filters.NumberFilter()
+    subject_id = IntegerFilter()
     action = django_filters.CharFilter()
-    actor = django_filters.NumberFilter(field_name="actor_id")
+    actor = IntegerFilter(field_name="actor_id")
     since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
     until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
 

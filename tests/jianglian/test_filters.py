@@ -1,0 +1,51 @@
+"""Integer filters of every list (REST and GraphQL): garbage or numbers no row can hold are a 400 on the field."""
+import pytest
+
+from tests import factories
+from tests.gql import run
+
+pytestmark = pytest.mark.django_db
+
+TOO_BIG = str(2**63)  # one past the largest database integer: SQLite would raise OverflowError
+
+
+@pytest.mark.parametrize("path, param", [
+    ("/api/v1/experts/", "studio"),
+    ("/api/v1/challenges/", "enterprise"),
+    ("/api/v1/studios/", "batch"),
+    ("/api/v1/events/", "expert"),
+    ("/api/v1/membership-applications/", "studio"),
+])
+@pytest.mark.parametrize("value", [TOO_BIG, "²", "-1", "1.5", "abc"])
+def test_an_integer_filter_refuses_what_is_not_a_storable_integer(secretariat, client_for, path, param, value):
+    response = client_for(secretariat).get(path, {param: value})
+
+    assert response.status_code == 400
+    assert param in response.json()["errors"]
+
+
+@pytest.mark.parametrize("path, param", [
+    ("/api/v1/experts/", "studio"), ("/api/v1/events/", "expert"), ("/api/v1/challenges/", "enterprise"),
+])
+def test_the_largest_storable_integer_is_a_valid_filter_that_finds_nothing(secretariat, client_for, path, param):
+    response = client_for(secretariat).get(path, {param: str(2**63 - 1)})
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+
+
+def test_events_refuse_an_unknown_status_and_filter_by_a_known_one(secretariat, client_for):
+    client = client_for(secretariat)
+
+    assert client.get("/api/v1/events/", {"status": "nonsense"}).status_code == 400
+    assert client.get("/api/v1/events/", {"status": "planned"}).status_code == 200
+
+
+def test_graphql_integer_filters_are_integers(secretariat):
+    factories.make_studio()
+
+    assert run("{ auditEntries(first: 5, actor: 1) { totalCount } }", user=secretariat).ok()["auditEntries"] == {
+        "totalCount": 0}
+    for not_an_integer in ("1.5", str(2**31), '"1"'):  # GraphQL's Int is 32-bit
+        refused = run(f"{{ auditEntries(first: 5, actor: {not_an_integer}) {{ totalCount }} }}", user=secretariat)
+        assert refused.codes == ["GRAPHQL_VALIDATION_FAILED"]
