@@ -1,14 +1,13 @@
 """REST /api/v1/audit/: the audit trail, secretariat only, newest first, filterable."""
-from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.routers import SimpleRouter
 
 from jianglian.api.permissions import IsSecretariat
 from jianglian.api.schema import summary
 from jianglian.api.serializers import OutputModelSerializer
 from jianglian.api.views import ServiceViewSet
+from jianglian.filters import MAX_DB_INTEGER
 
 from .. import selectors
 from ..models import AuditEntry
@@ -26,33 +25,19 @@ class AuditEntrySerializer(OutputModelSerializer):
         read_only_fields = fields
 
 
-def _int(params, name):
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    if not value.isdigit():
-        raise ValidationError({name: ["应为整数 / Must be an integer."]})
-    return int(value)
-
-
-def _when(params, name):
-    value = params.get(name)
-    if not value:
-        return None
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise ValidationError({name: ["应为 ISO 8601 时间 / Must be an ISO 8601 date-time."]})
-    return parsed
+class AuditListParams(serializers.Serializer):
+    subject_type = serializers.CharField(required=False, max_length=100, help_text="如 matching.pairingagreement")
+    subject_id = serializers.IntegerField(required=False, min_value=0, max_value=MAX_DB_INTEGER)
+    action = serializers.CharField(required=False, max_length=64)
+    actor = serializers.IntegerField(required=False, min_value=0, max_value=MAX_DB_INTEGER)
+    since = serializers.DateTimeField(required=False, help_text="ISO 8601")
+    until = serializers.DateTimeField(required=False, help_text="ISO 8601")
 
 
 @extend_schema_view(
     list=extend_schema(
         summary=summary("审计记录（秘书处）", "Audit trail (secretariat)"),
-        parameters=[
-            OpenApiParameter("subject_type", str, description="如 matching.pairingagreement"),
-            OpenApiParameter("subject_id", int), OpenApiParameter("action", str), OpenApiParameter("actor", int),
-            OpenApiParameter("since", str, description="ISO 8601"), OpenApiParameter("until", str, description="ISO 8601"),
-        ],
+        parameters=[AuditListParams],
     ),
     retrieve=extend_schema(summary=summary("审计记录详情（秘书处）", "Retrieve an audit entry (secretariat)")),
 )
@@ -66,11 +51,11 @@ class AuditEntryViewSet(ServiceViewSet):
     def select(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no secretariat caller
             return AuditEntry.objects.none()
-        params = self.request.query_params if self.action == "list" else {}
+        params = self.list_params(AuditListParams)
         return selectors.audit_entry_list(
-            user=self.request.user, subject_type=params.get("subject_type") or None,
-            subject_id=_int(params, "subject_id"), action=params.get("action") or None,
-            actor_id=_int(params, "actor"), since=_when(params, "since"), until=_when(params, "until"),
+            user=self.request.user, subject_type=params.get("subject_type"), subject_id=params.get("subject_id"),
+            action=params.get("action"), actor_id=params.get("actor"), since=params.get("since"),
+            until=params.get("until"),
         )
 
 

@@ -105,11 +105,7 @@ class EventViewSet(ServiceViewSet):
     ordering = ("-starts_at", "-id")
 
     def select(self):
-        params = {}
-        if self.action == "list":
-            given = EventListParams(data={k: v for k, v in self.request.query_params.items() if v != ""})
-            given.is_valid(raise_exception=True)
-            params = given.validated_data
+        params = self.list_params(EventListParams)
         return selectors.event_list(user=self.request.user, status=params.get("status"), expert_id=params.get("expert"))
 
     def create_object(self, data):

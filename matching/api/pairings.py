@@ -235,10 +235,15 @@ TRANSITION_INPUTS = {
 }
 
 
+class PairingListParams(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PairingAgreement.Status.choices, required=False,
+                                     help_text="结对状态 / agreement status")
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=summary("我的结对（秘书处：全部）", "My pairing agreements (secretariat: all)"),
-        parameters=[OpenApiParameter("status", enum=PairingAgreement.Status.values)],
+        parameters=[PairingListParams],
     ),
     retrieve=extend_schema(summary=summary("结对详情（仅双方与秘书处）", "Retrieve an agreement (parties and secretariat)")),
     create=extend_schema(summary=summary("发起结对邀请（企业）", "Propose a pairing (enterprise staff)")),
@@ -254,8 +259,7 @@ class PairingViewSet(ServiceViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def select(self):
-        wanted = self.request.query_params.get("status") if self.action == "list" else None
-        return selectors.pairing_list(user=self.request.user, status=wanted or None)
+        return selectors.pairing_list(user=self.request.user, status=self.list_params(PairingListParams).get("status"))
 
     def create_object(self, data):
         return services.pairing_propose(user=self.request.user, **data)

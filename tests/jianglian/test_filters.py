@@ -34,11 +34,29 @@ def test_the_largest_storable_integer_is_a_valid_filter_that_finds_nothing(secre
     assert response.json()["count"] == 0
 
 
-def test_events_refuse_an_unknown_status_and_filter_by_a_known_one(secretariat, client_for):
+@pytest.mark.parametrize("path, known", [("/api/v1/events/", "planned"), ("/api/v1/pairings/", "proposed")])
+def test_an_unknown_status_is_refused_and_a_known_one_filters(secretariat, client_for, path, known):
     client = client_for(secretariat)
 
-    assert client.get("/api/v1/events/", {"status": "nonsense"}).status_code == 400
-    assert client.get("/api/v1/events/", {"status": "planned"}).status_code == 200
+    refused = client.get(path, {"status": "nonsense"})
+
+    assert refused.status_code == 400 and "status" in refused.json()["errors"]
+    assert client.get(path, {"status": known}).status_code == 200
+
+
+@pytest.mark.parametrize("params", [{"subject_id": TOO_BIG}, {"actor": "²"}, {"since": "2026-13-45T25:00:00"},
+                                    {"until": "yesterday"}])
+def test_the_audit_trail_refuses_bad_filters_on_the_field(secretariat, client_for, params):
+    response = client_for(secretariat).get("/api/v1/audit/", params)
+
+    assert response.status_code == 400
+    assert set(params) <= set(response.json()["errors"])
+
+
+def test_the_audit_trail_filters_by_time_and_actor(secretariat, client_for):
+    response = client_for(secretariat).get("/api/v1/audit/", {"actor": secretariat.pk, "since": "2020-01-01T00:00:00Z"})
+
+    assert response.status_code == 200
 
 
 def test_graphql_integer_filters_are_integers(secretariat):
