@@ -75,6 +75,16 @@ def _forget_cached_taxonomy():
     forget_taxonomy()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _celery_tasks_imported():
+    """Every app's task module imported up front, as a worker does at start. A shared task first imported
+    inside celery.contrib.testing's setup_default_app (a live-worker test) would lose its registration
+    hook when that context restores the finalizers, and later apps would not know the task."""
+    from jianglian.celery import app
+
+    app.loader.import_default_modules()
+
+
 @pytest.fixture(autouse=True)
 def _celery_app_put_back():
     """A test that makes another Celery app current or default (a live worker's, on Redis) must put the
