@@ -8,7 +8,7 @@ from graphql_relay import from_global_id
 from alliance import selectors, services
 from alliance.models import AuditEntry, EventParticipation, MembershipBatch, OutreachEvent
 from experts.graphql.types import ExpertType
-from jianglian.filters import IntegerFilter
+from jianglian.filters import MAX_DB_INTEGER, IntegerFilter
 from jianglian.graphql.enums import ProvinceEnum, enum_from_choices
 from jianglian.graphql.types import (
     ConnectionField, CountableConnection, JLObjectType, Node, get_visible, get_visible_many, load_visible,
@@ -136,6 +136,8 @@ class OutreachEventFilter(django_filters.FilterSet):
             _type, pk = from_global_id(value)
             pk = int(pk)
         except Exception:  # noqa: BLE001 — an unparsable id matches nothing
+            return queryset.none()
+        if not 0 < pk <= MAX_DB_INTEGER:  # no row has it (and SQLite cannot even compare it)
             return queryset.none()
         return queryset.filter(participations__expert_id=pk, participations__status="confirmed").distinct()
 

@@ -1,4 +1,6 @@
 """Integer filters of every list (REST and GraphQL): garbage or numbers no row can hold are a 400 on the field."""
+import base64
+
 import pytest
 
 from tests import factories
@@ -67,3 +69,12 @@ def test_graphql_integer_filters_are_integers(secretariat):
     for not_an_integer in ("1.5", str(2**31), '"1"'):  # GraphQL's Int is 32-bit
         refused = run(f"{{ auditEntries(first: 5, actor: {not_an_integer}) {{ totalCount }} }}", user=secretariat)
         assert refused.codes == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+@pytest.mark.parametrize("expert_id", [str(2**63), "-1", "x"])
+def test_outreach_events_filtered_by_an_expert_id_no_row_can_have_find_nothing(expert_id):
+    global_id = base64.b64encode(f"Expert:{expert_id}".encode()).decode()
+
+    result = run(f'{{ outreachEvents(first: 5, expert: "{global_id}") {{ totalCount }} }}')
+
+    assert result.ok()["outreachEvents"] == {"totalCount": 0}
