@@ -11,7 +11,8 @@ class _Collected:
         self.items: set = set()
 
     def __call__(self):
-        self.send(self.items)
+        if self.items:  # empty when merged into another collection of the same name
+            self.send(self.items)
 
 
 def on_commit_collect(name: str, items: Iterable, send: Callable[[set], None], using: str | None = None) -> None:
@@ -19,7 +20,9 @@ def on_commit_collect(name: str, items: Iterable, send: Callable[[set], None], u
 
     Ten saves of one row in one transaction queue one task, not ten. Outside a transaction `send`
     runs at once. A rolled-back transaction sends nothing, and neither does a rolled-back savepoint:
-    items are collected per savepoint level, so Django discards them with the savepoint.
+    items are kept apart by the savepoints that can still roll them back, so Django discards them with
+    the savepoint. Once a savepoint is released its items join the enclosing level's, so services that
+    each open their own savepoint inside one transaction (get_or_create does too) still send once.
     """
     items = set(items)
     if not items:
@@ -28,12 +31,18 @@ def on_commit_collect(name: str, items: Iterable, send: Callable[[set], None], u
     if not connection.in_atomic_block:
         send(items)
         return
-    level = _savepoints(connection.savepoint_ids)
-    collected = next(
-        (func for sids, func, _ in connection.run_on_commit
-         if isinstance(func, _Collected) and func.name == name and _savepoints(sids) == level),
-        None,
-    )
+    active = frozenset(_savepoints(connection.savepoint_ids))
+    keepers: dict[frozenset, _Collected] = {}
+    for sids, func, _ in connection.run_on_commit:
+        if not (isinstance(func, _Collected) and func.name == name):
+            continue
+        # Only savepoints still open can roll a collection back: those it shares with the current level.
+        reach = frozenset(_savepoints(sids)) & active
+        keeper = keepers.setdefault(reach, func)
+        if keeper is not func:  # same fate from now on: one send
+            keeper.items |= func.items
+            func.items = set()
+    collected = keepers.get(active)
     if collected is None:
         collected = _Collected(name, send)
         transaction.on_commit(collected, using=using, robust=True)

@@ -25,8 +25,10 @@ def load_taxonomy(areas=AREAS, merged=MERGED) -> dict:
                 "synonyms": list(area["synonyms"]),
                 "problems": list(area["problems"]),
             }
-            skill, was_created = Skill.objects.get_or_create(code=area["code"], defaults=fields)
-            if was_created:
+            # Not get_or_create: its savepoint per area would split the one after-commit refresh of this load.
+            skill = Skill.objects.filter(code=area["code"]).first()
+            if skill is None:
+                skill = Skill.objects.create(code=area["code"], **fields)
                 created += 1
             elif any(getattr(skill, name) != value for name, value in fields.items()):
                 for name, value in fields.items():

@@ -98,10 +98,14 @@ def test_loading_a_changed_taxonomy_queues_one_refresh(django_capture_on_commit_
     from experts.models import Skill
     from experts.taxonomy.loader import load_taxonomy
 
+    from experts.taxonomy.data import AREAS
+
     Skill.objects.filter(code__in=["distillation", "pumps-seals", "vocs"]).update(synonyms=[])  # edits to undo
+    added = [{"code": f"new-area-{n}", "name": f"新领域{n}", "name_en": "", "category": "green", "synonyms": [],
+              "problems": [], "related": []} for n in range(3)]
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        result = load_taxonomy()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = load_taxonomy(areas=[*AREAS, *added])
 
-    assert result["updated"] == 3
-    assert [c.name for c in callbacks if hasattr(c, "name")].count("matching.taxonomy_changed") == 1
+    assert (result["created"], result["updated"]) == (3, 3)
+    assert [c.name for c in callbacks if getattr(c, "items", None)].count("matching.taxonomy_changed") == 1
