@@ -10,6 +10,7 @@ Schemathesis' own `not_a_server_error` is not used as is: it counts any error th
 and no Apollo "client" code as a server error, so it would flag the API's deliberate FORBIDDEN /
 UNAUTHENTICATED / NOT_FOUND / CONFLICT answers (random IDs, anonymous mutations). The check below
 is stricter on what matters (status, INTERNAL_SERVER_ERROR, shape, codes) and exact on the rest.
+CONTRACT_EXAMPLES=<n> runs n examples per root field instead of CI's few (see test_api_contract).
 """
 import base64
 import json
@@ -25,7 +26,7 @@ from tests import factories, gql
 from tests.gql import token_for
 
 # the real WSGI app inside the test transaction, and the REST contract's small seeded catalog
-from .test_api_contract import seeded, wsgi_app  # noqa: F401
+from .test_api_contract import max_examples, seeded, wsgi_app  # noqa: F401
 
 CONFIG = SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": False}}})
 KNOWN_CODES = {
@@ -58,7 +59,7 @@ def graphql_schema(world, wsgi_app):  # noqa: F811
 schema = schemathesis.pytest.from_fixture("graphql_schema")
 
 bounded = hypothesis_settings(
-    max_examples=6, deadline=None, database=None, derandomize=True,
+    max_examples=max_examples(6), deadline=None, database=None, derandomize=True,
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
