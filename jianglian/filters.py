@@ -1,9 +1,41 @@
-"""Filters shared by the REST and GraphQL FilterSets."""
+"""Filters shared by the REST and GraphQL FilterSets, and the bounds of what a database column holds
+(`db_integer`, `datetime_out_of_range`) that every API's input is checked against."""
+import datetime as dt
+import re
+
 import django_filters
 from django import forms
+from django.utils import timezone
 
 # The largest value a database integer column holds (PostgreSQL bigint; SQLite raises OverflowError beyond it).
 MAX_DB_INTEGER = 2**63 - 1
+
+_ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+def db_integer(text) -> int | None:
+    """The non-negative integer `text` spells in ASCII digits, if a database column can hold it; else None.
+
+    Not `str.isdigit()`: it is true for '²' or '٣', which `int()` refuses or reads as another number.
+    """
+    if not isinstance(text, str) or _ASCII_DIGITS.fullmatch(text) is None:
+        return None
+    number = int(text)
+    return number if number <= MAX_DB_INTEGER else None
+
+
+def datetime_out_of_range(value: dt.datetime) -> bool:
+    """True when `value` (naive: in the current time zone) falls before year 1 or after year 9999 in UTC, where
+    the database keeps it, or in the current time zone, where answers and pages show it. DRF, Django and the
+    drivers raise OverflowError on it (naive 0001-01-01T00:00 in Asia/Shanghai), or PostgreSQL stores a row
+    no read can load again (9999-12-31T23:00:00-14:00)."""
+    try:
+        aware = timezone.make_aware(value) if timezone.is_naive(value) else value
+        aware.astimezone(dt.timezone.utc)
+        timezone.localtime(aware)
+    except (OverflowError, ValueError):
+        return True
+    return False
 
 
 class IntegerFilter(django_filters.Filter):

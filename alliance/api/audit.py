@@ -5,7 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from jianglian.api.permissions import IsSecretariat
 from jianglian.api.schema import summary
-from jianglian.api.serializers import OutputModelSerializer
+from jianglian.api.serializers import DateTimeField, OutputModelSerializer
 from jianglian.api.views import ServiceViewSet
 from jianglian.filters import MAX_DB_INTEGER
 
@@ -30,8 +30,8 @@ class AuditListParams(serializers.Serializer):
     subject_id = serializers.IntegerField(required=False, min_value=0, max_value=MAX_DB_INTEGER)
     action = serializers.CharField(required=False, max_length=64)
     actor = serializers.IntegerField(required=False, min_value=0, max_value=MAX_DB_INTEGER)
-    since = serializers.DateTimeField(required=False, help_text="ISO 8601")
-    until = serializers.DateTimeField(required=False, help_text="ISO 8601")
+    since = DateTimeField(required=False, help_text="ISO 8601")
+    until = DateTimeField(required=False, help_text="ISO 8601")
 
 
 @extend_schema_view(

@@ -3,6 +3,8 @@ filter that takes a skill id or code."""
 import django_filters
 from django.db.models import Q
 
+from jianglian.filters import db_integer
+
 from ..filters import ExpertFilter, SkillFilter
 
 
@@ -12,8 +14,9 @@ def filter_skill_id_or_code(queryset, name, value):
     if not value:
         return queryset
     match = Q(**{f"{name}__code": value})
-    if value.isdigit() and len(value) < 19:
-        match |= Q(**{f"{name}__id": int(value)})
+    skill_id = db_integer(value)
+    if skill_id is not None:
+        match |= Q(**{f"{name}__id": skill_id})
     return queryset.filter(match).distinct()
 
 

@@ -3,20 +3,45 @@
 Every error answers `{"detail": "...", "code": "...", "errors": {field: [messages]}}`;
 Django's own ValidationError (raised by services) becomes a 400 with field messages,
 and domain conflicts (a state change that lost a race) become 409.
+
+Bad input never becomes a server error on its way back: a body nested deeper than the parser can
+follow is a 400 `parse_error`, and a lone UTF-16 surrogate that a message echoes from a JSON body
+("\\ud800" is not a valid choice) is written as U+FFFD, because UTF-8 cannot encode it.
 """
 import logging
+import re
+import traceback
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from jianglian.errors import Conflict, DomainError, NotAllowed
 
 logger = logging.getLogger(__name__)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+NESTED_TOO_DEEPLY = "请求体嵌套过深 / The request body is nested too deeply."
+
+
+def _raised_by_a_parser(exc: BaseException) -> bool:
+    return any(isinstance(frame.f_locals.get("self"), BaseParser) for frame, _ in traceback.walk_tb(exc.__traceback__))
+
+
+def _encodable(value):
+    """`value` with every lone surrogate replaced by U+FFFD (keys, messages, nested lists and dicts)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(v) for v in value]
+    return value
 
 
 def _field_errors(error: DjangoValidationError) -> dict:
@@ -26,6 +51,8 @@ def _field_errors(error: DjangoValidationError) -> dict:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RecursionError) and _raised_by_a_parser(exc):
+        exc = exceptions.ParseError(NESTED_TOO_DEEPLY)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_field_errors(exc))
     elif isinstance(exc, Conflict):
@@ -54,4 +81,5 @@ def exception_handler(exc, context):
     elif isinstance(data, dict) and "detail" in data:
         code = getattr(data["detail"], "code", None) or getattr(exc, "default_code", "error")
         response.data = {"detail": str(data["detail"]), "code": code, "errors": {}}
+    response.data = _encodable(response.data)
     return response

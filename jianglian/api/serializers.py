@@ -1,7 +1,26 @@
 """Serializer building blocks shared by every app's `api/serializers.py`."""
+from django.db import models
 from rest_framework import serializers
 
+from jianglian.filters import datetime_out_of_range
+
 UNKNOWN_FIELD_MESSAGE = "未知或不可修改的字段 / Unknown or read-only field."
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's DateTimeField for input, refusing (400 `overflow`) a datetime beyond years 1–9999 in UTC or in the
+    current time zone. DRF checks the zone it converts to, but a naive 0001-01-01T00:00 raised OverflowError
+    inside DRF (a 500) and 0001-01-01T00:00Z passed, to be shown as year 0 nowhere. Input model serializers
+    map every model DateTimeField to it; declare it for other datetime input (list parameters)."""
+
+    def to_internal_value(self, value):
+        try:
+            parsed = super().to_internal_value(value)
+        except OverflowError:
+            self.fail("overflow")
+        if datetime_out_of_range(parsed):
+            self.fail("overflow")
+        return parsed
 
 
 class StrictInputSerializer(serializers.Serializer):
@@ -25,6 +44,9 @@ class StrictInputSerializer(serializers.Serializer):
 class StrictInputModelSerializer(StrictInputSerializer, serializers.ModelSerializer):
     """A ModelSerializer used for input only: it borrows field types and validators from the model,
     but is never saved; the view hands `validated_data` to a service."""
+
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.DateTimeField: DateTimeField}
 
     def create(self, validated_data):  # pragma: no cover - guard
         raise NotImplementedError("Input serializers are never saved; call the service.")

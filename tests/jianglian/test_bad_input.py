@@ -1,0 +1,138 @@
+"""Hostile input is the caller's error, never the server's. Each case below was a 500 (REST) or an
+INTERNAL_SERVER_ERROR (GraphQL), found by a long schemathesis run (CONTRACT_EXAMPLES) or a hand probe, on
+SQLite, PostgreSQL or both. Now bad values answer 400 on their field (GraphQL: BAD_USER_INPUT with `fields`),
+ids no row can have answer 404 (NOT_FOUND), and nothing is stored.
+"""
+import json
+
+import pytest
+from rest_framework.test import APIClient
+
+from alliance.models import OutreachEvent
+from enterprises.models import Challenge
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+NUL = "\x00"
+SURROGATE = "\ud800"  # a lone UTF-16 surrogate: valid in a JSON string escape, not encodable in UTF-8
+
+
+
+# --- REST: list filters ------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/api/v1/experts/", "/api/v1/challenges/", "/api/v1/studios/"])
+@pytest.mark.parametrize("value", ["²", "١٢", str(2**63), "9" * 40])
+def test_a_skill_filter_that_is_no_storable_id_is_read_as_a_skill_code(path, value):
+    """`?skill=` takes an id or a code; '²' passes str.isdigit() but int() refuses it (was a 500)."""
+    factories.make_challenge(skills=[factories.make_skill()])
+
+    response = APIClient().get(path, {"skill": value})
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+
+
+def test_a_skill_filter_still_takes_an_ascii_id_or_a_code():
+    skill = factories.make_skill(code="distillation")
+    expert = factories.make_expert(skills=[skill])
+    factories.make_expert()
+
+    by_id = APIClient().get("/api/v1/experts/", {"skill": str(skill.pk)}).json()
+    by_code = APIClient().get("/api/v1/experts/", {"skill": "distillation"}).json()
+
+    assert [e["id"] for e in by_id["results"]] == [expert.pk]
+    assert [e["id"] for e in by_code["results"]] == [expert.pk]
+
+
+# --- REST: request bodies ----------------------------------------------------------------------
+@pytest.mark.parametrize("body", ["[" * 100_000 + "]" * 100_000, '{"a":' * 100_000 + "1" + "}" * 100_000])
+def test_a_body_nested_deeper_than_the_parser_follows_is_a_400_and_stores_nothing(enterprise_user, client_for, body):
+    user, _ = enterprise_user
+
+    response = client_for(user).post("/api/v1/challenges/", data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "请求体嵌套过深 / The request body is nested too deeply.",
+                               "code": "parse_error", "errors": {}}
+    assert not Challenge.objects.exists()
+
+
+def test_a_nested_body_is_a_400_even_before_authentication_views_read_it():
+    response = APIClient().post("/api/v1/auth/token/", data="[" * 100_000, content_type="application/json")
+
+    assert response.status_code == 400 and response.json()["code"] == "parse_error"
+
+
+@pytest.mark.parametrize("body, field", [
+    ('{"title": "t", "description": "d", "category": "\\ud800"}', "category"),  # "“\ud800” is not a valid choice."
+    ('{"title": "t", "description": "d", "category": "green", "\\udfff": 1}', "\ufffd"),  # an unknown field
+])
+def test_a_lone_surrogate_echoed_by_a_message_is_answered_as_the_replacement_character(enterprise_user, client_for,
+                                                                                       body, field):
+    """UTF-8 cannot encode a lone surrogate: the 400 itself failed while rendering (a 500)."""
+    user, _ = enterprise_user
+
+    response = client_for(user).post("/api/v1/challenges/", data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+    assert "\ufffd" in response.content.decode()  # where the surrogate was echoed
+    assert not Challenge.objects.exists()
+
+
+@pytest.mark.parametrize("value", [NUL, f"精馏{NUL}塔", SURROGATE])
+def test_text_no_database_can_store_is_a_400_on_its_field(enterprise_user, client_for, value):
+    user, enterprise = enterprise_user
+
+    response = client_for(user).post("/api/v1/challenges/", data=json.dumps(
+        {"title": value, "description": "d", "category": "green"}), content_type="application/json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["title"]
+    assert not Challenge.objects.exists()
+
+
+# --- REST: ids in the path ---------------------------------------------------------------------
+@pytest.mark.parametrize("pk", [str(2**63), str(2**64), "9" * 40, "-1", "abc", "%00", "²", "1.5"])
+@pytest.mark.parametrize("path", ["/api/v1/experts/{}/", "/api/v1/challenges/{}/", "/api/v1/pairings/{}/",
+                                  "/api/v1/challenges/{}/matches/", "/api/v1/studios/{}/suspend/"])
+def test_an_id_no_row_can_have_is_a_404(secretariat, client_for, path, pk):
+    client = client_for(secretariat)
+
+    response = client.post(path.format(pk), {"reason": "x"}) if "suspend" in path else client.get(path.format(pk))
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+# --- REST: datetimes at the edge of the calendar ---------------------------------------------------
+EVENT = {"title": "进校园", "school": "某职业技术学院", "province": "sichuan", "city": "泸州", "format": "lecture",
+         "topic": "安全生产"}
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00", "0001-01-01T07:59:59+08:00", "9999-12-31T23:59:59Z",
+                                   "9999-12-31T20:00:00-10:00"])
+def test_a_datetime_beyond_the_calendar_in_utc_or_local_time_is_a_400_on_its_field(secretariat, client_for, value):
+    """A naive 0001-01-01T00:00 raised OverflowError inside DRF (a 500); the others cannot be stored or shown."""
+    client = client_for(secretariat)
+    event = factories.make_event()
+
+    created = client.post("/api/v1/events/", {**EVENT, "starts_at": value}, format="json")
+    updated = client.patch(f"/api/v1/events/{event.pk}/", {"ends_at": value}, format="json")
+    listed = client.get("/api/v1/audit/", {"since": value})
+
+    assert (created.status_code, list(created.json()["errors"])) == (400, ["starts_at"])
+    assert (updated.status_code, list(updated.json()["errors"])) == (400, ["ends_at"])
+    assert (listed.status_code, list(listed.json()["errors"])) == (400, ["since"])
+    assert list(OutreachEvent.objects.values_list("pk", "ends_at")) == [(event.pk, None)]
+
+
+def test_the_first_and_last_storable_moments_are_accepted(secretariat, client_for):
+    client = client_for(secretariat)
+
+    first = client.post("/api/v1/events/", {**EVENT, "starts_at": "0001-01-01T00:00:00Z"}, format="json")
+    last = client.post("/api/v1/events/", {**EVENT, "starts_at": "9999-12-31T23:59:59+08:00"}, format="json")
+
+    assert (first.status_code, last.status_code) == (201, 201)
+    assert client.get(f"/api/v1/events/{last.json()['id']}/").json()["starts_at"] == "9999-12-31T23:59:59+08:00"
