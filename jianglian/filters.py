@@ -5,7 +5,12 @@ import re
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from graphene_django.filter import GlobalIDFilter as GrapheneGlobalIDFilter
+from graphene_django.forms import GlobalIDFormField
+from graphql_relay import from_global_id
 
 # The largest value a database integer column holds (PostgreSQL bigint; SQLite raises OverflowError beyond it).
 MAX_DB_INTEGER = 2**63 - 1
@@ -47,3 +52,39 @@ class IntegerFilter(django_filters.Filter):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", MAX_DB_INTEGER)
         super().__init__(*args, **kwargs)
+
+
+class RowGlobalIDFormField(GlobalIDFormField):
+    """A Relay global id of one type whose pk is an integer a row can have; cleans to that pk."""
+
+    default_error_messages = {"invalid": _("无效的 ID / Invalid ID specified.")}
+
+    def __init__(self, *args, type_name=None, **kwargs):
+        self.type_name = type_name
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)  # malformed (not base64, no type or id): invalid
+        if value is None:
+            return None
+        type_name, pk = from_global_id(value)
+        pk = db_integer(pk)
+        if pk is None or (self.type_name is not None and type_name != self.type_name):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return pk
+
+
+class GlobalIDFilter(GrapheneGlobalIDFilter):
+    """GraphQL filter by a Relay global id (of `type_name`, when given): an id of another type or with a pk no row
+    can have ('Studio:abc', 'Studio:²', 'Studio:18446744073709551616') is BAD_USER_INPUT on that field, never a
+    query that fails inside the database. graphene-django's own filter only checks that the id decodes."""
+
+    field_class = RowGlobalIDFormField
+
+    def __init__(self, *args, type_name=None, **kwargs):
+        if type_name is not None:
+            kwargs["type_name"] = type_name
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):  # `value` is already the pk (the form field decoded it)
+        return django_filters.Filter.filter(self, qs, value)

@@ -1,10 +1,11 @@
 """GraphQL types of the alliance: Studio and MembershipApplication."""
 import graphene
-from graphene_django.filter import GlobalIDFilter, TypedFilter
+from graphene_django.filter import TypedFilter
 
 from alliance import filters, selectors
 from alliance.models import MembershipApplication, Studio
 from experts.graphql.types import ExpertType, SkillType
+from jianglian.filters import GlobalIDFilter
 from jianglian.graphql.enums import CategoryEnum, ProvinceEnum, enum_from_choices
 from jianglian.graphql.types import CountableConnection, JLObjectType, Node
 
@@ -22,7 +23,7 @@ class StudioFilter(filters.StudioFilter):
 
 class MembershipApplicationFilter(filters.MembershipApplicationFilter):
     status = TypedFilter(input_type=ApplicationStatusEnum)
-    studio = GlobalIDFilter(field_name="studio")
+    studio = GlobalIDFilter(field_name="studio", type_name="Studio")
 
 
 class StudioType(JLObjectType):

@@ -1,10 +1,11 @@
 """GraphQL types of enterprises and their challenges."""
 import graphene
-from graphene_django.filter import GlobalIDFilter, TypedFilter
+from graphene_django.filter import TypedFilter
 
 from enterprises import filters, selectors
 from enterprises.models import Challenge, Enterprise
 from experts.graphql.types import SkillType
+from jianglian.filters import GlobalIDFilter
 from jianglian.graphql.enums import CategoryEnum, IndustryEnum, ProvinceEnum, enum_from_choices
 from jianglian.graphql.types import CountableConnection, JLObjectType, Node
 from matching.graphql.types import matches_field
@@ -25,7 +26,7 @@ class ChallengeFilter(filters.ChallengeFilter):
     preferred_province = TypedFilter(input_type=ProvinceEnum)
     category = TypedFilter(input_type=CategoryEnum)
     status = TypedFilter(input_type=ChallengeStatusEnum)
-    enterprise = GlobalIDFilter(field_name="enterprise")
+    enterprise = GlobalIDFilter(field_name="enterprise", type_name="Enterprise")
 
 
 class EnterpriseType(JLObjectType):

@@ -1,11 +1,12 @@
 """GraphQL types of the 劳模工匠库: Skill, Expert, an expert's honours and campus outreach history."""
 import graphene
-from graphene_django.filter import GlobalIDFilter, TypedFilter
+from graphene_django.filter import TypedFilter
 
 from alliance import selectors as alliance_selectors
 from alliance.models import EventParticipation
 from experts import filters, selectors
 from experts.models import Expert, ExpertHonour, Skill
+from jianglian.filters import GlobalIDFilter
 from jianglian.graphql.enums import CategoryEnum, HonourEnum, IndustryEnum, ProvinceEnum, enum_from_choices
 from jianglian.graphql.types import CountableConnection, JLObjectType, Node
 
@@ -23,7 +24,7 @@ class ExpertFilter(filters.ExpertFilter):
     industry = TypedFilter(input_type=IndustryEnum)
     category = TypedFilter(field_name="skills__category", input_type=CategoryEnum, distinct=True)
     honour = TypedFilter(field_name="honours__honour", input_type=HonourEnum, distinct=True)
-    studio = GlobalIDFilter(field_name="studio")
+    studio = GlobalIDFilter(field_name="studio", type_name="Studio")
 
 
 class SkillType(JLObjectType):

@@ -23,6 +23,8 @@ from graphene_django.filter.fields import convert_enum
 from graphene.utils.str_converters import to_snake_case
 from graphql_relay.utils import unbase64
 
+from jianglian.filters import db_integer
+
 from .optimizer import optimize
 
 
@@ -85,41 +87,42 @@ class JLObjectType(DjangoObjectType):
 
     @classmethod
     def get_node(cls, info, id):
+        pk = db_integer(str(id))
+        if pk is None:
+            raise not_found()
         try:
-            return cls.get_queryset(None, info).get(pk=id)
-        except (cls._meta.model.DoesNotExist, ValueError, TypeError):
+            return cls.get_queryset(None, info).get(pk=pk)
+        except cls._meta.model.DoesNotExist:
             raise not_found() from None
 
 
-def get_visible(info, type_cls, global_id, *, for_update=False):
-    """The `type_cls` object with this global id if the caller may see it, else NOT_FOUND."""
+def pk_of(info, type_cls, global_id) -> int:
+    """The pk a global id of `type_cls` names; NOT_FOUND for a malformed id, another type's id, or a pk no
+    row can have ('Skill:abc', 'Skill:²', 'Skill:-1', 'Skill:9223372036854775808': SQLite cannot even compare
+    the last one, and an `__in` lookup does not guard against it)."""
     try:
         type_name, pk = Node.resolve_global_id(info, global_id)
     except Exception:
         raise not_found() from None
-    if type_name != type_cls._meta.name:
+    pk = db_integer(pk)
+    if type_name != type_cls._meta.name or pk is None:
         raise not_found()
+    return pk
+
+
+def get_visible(info, type_cls, global_id, *, for_update=False):
+    """The `type_cls` object with this global id if the caller may see it, else NOT_FOUND."""
+    pk = pk_of(info, type_cls, global_id)
     try:
         return type_cls.visible(info).get(pk=pk)
-    except (type_cls._meta.model.DoesNotExist, ValueError, TypeError):
+    except type_cls._meta.model.DoesNotExist:
         raise not_found() from None
 
 
 def get_visible_many(info, type_cls, global_ids):
     """Objects for a list of global ids (one query); NOT_FOUND if any is unknown or hidden."""
-    pks = []
-    for global_id in global_ids:
-        try:
-            type_name, pk = Node.resolve_global_id(info, global_id)
-        except Exception:
-            raise not_found() from None
-        if type_name != type_cls._meta.name:
-            raise not_found()
-        pks.append(pk)
-    try:
-        found = list(type_cls.visible(info).filter(pk__in=pks))
-    except (ValueError, TypeError):
-        raise not_found() from None
+    pks = [pk_of(info, type_cls, global_id) for global_id in global_ids]
+    found = list(type_cls.visible(info).filter(pk__in=pks))
     if len(found) != len(set(pks)):
         raise not_found()
     return found

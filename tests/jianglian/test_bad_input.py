@@ -6,18 +6,22 @@ ids no row can have answer 404 (NOT_FOUND), and nothing is stored.
 import json
 
 import pytest
+from graphql_relay import to_global_id
 from rest_framework.test import APIClient
 
 from alliance.models import OutreachEvent
 from enterprises.models import Challenge
+from jianglian.graphql import errors
 from tests import factories
+from tests.gql import run
 
 pytestmark = pytest.mark.django_db
-
 
 NUL = "\x00"
 SURROGATE = "\ud800"  # a lone UTF-16 surrogate: valid in a JSON string escape, not encodable in UTF-8
 
+CREATE_CHALLENGE = ("mutation($input: CreateChallengeInput!) { createChallenge(input: $input) "
+                    "{ challenge { title } } }")
 
 
 # --- REST: list filters ------------------------------------------------------------------------
@@ -136,3 +140,68 @@ def test_the_first_and_last_storable_moments_are_accepted(secretariat, client_fo
 
     assert (first.status_code, last.status_code) == (201, 201)
     assert client.get(f"/api/v1/events/{last.json()['id']}/").json()["starts_at"] == "9999-12-31T23:59:59+08:00"
+
+
+# --- GraphQL: global ids -----------------------------------------------------------------------
+@pytest.mark.parametrize("pk", [str(2**63), str(2**64), "-9223372036854775809", "²", "abc"])
+def test_a_list_of_global_ids_with_a_pk_no_row_can_have_is_not_found(secretariat, pk):
+    """`get_visible_many` filters with `pk__in`, which SQLite cannot compare with 2**63 (was an OverflowError)."""
+    event = factories.make_event()
+    document = "mutation($id: ID!, $experts: [ID!]!) { inviteExpertsToEvent(id: $id, experts: $experts) { event { id } } }"
+
+    result = run(document, {"id": to_global_id("OutreachEvent", event.pk),
+                            "experts": [to_global_id("Expert", factories.make_expert().pk), to_global_id("Expert", pk)]},
+                 user=secretariat)
+
+    assert result.code == errors.NOT_FOUND, result
+    assert not event.participations.exists()
+
+
+@pytest.mark.parametrize("pk", [str(2**63), "²"])
+def test_skills_given_by_ids_no_row_can_have_are_bad_input_on_skills(enterprise_user, pk):
+    user, enterprise = enterprise_user
+
+    result = run(CREATE_CHALLENGE, {"input": {
+        "enterprise": to_global_id("Enterprise", enterprise.pk), "title": "t", "description": "d",
+        "category": "GREEN", "skills": [to_global_id("Skill", pk)]}}, user=user)
+
+    assert result.code == errors.BAD_USER_INPUT and list(result.errors[0]["extensions"]["fields"]) == ["skills"]
+    assert not Challenge.objects.exists()
+
+
+@pytest.mark.parametrize("pk", [str(2**63), "²", "-1"])
+def test_a_node_id_with_a_pk_no_row_can_have_is_not_found(pk):
+    result = run("query($id: ID!) { node(id: $id) { id } }", {"id": to_global_id("Skill", pk)})
+
+    assert result.code == errors.NOT_FOUND
+
+
+# --- GraphQL: filters by global id -------------------------------------------------------------
+EXPERTS_OF_STUDIO = "query($studio: ID) { experts(first: 5, studio: $studio) { totalCount } }"
+
+
+@pytest.mark.parametrize("pk", ["abc", "²", "1.5", "-1", str(2**63), str(2**64)])
+@pytest.mark.parametrize("query, argument, type_name", [
+    (EXPERTS_OF_STUDIO, "studio", "Studio"),
+    ("query($enterprise: ID) { challenges(first: 5, enterprise: $enterprise) { totalCount } }", "enterprise",
+     "Enterprise"),
+    ("query($studio: ID) { membershipApplications(first: 5, studio: $studio) { totalCount } }", "studio", "Studio"),
+])
+def test_a_global_id_filter_whose_pk_no_row_can_have_is_bad_input_on_the_field(secretariat, query, argument,
+                                                                              type_name, pk):
+    result = run(query, {argument: to_global_id(type_name, pk)}, user=secretariat)
+
+    assert result.code == errors.BAD_USER_INPUT, result
+    assert list(result.errors[0]["extensions"]["fields"]) == [argument]
+
+
+def test_a_global_id_filter_refuses_an_id_of_another_type_and_filters_by_its_own():
+    studio = factories.make_studio()
+    expert = factories.make_expert(studio=studio)
+    factories.make_expert()
+
+    wrong_type = run(EXPERTS_OF_STUDIO, {"studio": to_global_id("Expert", expert.pk)})
+    filtered = run(EXPERTS_OF_STUDIO, {"studio": to_global_id("Studio", studio.pk)})
+
+    assert wrong_type.code == errors.BAD_USER_INPUT
+    assert filtered.ok() == {"experts": {"totalCount": 1}}
