@@ -8,7 +8,13 @@
   RELAY_CONNECTION_MAX_LIMIT (never refused, never more) and whose bad filters, malformed cursors
   and `offset` with `before` answer BAD_USER_INPUT.
 - `get_visible(info, type_cls, global_id)`: the object behind a global id, if the caller may see it.
+- `StorableInputMiddleware`: a NUL character or a lone UTF-16 surrogate in any text argument (top level,
+  inside an input object or a list), or a datetime beyond years 1–9999, is BAD_USER_INPUT on that field
+  before any resolver runs: PostgreSQL refuses NUL in text and jsonb, UTF-8 cannot encode a surrogate,
+  such a datetime overflows on its way to or from the database; REST and the pages refuse them too.
+  It takes effect once the GraphQL views install it (their get_middleware, or GRAPHENE["MIDDLEWARE"]).
 """
+import datetime
 import re
 
 from django.conf import settings
@@ -23,13 +29,56 @@ from graphene_django.filter.fields import convert_enum
 from graphene.utils.str_converters import to_snake_case
 from graphql_relay.utils import unbase64
 
-from jianglian.filters import db_integer
+from jianglian.filters import datetime_out_of_range, db_integer
 
 from .optimizer import optimize
 
 
 def not_found():
     return ObjectDoesNotExist(_("找不到该对象 / Not found."))
+
+
+_UNSTORABLE_CHARACTER = re.compile("[\x00\ud800-\udfff]")
+NUL_MESSAGE = "不能包含空字符 / Null characters are not allowed."
+SURROGATE_MESSAGE = "不能包含未配对的代理字符 / Unpaired surrogate characters are not allowed."
+DATETIME_MESSAGE = "日期时间超出范围 / Datetime value out of range."
+
+
+def unstorable_input(value, field: str, found: dict) -> dict:
+    """Adds {field: [message]} to `found` for every value inside `value` (an argument, an input object, a list)
+    that no database can store: text with a NUL or a lone surrogate, a datetime outside years 1–9999 in UTC or
+    in the current time zone. A value inside an input object is reported on its own field name."""
+    message = None
+    if isinstance(value, str):
+        bad = _UNSTORABLE_CHARACTER.search(value)
+        if bad is not None:
+            message = NUL_MESSAGE if bad.group() == "\x00" else SURROGATE_MESSAGE
+    elif isinstance(value, datetime.datetime):
+        message = DATETIME_MESSAGE if datetime_out_of_range(value) else None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            unstorable_input(item, key, found)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            unstorable_input(item, field, found)
+    if message is not None and message not in found.setdefault(field, []):
+        found[field].append(message)
+    return found
+
+
+class StorableInputMiddleware:
+    """Graphene middleware: arguments holding what no database can store (see `unstorable_input`) are
+    BAD_USER_INPUT on their fields before the resolver runs. REST's serializers and the pages' forms refuse
+    the same input. Fields without arguments cost one empty-dict test."""
+
+    def resolve(self, next, root, info, **args):
+        if args:
+            found = {}
+            for name, value in args.items():
+                unstorable_input(value, name, found)
+            if found:
+                raise ValidationError(found)
+        return next(root, info, **args)
 
 
 class Node(relay.Node):
