@@ -162,6 +162,8 @@ GRAPHENE = {
     "SCHEMA": "jianglian.schema.schema",
     "RELAY_CONNECTION_MAX_LIMIT": API_MAX_PAGE_SIZE,
     "RELAY_CONNECTION_ENFORCE_FIRST_OR_LAST": False,
+    # A NUL, a lone surrogate or an impossible date-time in any argument is BAD_USER_INPUT on the field.
+    "MIDDLEWARE": ["jianglian.graphql.types.StorableInputMiddleware"],
 }
 GRAPHQL_MAX_DEPTH = 10
 GRAPHQL_MAX_ALIASES = 30
