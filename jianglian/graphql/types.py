@@ -12,7 +12,7 @@
   inside an input object or a list), or a datetime beyond years 1–9999, is BAD_USER_INPUT on that field
   before any resolver runs: PostgreSQL refuses NUL in text and jsonb, UTF-8 cannot encode a surrogate,
   such a datetime overflows on its way to or from the database; REST and the pages refuse them too.
-  It takes effect once the GraphQL views install it (their get_middleware, or GRAPHENE["MIDDLEWARE"]).
+  Installed for every GraphQL view by GRAPHENE["MIDDLEWARE"] in the settings.
 """
 import datetime
 import re
