@@ -105,6 +105,7 @@ def test_the_expert_accepts_and_signs_the_enterprise_signs_and_both_print_the_ac
         enterprise_page.locator(".plain-list a", has_text="王强").click()
         assert wang.phone in enterprise_page.locator(".facts").inner_text()  # contact shown once accepted
         enterprise_page.get_by_role("button", name="签署意向书").click()
+        enterprise_page.locator("[data-status=active]").wait_for()  # the form's answer has loaded: no reload mid-POST
 
         for page in (enterprise_page, expert_page):
             page.reload()
