@@ -8,7 +8,7 @@ from graphql_relay import from_global_id
 from alliance import selectors, services
 from alliance.models import AuditEntry, EventParticipation, MembershipBatch, OutreachEvent
 from experts.graphql.types import ExpertType
-from jianglian.filters import MAX_DB_INTEGER, IntegerFilter
+from jianglian.filters import IntegerFilter, db_integer
 from jianglian.graphql.enums import ProvinceEnum, enum_from_choices
 from jianglian.graphql.types import (
     ConnectionField, CountableConnection, JLObjectType, Node, get_visible, get_visible_many, load_visible,
@@ -133,11 +133,11 @@ class OutreachEventFilter(django_filters.FilterSet):
 
     def filter_expert(self, queryset, name, value):
         try:
-            _type, pk = from_global_id(value)
-            pk = int(pk)
+            _type, raw_pk = from_global_id(value)
         except Exception:  # noqa: BLE001 — an unparsable id matches nothing
             return queryset.none()
-        if not 0 < pk <= MAX_DB_INTEGER:  # no row has it (and SQLite cannot even compare it)
+        pk = db_integer(raw_pk)
+        if not pk:  # no row has it (and SQLite cannot even compare a number beyond a column's range)
             return queryset.none()
         return queryset.filter(participations__expert_id=pk, participations__status="confirmed").distinct()
 
