@@ -9,6 +9,7 @@ import pytest
 from celery import Celery
 from celery.contrib.testing.app import setup_default_app
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 from django.db import transaction
 
 from matching.models import Match
@@ -59,6 +60,9 @@ def wait_for(condition, seconds=30.0):
 
 
 @pytest.mark.celery_live
+@pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+                    reason="a worker thread cannot share SQLite's in-memory test database (table locks): "
+                           "run with DATABASE_URL=postgres://…")
 @pytest.mark.django_db(transaction=True)
 def test_a_published_challenge_is_ranked_by_a_real_worker(live_app, taxonomy):  # noqa: F811
     seal_master = factories.make_expert(name="密封师傅", bio="擅长机械密封选型与改进。")
