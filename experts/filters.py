@@ -26,10 +26,11 @@ class ExpertFilter(django_filters.FilterSet):
 
 
 class SkillFilter(django_filters.FilterSet):
+    code = django_filters.CharFilter(help_text="技能代码 / skill code, e.g. pumps-seals")
     category = django_filters.ChoiceFilter(choices=Category.choices)
     parent = django_filters.CharFilter(field_name="parent__code")
     top_level = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull")
 
     class Meta:
         model = Skill
-        fields = ("category", "parent", "top_level")
+        fields = ("code", "category", "parent", "top_level")

@@ -23,6 +23,3 @@ urlpatterns = [
     path("graphql/", include("jianglian.graphql.urls")),  # GraphiQL console (session) and api/ (token)
     path("", include("frontend_stub.urls")),  # the web pages; last, so it never shadows the routes above
 ]
-
-# Unknown URLs under /api/ answer the JSON error shape; elsewhere Django's page.
-handler404 = "jianglian.api.views.not_found"

@@ -8,17 +8,8 @@ Subclasses set:
 Objects the caller may not see answer 404 (they come from the selector); objects the caller
 sees but may not change answer 403 (the service raises NotAllowed).
 """
-from django.http import JsonResponse
-from django.views import defaults
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
-
-
-def not_found(request, exception=None):
-    """`handler404`: under /api/ an unknown URL answers the JSON error shape, elsewhere Django's page."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "未找到 / Not found.", "code": "not_found", "errors": {}}, status=404)
-    return defaults.page_not_found(request, exception)
 
 
 class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

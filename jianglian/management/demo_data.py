@@ -374,7 +374,7 @@ class ChallengePlan:
     areas: list[str]
     preferred_province: str
     preferred_city: str
-    status: str  # draft | open | paired | resolved
+    status: str  # draft | open | paired | resolved | closed
     outcome: tuple = ()  # resolved ones: (summary, problems solved, savings in yuan, workers trained, ratings)
 
 
@@ -617,6 +617,8 @@ def build_plan(seed: int = 2024, *, scale: float = 1.0) -> Plan:
             status=status, outcome=outcome,
         ))
 
+    _give_the_demo_enterprise_every_state(plan)
+
     # Campus outreach events with experts from the same province where possible.
     for k in range(events):
         school, province, city = SCHOOLS[k % len(SCHOOLS)]
@@ -635,3 +637,26 @@ def build_plan(seed: int = 2024, *, scale: float = 1.0) -> Plan:
                             "学院计划将相关内容纳入实训课程。") if held else "",
         ))
     return plan
+
+
+# The states the demo `enterprise` account's own challenges show, one at least of each (README: "challenges in
+# every state"); closed ones are published, then closed by their enterprise.
+DEMO_ENTERPRISE_STATES = ("draft", "open", "paired", "resolved", "closed")
+
+
+def _give_the_demo_enterprise_every_state(plan: Plan) -> None:
+    """The demo enterprise (seed_demo signs the `enterprise` account in as the first verified one) takes over,
+    for each state it lacks, the first other verified enterprise's challenge planned in that state; a closed one
+    is the first open one it takes over. Totals per state stay as generated, but for that one closed."""
+    demo = next(e for e in plan.enterprises if e.verified)
+    verified = {e.credit_code for e in plan.enterprises if e.verified}
+    mine = [c for c in plan.challenges if c.enterprise_code == demo.credit_code]
+    for state in DEMO_ENTERPRISE_STATES:
+        if any(c.status == state for c in mine):
+            continue
+        wanted = "open" if state == "closed" else state
+        taken = next(c for c in plan.challenges if c.status == wanted and c.enterprise_code != demo.credit_code
+                     and c.enterprise_code in verified
+                     and all(c.title != m.title for m in mine))
+        taken.enterprise_code, taken.status = demo.credit_code, state
+        mine.append(taken)

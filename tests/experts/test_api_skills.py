@@ -23,6 +23,7 @@ def test_anyone_reads_the_taxonomy_and_filters_it(token_client_for):
     assert codes("?category=management") == ["lean"]
     assert codes("?parent=separation") == ["distillation"]
     assert codes("?top_level=true") == ["lean", "separation"]
+    assert codes("?code=distillation") == ["distillation"]  # the README looks a skill's id up by its code
     assert client.get(f"{URL}{child.pk}/").json()["parent_code"] == "separation"
     assert lean.pk
 

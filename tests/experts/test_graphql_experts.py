@@ -85,6 +85,8 @@ def test_skills_list_and_filters():
         {"code": "jingliu-jieneng", "synonyms": ["节汽"], "parent": {"code": "fenli"}, "category": "GREEN"}]
     top = run("{ skills(topLevel: true) { edges { node { code } } } }").ok()
     assert [e["node"]["code"] for e in top["skills"]["edges"]] == ["fenli"]
+    by_code = run('{ skills(code: "jingliu-jieneng") { edges { node { code } } } }').ok()
+    assert [e["node"]["code"] for e in by_code["skills"]["edges"]] == ["jingliu-jieneng"]
     assert child.pk
 
 

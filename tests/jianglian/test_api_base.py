@@ -154,8 +154,23 @@ def test_the_user_model_is_never_exposed(schema):
             assert "password" not in component.get("properties", {}), name
 
 
-def test_an_unknown_api_url_answers_json_not_an_html_page():
-    response = APIClient().get("/api/v1/challenges/not-a-number.5/")
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+@pytest.mark.parametrize("url", ["/api/v1/challenges/not-a-number.5/", "/api/v1/no-such-thing/", "/api/nope",
+                                 "/api/v2/experts/"])
+def test_an_unknown_api_url_answers_json_not_an_html_page_in_every_mode(settings, debug, url):
+    settings.DEBUG = debug
+    response = APIClient().get(url)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert response.json()["code"] == "not_found"
+    assert response.json() == {"detail": "未找到 / Not found.", "code": "not_found", "errors": {}}
+
+
+def test_an_api_url_without_its_trailing_slash_still_redirects_to_it():
+    response = APIClient().get("/api/v1/experts")
+    assert response.status_code == 301 and response["Location"] == "/api/v1/experts/"
+
+
+def test_an_unknown_page_outside_the_api_stays_an_html_page(settings):
+    settings.DEBUG = True
+    response = APIClient().get("/no-such-page/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")

@@ -31,7 +31,9 @@ def test_the_plan_holds_dozens_of_studios_hundreds_of_experts_and_every_category
     assert {e.status for e in plan.events} == {"planned", "confirmed", "held"}
     assert {s.level for s in plan.studios} == {"national", "provincial", "municipal", "enterprise"}
     assert {c.category for c in plan.challenges} == set(Category.values)
-    assert {c.status for c in plan.challenges} == {"draft", "open", "paired", "resolved"}
+    assert {c.status for c in plan.challenges} == {"draft", "open", "paired", "resolved", "closed"}
+    demo = next(e for e in plan.enterprises if e.verified)  # the demo `enterprise` account's
+    assert {c.status for c in plan.challenges if c.enterprise_code == demo.credit_code} == set(Challenge.Status.values)
     assert len({e.province for e in plan.enterprises}) >= 5
     assert len({e.name for e in plan.experts}) == len(plan.experts)
 
@@ -87,6 +89,10 @@ def test_seed_demo_loads_the_demo_data_through_the_services_and_a_second_run_cha
     expert = authenticate(username="expert", password="demo-pass-123")
     assert is_secretariat(secretariat) and secretariat.is_staff
     assert enterprise_ids(enterprise) and not is_secretariat(enterprise)
+    # the demo enterprise has challenges in every state (README), the closed one closed by its staff
+    mine = Challenge.objects.filter(enterprise_id__in=enterprise_ids(enterprise))
+    assert set(mine.values_list("status", flat=True)) == set(Challenge.Status.values)
+    assert AuditEntry.objects.filter(action="close", subject_type="enterprises.challenge", actor=enterprise).exists()
     assert expert_of(expert) is not None and expert_of(expert).led_studios.exists()
     assert PairingAgreement.objects.filter(expert=expert_of(expert), status="proposed").exists()
     assert "secretariat" in out and "demo-pass-123" in out

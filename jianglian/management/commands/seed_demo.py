@@ -310,6 +310,19 @@ class Command(BaseCommand):
     def publish_open(self):
         self._publish("open")
         self._invite_demo_expert()
+        self._close("closed")
+
+    def _close(self, planned_status):
+        """Challenges planned as closed were published, then closed by their enterprise (still-draft ones)."""
+        from enterprises.services import challenge_close, challenge_publish
+
+        todo = [(plan, challenge) for plan, challenge in self.challenges
+                if plan.status == planned_status and challenge.status == Challenge.Status.DRAFT]
+        for plan, challenge in todo:
+            staff = self.enterprise_staff[plan.enterprise_code]
+            challenge_publish(user=staff, challenge=challenge)
+            challenge_close(user=staff, challenge=challenge, reason="问题已由厂内团队自行解决。")
+        self.counts[f"challenges closed now ({planned_status})"] = len(todo)
 
     def _publish(self, planned_status):
         """Publish the still-draft challenges planned as `planned_status`; matching runs when the step commits."""
@@ -428,7 +441,7 @@ class Command(BaseCommand):
     # --- output -------------------------------------------------------------------------------------
 
     def report(self, elapsed):
-        statuses = {s: Challenge.objects.filter(status=s).count() for s in ("draft", "open", "paired", "resolved")}
+        statuses = {s: Challenge.objects.filter(status=s).count() for s in Challenge.Status.values}
         self.counts["challenges by status"] = ", ".join(f"{k} {v}" for k, v in statuses.items())
         self.counts["matches stored"] = Match.objects.count()
         logger.info("seed_demo done in %.1fs: %s; steps: %s", elapsed, self.counts,
