@@ -10,6 +10,34 @@ Why not DataLoaders: graphene 3 dropped promise-based loaders and graphql-core o
 awaitables in an async view (graphene-django #1263). Prefetching is plain Django, works in the
 synchronous view, and keeps visibility in one place (each type's `visible()`).
 
+Why not graphene-django-query-optimizer (tried, issue 10; version 0.10.16, the newest this registry offers, on
+graphene-django 3.2.3 / graphene 3.4.3): JLObjectType became its DjangoObjectType with `filter_queryset`
+= "rows of `visible(info)`", connections and node lookups optimized by its compiler, and the pinned
+query-count specs run (SQLite):
+
+| spec (rows)                                            | this module | the library |
+|--------------------------------------------------------|-------------|-------------|
+| studios + lead, members, skills (3 / 30)               | 8 / 8       | 7 / 7       |
+| challenges + enterprise, skills (3 / 30)               | 7 / 7       | 6 / 6       |
+| experts + skills, honours, studio (3 / 30)             | 10 / 10     | 9 / 9       |
+| experts + outreachHistory (2 / 10)                     | 5 / 5       | 6 / 14      |
+| events > participations > expert > history (2 / 10)    | 6 / 6       | 15 / 63     |
+| challengeMatches, search, pairings (actions, refusals) | pinned      | unchanged: still this module |
+
+It saves one query per to-one relation by joining it (select_related) instead of prefetching it, but:
+- a field whose rows follow another rule than the model's registered type (`Expert.outreachHistory`: the
+  public participations, not EventParticipationType's) is invisible to its compiler: one query per row,
+  and its `ManuallyOptimizedField` cannot see the selection below it (the events' participations);
+- `filter_queryset` is looked up by model in the registry and never runs on joined to-one relations: a
+  to-one target with a visibility rule would be shown unfiltered;
+- its `.only()` pass breaks selectors that `select_related` (skills, membership applications: "cannot be
+  both deferred and traversed", an INTERNAL_SERVER_ERROR) and had to be switched off;
+- it evaluates connections under `unittest.mock.patch` of a Django internal (its "prefetch hack"),
+  process-wide, which is not safe in a threaded server;
+- it cannot start below a plain ObjectType (search hits, ranked matches), so this module would stay anyway.
+Kept: this module. The one gain it showed (join a to-one relation whose target has no visibility rule,
+e.g. `unscoped`) can be added here if a list needs it.
+
 What a type must do to take part (see `jianglian.graphql.types.JLObjectType`):
 - declare relation fields explicitly with resolvers that read the cache:
   `skills = graphene.List(graphene.NonNull(SkillType), required=True)` +
