@@ -3,6 +3,8 @@
 - DomainError: the request breaks a business rule (HTTP 400, GraphQL code BAD_REQUEST).
 - NotAllowed: the caller may not do this to this object (403, FORBIDDEN).
 - Conflict: the object changed under us or a one-of rule was already taken (409, CONFLICT).
+- Unavailable: a backing service cannot answer now; retry after `retry_after` seconds (503 with Retry-After;
+  GraphQL code = the error's code in capitals, e.g. SEARCH_UNAVAILABLE, with `extensions.retryAfter`).
 - Django's ValidationError: bad field values (400 with field messages, BAD_USER_INPUT).
 """
 
@@ -26,3 +28,9 @@ class Conflict(DomainError):
 
 class IllegalTransition(Conflict):
     code = "illegal_transition"
+
+
+class Unavailable(DomainError):
+    code = "unavailable"
+    # Seconds a client is asked to wait before trying again (REST's Retry-After header, GraphQL's retryAfter).
+    retry_after = 30

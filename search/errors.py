@@ -1,16 +1,15 @@
 """Errors of the search layer, translated once by the REST view and the GraphQL resolver."""
-from jianglian.errors import DomainError
+from jianglian.errors import DomainError, Unavailable
 
 
 UNAVAILABLE_MESSAGE = "检索服务暂不可用，请稍后再试 / Search is unavailable, please retry later"
 
 
-class SearchUnavailable(DomainError):
-    """The search backend cannot answer now (Elasticsearch down, no fallback kept, index unreadable): HTTP 503."""
+class SearchUnavailable(Unavailable):
+    """The search backend cannot answer now (Elasticsearch down, no fallback kept, index unreadable): HTTP 503 with
+    Retry-After, GraphQL SEARCH_UNAVAILABLE with `extensions.retryAfter`."""
 
     code = "search_unavailable"
-    # Seconds a client is asked to wait before searching again (the Retry-After header).
-    retry_after = 30
 
 
 class UnknownFilter(DomainError):

@@ -21,7 +21,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from jianglian.errors import Conflict, DomainError, NotAllowed
+from jianglian.errors import Conflict, DomainError, NotAllowed, Unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,9 @@ def exception_handler(exc, context):
         return Response({"detail": str(exc), "code": exc.code, "errors": {}}, status=status.HTTP_409_CONFLICT)
     elif isinstance(exc, NotAllowed):
         exc = exceptions.PermissionDenied(str(exc), code=exc.code)
+    elif isinstance(exc, Unavailable):
+        return Response({"detail": str(exc), "code": exc.code, "errors": {}}, status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                        headers={"Retry-After": str(exc.retry_after)})
     elif isinstance(exc, DomainError):
         return Response({"detail": str(exc), "code": exc.code, "errors": {}}, status=status.HTTP_400_BAD_REQUEST)
     elif isinstance(exc, DjangoPermissionDenied):

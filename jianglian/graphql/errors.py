@@ -6,6 +6,7 @@
 | jianglian.errors.NotAllowed (caller anonymous)    | UNAUTHENTICATED            |
 | jianglian.errors.NotAllowed                       | FORBIDDEN                  |
 | jianglian.errors.Conflict / IllegalTransition     | CONFLICT                   |
+| jianglian.errors.Unavailable (e.g. search's)      | its code in capitals (SEARCH_UNAVAILABLE) + `retryAfter` (seconds) |
 | jianglian.errors.DomainError                      | BAD_REQUEST                |
 | ObjectDoesNotExist (incl. Model.DoesNotExist)     | NOT_FOUND                  |
 | django PermissionDenied                           | FORBIDDEN                  |
@@ -22,7 +23,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from graphene.utils.str_converters import to_camel_case
 from graphql import GraphQLError
 
-from jianglian.errors import Conflict, DomainError, NotAllowed
+from jianglian.errors import Conflict, DomainError, NotAllowed, Unavailable
 
 logger = logging.getLogger("jianglian.graphql")
 
@@ -75,6 +76,9 @@ def describe(error: GraphQLError, *, user=None) -> tuple[str, dict]:
         return str(original), extensions
     if isinstance(original, Conflict):
         extensions.update(code=CONFLICT, reason=original.code)
+        return str(original), extensions
+    if isinstance(original, Unavailable):
+        extensions.update(code=original.code.upper(), reason=original.code, retryAfter=original.retry_after)
         return str(original), extensions
     if isinstance(original, DomainError):
         extensions.update(code=BAD_REQUEST, reason=original.code)
