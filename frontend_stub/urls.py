@@ -1,8 +1,6 @@
 """The web pages. Registered last in jianglian/urls.py with path("", include("frontend_stub.urls"))."""
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .forms import LoginForm
 from .views import accounts, enterprise, expert, pairings, public, secretariat
 
 app_name = "web"
@@ -17,9 +15,8 @@ urlpatterns = [
     path("studios/<int:pk>/", public.studio_detail, name="studio"),
     path("skills/suggest/", public.skill_suggestions, name="skill_suggestions"),
     # accounts
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="frontend_stub/accounts/login.html",
-                                                         authentication_form=LoginForm), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/signup/enterprise/", accounts.signup_enterprise, name="signup_enterprise"),
     path("accounts/signup/expert/", accounts.signup_expert, name="signup_expert"),

@@ -1,6 +1,7 @@
 """Sign-up for enterprise staff and for experts, and the "my pages" entry that sends each role home."""
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -10,10 +11,8 @@ from django.utils.translation import gettext as _
 from enterprises.services import enterprise_register
 from experts.services import expert_claim, expert_from_claim_token
 from jianglian.errors import DomainError
-from jianglian.roles import enterprise_ids, expert_of, is_secretariat
-
-from ..forms import EnterpriseSignupForm, ExpertSignupForm, add_service_errors
-from .common import signed_in
+from ..forms import EnterpriseSignupForm, ExpertSignupForm, LoginForm, add_service_errors
+from .common import is_local_path, signed_in, workspace_url
 
 
 class _Rollback(Exception):
@@ -72,12 +71,30 @@ def signup_expert(request):
 
 @signed_in
 def my_home(request):
-    """Where "my pages" lead: the secretariat's dashboard, an enterprise's challenges or an expert's invitations."""
-    user = request.user
-    if is_secretariat(user):
-        return redirect("web:secretariat")
-    if enterprise_ids(user):
-        return redirect("web:my_challenges")
-    if expert_of(user) is not None:
-        return redirect("web:my_invitations")
+    """Where "my pages" lead: the role's workspace (the secretariat's dashboard, an enterprise's challenges or an
+    expert's invitations); a signed-in user without a role is told how to get one."""
+    target = workspace_url(request.user)
+    if target != reverse("web:home"):
+        return redirect(target)
     return render(request, "frontend_stub/accounts/no_role.html", {"signup_url": reverse("web:signup")})
+
+
+class SafeNextMixin:
+    """Django's sign-in and sign-out views with this site's one reading of `next` (`next_url`): a local path or
+    the role's workspace, never another host and never a bare word taken relative to the current page."""
+
+    def get_redirect_url(self):
+        target = self.request.POST.get(self.redirect_field_name) or self.request.GET.get(self.redirect_field_name)
+        return target if target and is_local_path(target, self.request) else ""
+
+    def get_default_redirect_url(self):
+        return workspace_url(self.request.user)
+
+
+class LoginView(SafeNextMixin, auth_views.LoginView):
+    template_name = "frontend_stub/accounts/login.html"
+    authentication_form = LoginForm
+
+
+class LogoutView(SafeNextMixin, auth_views.LogoutView):
+    pass

@@ -22,7 +22,9 @@ from matching.pairings.selectors import (
 )
 
 from ..forms import InviteForm, NoteForm, OutcomeForm
-from .common import back, call_for_form, enterprise_required, expert_required, paginate, service_call, signed_in
+from .common import (
+    back, call_for_form, enterprise_required, expert_required, paginate, party_required, service_call, signed_in,
+)
 
 Status = PairingAgreement.Status
 AGREEMENT_STATES = (Status.ACCEPTED, Status.ACTIVE, Status.COMPLETED, Status.TERMINATED)
@@ -67,7 +69,7 @@ def my_invitations(request):
     })
 
 
-@signed_in
+@party_required
 def my_agreements(request):
     """An expert's or an enterprise's agreements (accepted and later)."""
     qs = my_pairings(user=request.user).filter(status__in=AGREEMENT_STATES).order_by("-proposed_at", "-id")

@@ -1,0 +1,111 @@
+"""Pages by role, one table: every page of the site × every role.
+
+A workspace page answers its own role(s); any other signed-in role gets 403 (with a link to its own
+workspace), an anonymous visitor is sent to sign in. Public pages answer everyone. Which objects a role may
+see or change on its own pages is each feature's spec; here every object belongs to the role that owns it.
+"""
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+
+from alliance.services import membership_apply
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "no_role", "enterprise", "expert", "secretariat"]
+EVERYONE = set(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+ENTERPRISE, EXPERT, SECRETARIAT = {"enterprise"}, {"expert"}, {"secretariat"}
+PARTIES = {"enterprise", "expert"}
+
+# (url name, method, argument builder from the world, roles that may open it)
+PAGES = [
+    # public
+    ("web:home", "get", None, EVERYONE),
+    ("web:batches", "get", None, EVERYONE),
+    ("web:experts", "get", None, EVERYONE),
+    ("web:expert", "get", lambda w: [w.expert.pk], EVERYONE),
+    ("web:studios", "get", None, EVERYONE),
+    ("web:studio", "get", lambda w: [w.studio.pk], EVERYONE),
+    ("web:challenge", "get", lambda w: [w.open_challenge.pk], EVERYONE),
+    ("web:login", "get", None, EVERYONE),
+    ("web:signup", "get", None, EVERYONE),
+    ("web:signup_enterprise", "get", None, EVERYONE),
+    ("web:my_home", "get", None, SIGNED_IN),
+    # enterprise staff
+    ("web:my_challenges", "get", None, ENTERPRISE),
+    ("web:challenge_new", "get", None, ENTERPRISE),
+    ("web:challenge_edit", "get", lambda w: [w.draft.pk], ENTERPRISE),
+    ("web:challenge_publish", "post", lambda w: [w.draft.pk], ENTERPRISE),
+    ("web:challenge_close", "post", lambda w: [w.draft.pk], ENTERPRISE),
+    ("web:challenge_matches_refresh", "post", lambda w: [w.open_challenge.pk], ENTERPRISE | SECRETARIAT),
+    ("web:invite", "post", lambda w: [w.open_challenge.pk, w.expert.pk], ENTERPRISE),
+    # both sides of an agreement
+    ("web:my_agreements", "get", None, PARTIES),
+    # experts
+    ("web:my_invitations", "get", None, EXPERT),
+    ("web:expert_open_challenges", "get", None, EXPERT),
+    ("web:my_events", "get", None, EXPERT),
+    ("web:event_respond", "post", lambda w: [w.event.pk, "confirm"], EXPERT),
+    ("web:expert_profile", "get", None, EXPERT),
+    # the secretariat
+    ("web:secretariat", "get", None, SECRETARIAT),
+    ("web:review_application", "post", lambda w: [w.application.pk, "approve"], SECRETARIAT),
+    ("web:publish_batch", "post", None, SECRETARIAT),
+    ("web:verify_enterprise", "post", lambda w: [w.unverified.pk], SECRETARIAT),
+    ("web:expert_claim_link", "post", lambda w: [w.unclaimed.pk], SECRETARIAT),
+]
+
+
+@pytest.fixture
+def world(django_user_model):
+    enterprise_user, enterprise = factories.make_enterprise_user()
+    expert_user, expert = factories.make_expert_user()
+    lead_user, lead = factories.make_expert_user()
+    studio = factories.make_studio(lead=lead)
+    event = factories.make_event()
+    event.participations.create(expert=expert, role="主讲")
+    return SimpleNamespace(
+        users={
+            "anonymous": None,
+            "no_role": django_user_model.objects.create_user("no-role", password="pass-word-123"),
+            "enterprise": enterprise_user, "expert": expert_user, "secretariat": factories.make_secretariat(),
+        },
+        expert=expert, studio=studio, event=event,
+        draft=factories.make_challenge(enterprise=enterprise, status="draft"),
+        open_challenge=factories.make_challenge(enterprise=enterprise),
+        application=membership_apply(user=lead_user, studio=studio, statement="十年来完成技改项目四十余项。"),
+        unverified=factories.make_enterprise(verified=False),
+        unclaimed=factories.make_expert(),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name, method, args, allowed", PAGES, ids=[page[0].removeprefix("web:") for page in PAGES])
+def test_each_page_answers_its_roles_and_refuses_the_others(web, world, role, name, method, args, allowed):
+    url = reverse(name, args=args(world) if args else None)
+    response = getattr(web(world.users[role]), method)(url)
+
+    if role in allowed:  # 400: the page's own form shown again with its field errors (nothing was filled in)
+        assert response.status_code in {200, 302, 400}, response.status_code
+        if response.status_code == 302:  # an action done (or refused with a message), never "sign in first"
+            assert not response["Location"].startswith(reverse("web:login"))
+    elif role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith(reverse("web:login"))
+    else:
+        assert response.status_code == 403
+        assert reverse("web:my_home") in response.content.decode()  # the way to the role's own workspace
+
+
+def test_the_table_covers_every_page_of_the_site():
+    from frontend_stub import urls
+
+    listed = {name.removeprefix("web:") for name, *_ in PAGES}
+    # Pages of one agreement answer its two parties and the secretariat (tests/frontend_stub/test_pages_pairings.py);
+    # the expert sign-up answers a claim link (test_pages_accounts.py); sign-out and the skill suggestions are no
+    # pages of a role.
+    per_object = {"pairing", "pairing_print", "pairing_pdf", "pairing_complete", "pairing_action", "signup_expert",
+                  "logout", "skill_suggestions"}
+    assert {p.name for p in urls.urlpatterns} == listed | per_object
