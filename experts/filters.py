@@ -3,11 +3,24 @@
 Values are the stored codes: province/city/industry/honour codes, skill `code`, studio id.
 """
 import django_filters
+from django.db.models import Q
 
 from jianglian.choices import Category, Honour, Industry, Province
-from jianglian.filters import IntegerFilter
+from jianglian.filters import IntegerFilter, db_integer
 
 from .models import Expert, Skill
+
+
+def filter_skill_id_or_code(queryset, name, value):
+    """`?skill=12` or `?skill=distillation`: a skill id or code (a numeric code matches too)."""
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    match = Q(**{f"{name}__code": value})
+    skill_id = db_integer(value)
+    if skill_id is not None:
+        match |= Q(**{f"{name}__id": skill_id})
+    return queryset.filter(match).distinct()
 
 
 class ExpertFilter(django_filters.FilterSet):

@@ -1,7 +1,8 @@
-"""The one GraphQL schema. Each app contributes a Query and a Mutation mixin: add yours to the lists.
+"""The one GraphQL schema: one Query and one Mutation per app, each composed in `<app>/graphql/schema.py` of
+the app's features (`<app>/graphql/<feature>.py`: that feature's types, filters, queries and mutations).
 
-    from myapp.graphql.queries import MyAppQuery          # 1. import
-    class Query(..., MyAppQuery, graphene.ObjectType)     # 2. add it before graphene.ObjectType
+    from myapp.graphql.schema import MyAppMutation, MyAppQuery    # 1. import
+    class Query(..., MyAppQuery, graphene.ObjectType)               # 2. add it before graphene.ObjectType
 
 Errors: raise jianglian.errors (NotAllowed, Conflict, IllegalTransition, DomainError), Django's
 ValidationError or ObjectDoesNotExist from services/resolvers; jianglian/graphql/errors.py turns them
@@ -14,43 +15,19 @@ reading `root.rel.all()`); lists use jianglian.graphql.types.ConnectionField (ca
 """
 import graphene
 
-from alliance.graphql.mutations import AllianceMutation
-from alliance.graphql.queries import AllianceQuery
-from enterprises.graphql.mutations import EnterprisesMutation
-from enterprises.graphql.queries import EnterprisesQuery
-from experts.graphql.mutations import ExpertsMutation
-from experts.graphql.queries import ExpertsQuery
+from alliance.graphql.schema import AllianceMutation, AllianceQuery
+from enterprises.graphql.schema import EnterprisesMutation, EnterprisesQuery
+from experts.graphql.schema import ExpertsMutation, ExpertsQuery
 from jianglian.graphql.types import NodeQuery
-from matching.graphql.mutations import MatchingMutation
-from matching.graphql.queries import MatchingQuery
-from matching.graphql.pairings import PairingMutation, PairingQuery  # workflows
-from alliance.graphql.workflows import WorkflowsMutation, WorkflowsQuery  # workflows
-from search.graphql.queries import SearchQuery
+from matching.graphql.schema import MatchingMutation, MatchingQuery
+from search.graphql.schema import SearchQuery
 
 
-class Query(
-    NodeQuery,
-    ExpertsQuery,
-    AllianceQuery,
-    EnterprisesQuery,
-    MatchingQuery,
-    PairingQuery,
-    WorkflowsQuery,
-    SearchQuery,
-    graphene.ObjectType,
-):
+class Query(NodeQuery, ExpertsQuery, AllianceQuery, EnterprisesQuery, MatchingQuery, SearchQuery, graphene.ObjectType):
     pass
 
 
-class Mutation(
-    ExpertsMutation,
-    AllianceMutation,
-    EnterprisesMutation,
-    MatchingMutation,
-    PairingMutation,
-    WorkflowsMutation,
-    graphene.ObjectType,
-):
+class Mutation(ExpertsMutation, AllianceMutation, EnterprisesMutation, MatchingMutation, graphene.ObjectType):
     pass
 
 

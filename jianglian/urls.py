@@ -1,18 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-# Each app contributes its REST routes under /api/v1/.
+# Each app contributes its REST routes under /api/v1/: one include per app (`<app>/api/urls.py`, composing
+# the app's feature modules `<app>/api/<feature>.py`).
 api_v1 = [
     path("", include("jianglian.api.urls")),  # auth/token/
     path("", include("experts.api.urls")),
     path("", include("alliance.api.urls")),
     path("", include("enterprises.api.urls")),
-    path("", include("search.api.urls")),
     path("", include("matching.api.urls")),
-    path("", include("matching.api.pairings")),  # pairings/ (workflows)
-    path("", include("alliance.api.events")),  # events/ (workflows)
-    path("", include("alliance.api.batches")),  # membership-batches/, studios/{id}/suspend|reinstate/ (workflows)
-    path("", include("alliance.api.audit")),  # audit/ (workflows)
+    path("", include("search.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,21 +1,23 @@
-"""REST /api/v1/membership-batches/ (public; the secretariat publishes) and studio suspension
-(POST /api/v1/studios/{id}/suspend/ and …/reinstate/, secretariat). Rules live in alliance.services."""
-from django.shortcuts import get_object_or_404
-from django.urls import path
+"""REST /api/v1/membership-batches/: the published lists of member studios (public; the secretariat
+publishes). Rules live in alliance.services."""
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView
-from rest_framework.response import Response
+from rest_framework import serializers
 from rest_framework.routers import SimpleRouter
 
-from jianglian.api.permissions import IsSecretariat, IsSecretariatOrReadOnly
+from jianglian.api.permissions import IsSecretariatOrReadOnly
 from jianglian.api.schema import summary
 from jianglian.api.serializers import OutputModelSerializer, StrictInputSerializer, StudioBriefSerializer
 from jianglian.api.views import ServiceViewSet
 
 from .. import selectors, services
-from ..models import MembershipBatch, Studio
-from .serializers import StudioSerializer
+from ..models import MembershipBatch
+
+
+class BatchBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MembershipBatch
+        fields = ("id", "number", "name", "published_at")
+        read_only_fields = fields
 
 
 class MembershipBatchSerializer(OutputModelSerializer):
@@ -55,51 +57,6 @@ class MembershipBatchViewSet(ServiceViewSet):
         return services.membership_batch_publish(user=self.request.user, **data)
 
 
-class StudioSuspendSerializer(StrictInputSerializer):
-    reason = serializers.CharField(max_length=2000)
-
-
-class StudioReinstateSerializer(StrictInputSerializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-
-class _StudioMembershipView(GenericAPIView):
-    permission_classes = [IsSecretariat]
-    serializer_class = StudioSerializer
-
-    def change(self, request, pk, service):
-        studio = get_object_or_404(selectors.studio_list(user=request.user), pk=pk)
-        serializer = self.get_serializer_class()(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        service(user=request.user, studio=studio, **serializer.validated_data)
-        fresh = StudioSerializer.optimize(Studio.objects.filter(pk=studio.pk)).get()
-        return Response(StudioSerializer(fresh, context={"request": request}).data, status=status.HTTP_200_OK)
-
-
-class StudioSuspendView(_StudioMembershipView):
-    def get_serializer_class(self):
-        return StudioSuspendSerializer if self.request.method == "POST" else StudioSerializer
-
-    @extend_schema(summary=summary("暂停工作室成员资格（秘书处）", "Suspend a member studio (secretariat)"),
-                   request=StudioSuspendSerializer, responses=StudioSerializer)
-    def post(self, request, pk):
-        return self.change(request, pk, services.studio_suspend)
-
-
-class StudioReinstateView(_StudioMembershipView):
-    def get_serializer_class(self):
-        return StudioReinstateSerializer if self.request.method == "POST" else StudioSerializer
-
-    @extend_schema(summary=summary("恢复工作室成员资格（秘书处）", "Reinstate a suspended studio (secretariat)"),
-                   request=StudioReinstateSerializer, responses=StudioSerializer)
-    def post(self, request, pk):
-        return self.change(request, pk, services.studio_reinstate)
-
-
 router = SimpleRouter()
 router.register("membership-batches", MembershipBatchViewSet, basename="membership-batch")
-urlpatterns = [
-    *router.urls,
-    path("studios/<int:pk>/suspend/", StudioSuspendView.as_view(), name="studio-suspend"),
-    path("studios/<int:pk>/reinstate/", StudioReinstateView.as_view(), name="studio-reinstate"),
-]
+urlpatterns = router.urls

@@ -1,9 +1,10 @@
-from rest_framework.routers import SimpleRouter
+"""The alliance app's REST routes under /api/v1/: one module per feature."""
+from . import audit, batches, events, membership, studios
 
-from .views import MembershipApplicationViewSet, StudioViewSet
-
-router = SimpleRouter()
-router.register("studios", StudioViewSet, basename="studio")
-router.register("membership-applications", MembershipApplicationViewSet, basename="membership-application")
-
-urlpatterns = router.urls
+urlpatterns = [
+    *studios.urlpatterns,
+    *membership.urlpatterns,
+    *batches.urlpatterns,
+    *events.urlpatterns,
+    *audit.urlpatterns,
+]

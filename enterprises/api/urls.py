@@ -1,9 +1,4 @@
-from rest_framework.routers import SimpleRouter
+"""The enterprises app's REST routes under /api/v1/: one module per feature."""
+from . import challenges, enterprises
 
-from .views import ChallengeViewSet, EnterpriseViewSet
-
-router = SimpleRouter()
-router.register("enterprises", EnterpriseViewSet, basename="enterprise")
-router.register("challenges", ChallengeViewSet, basename="challenge")
-
-urlpatterns = router.urls
+urlpatterns = [*enterprises.urlpatterns, *challenges.urlpatterns]

@@ -1,9 +1,4 @@
-from rest_framework.routers import SimpleRouter
+"""The experts app's REST routes under /api/v1/: one module per feature."""
+from . import experts, skills
 
-from .views import ExpertViewSet, SkillViewSet
-
-router = SimpleRouter()
-router.register("experts", ExpertViewSet, basename="expert")
-router.register("skills", SkillViewSet, basename="skill")
-
-urlpatterns = router.urls
+urlpatterns = [*experts.urlpatterns, *skills.urlpatterns]

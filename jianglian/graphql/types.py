@@ -248,7 +248,7 @@ def load_visible(info, type_cls, global_id):
 
 def skills_from_ids(info, global_ids):
     """Skills for a list of global ids; unknown ids are bad input on the `skills` field."""
-    from experts.graphql.types import SkillType
+    from experts.graphql.skills import SkillType
 
     try:
         return get_visible_many(info, SkillType, global_ids)

@@ -1,9 +1,4 @@
-from django.urls import path
+"""The matching app's REST routes under /api/v1/: one module per feature."""
+from . import matches, pairings
 
-from .views import ChallengeMatchesRequestView, ChallengeMatchesView
-
-urlpatterns = [
-    path("challenges/<int:challenge_id>/matches/", ChallengeMatchesView.as_view(), name="challenge-matches"),
-    path("challenges/<int:challenge_id>/matches/refresh/", ChallengeMatchesRequestView.as_view(),
-         name="challenge-matches-refresh"),
-]
+urlpatterns = [*matches.urlpatterns, *pairings.urlpatterns]

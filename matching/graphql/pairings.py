@@ -10,8 +10,8 @@ import django_filters
 import graphene
 from graphene_django.filter import TypedFilter
 
-from enterprises.graphql.types import ChallengeType
-from experts.graphql.types import ExpertType
+from enterprises.graphql.challenges import ChallengeType
+from experts.graphql.experts import ExpertType
 from jianglian.graphql.enums import enum_from_choices
 from jianglian.graphql.types import (
     ConnectionField, CountableConnection, JLObjectType, Node, get_visible, load_visible, require_login,
@@ -117,7 +117,7 @@ class PairingType(JLObjectType):
                 if refusal is not None]
 
 
-class PairingQuery(graphene.ObjectType):
+class PairingQueries(graphene.ObjectType):
     pairings = ConnectionField(PairingType, filterset_class=PairingFilter,
                                description="结对意向书：双方看自己的，秘书处看全部")
     my_pairings = ConnectionField(PairingType, filterset_class=PairingFilter,
@@ -259,7 +259,7 @@ class TerminatePairing(_PairingPayload):
             user=info.context.user, pairing=load_visible(info, PairingType, id), reason=reason))
 
 
-class PairingMutation(graphene.ObjectType):
+class PairingMutations(graphene.ObjectType):
     propose_pairing = ProposePairing.Field()
     respond_to_pairing = RespondToPairing.Field()
     withdraw_pairing = WithdrawPairing.Field()

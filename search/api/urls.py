@@ -1,7 +1,4 @@
-from django.urls import path
+"""The search app's REST routes under /api/v1/: one module per feature."""
+from . import search
 
-from .views import SearchView
-
-urlpatterns = [
-    path("search/", SearchView.as_view(), name="search"),
-]
+urlpatterns = [*search.urlpatterns]

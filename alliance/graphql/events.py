@@ -1,48 +1,23 @@
-"""GraphQL of the alliance workflows: membership batches and suspension, campus outreach events, the audit
-trail. Queries and mutations translate input and call alliance.services / alliance.selectors."""
+"""GraphQL of campus outreach events (劳模工匠进校园): `outreachEvents` and the events' mutations.
+They translate input and call alliance.services / alliance.selectors."""
 import django_filters
 import graphene
 from graphene_django.filter import TypedFilter
 from graphql_relay import from_global_id
 
-from alliance import selectors, services
-from alliance.models import AuditEntry, EventParticipation, MembershipBatch, OutreachEvent
-from experts.graphql.types import ExpertType
-from jianglian.filters import IntegerFilter, db_integer
+from experts.graphql.experts import ExpertType
+from jianglian.filters import db_integer
 from jianglian.graphql.enums import ProvinceEnum, enum_from_choices
 from jianglian.graphql.types import (
-    ConnectionField, CountableConnection, JLObjectType, Node, get_visible, get_visible_many, load_visible,
-    require_login,
+    ConnectionField, CountableConnection, JLObjectType, Node, get_visible_many, load_visible, require_login,
 )
 
-from .types import MembershipApplicationType, StudioType
+from .. import selectors, services
+from ..models import EventParticipation, OutreachEvent
 
 EventStatusEnum = enum_from_choices(OutreachEvent.Status, "OutreachEventStatus", "进校园活动状态")
 EventFormatEnum = enum_from_choices(OutreachEvent.Format, "OutreachEventFormat", "活动形式")
 ParticipationStatusEnum = enum_from_choices(EventParticipation.Status, "EventParticipationStatus", "参与状态")
-
-
-# --- types ---------------------------------------------------------------------------------------
-
-
-class MembershipBatchType(JLObjectType):
-    """A published list of member studios (首批, 第二批 …): public."""
-
-    studios = graphene.List(graphene.NonNull(StudioType), required=True)
-
-    class Meta:
-        model = MembershipBatch
-        name = "MembershipBatch"
-        interfaces = (Node,)
-        connection_class = CountableConnection
-        fields = ("id", "number", "name", "published_at", "studios")
-
-    @classmethod
-    def visible(cls, info):
-        return MembershipBatch.objects.all()
-
-    def resolve_studios(root, info):
-        return root.studios.all()
 
 
 class EventParticipationType(JLObjectType):
@@ -88,41 +63,6 @@ class OutreachEventType(JLObjectType):
         return selectors.event_participations_visible(user=info.context.user, event=root)
 
 
-class AuditEntryType(JLObjectType):
-    """One state change: who, when, from → to, note. Secretariat only."""
-
-    actor_username = graphene.String()
-
-    class Meta:
-        model = AuditEntry
-        name = "AuditEntry"
-        interfaces = (Node,)
-        connection_class = CountableConnection
-        fields = ("id", "at", "subject_type", "subject_id", "action", "from_state", "to_state", "note")
-
-    @classmethod
-    def visible(cls, info):
-        return selectors.audit_entry_list(user=info.context.user)  # NotAllowed → FORBIDDEN for others
-
-    @classmethod
-    def get_queryset(cls, queryset, info):
-        return super().get_queryset(queryset, info).select_related("actor")
-
-    def resolve_actor_username(root, info):
-        return root.actor.get_username() if root.actor_id else None
-
-
-# --- filters and queries -------------------------------------------------------------------------
-
-
-class MembershipBatchFilter(django_filters.FilterSet):
-    number = IntegerFilter()
-
-    class Meta:
-        model = MembershipBatch
-        fields = ("number",)
-
-
 class OutreachEventFilter(django_filters.FilterSet):
     status = TypedFilter(input_type=EventStatusEnum)
     expert = django_filters.CharFilter(method="filter_expert", help_text="a confirmed participant (Expert id)")
@@ -142,84 +82,9 @@ class OutreachEventFilter(django_filters.FilterSet):
         return queryset.filter(participations__expert_id=pk, participations__status="confirmed").distinct()
 
 
-class AuditEntryFilter(django_filters.FilterSet):
-    subject_type = django_filters.CharFilter()
-    subject_id = IntegerFilter()
-    action = django_filters.CharFilter()
-    actor = IntegerFilter(field_name="actor_id")
-    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
-
-    class Meta:
-        model = AuditEntry
-        fields = ("subject_type", "subject_id", "action", "actor", "since", "until")
-
-
-class WorkflowsQuery(graphene.ObjectType):
-    membership_batches = ConnectionField(MembershipBatchType, filterset_class=MembershipBatchFilter,
-                                         description="成员批次（公开）")
+class EventQueries(graphene.ObjectType):
     outreach_events = ConnectionField(OutreachEventType, filterset_class=OutreachEventFilter,
                                       description="劳模工匠进校园活动")
-    audit_entries = ConnectionField(AuditEntryType, filterset_class=AuditEntryFilter,
-                                    description="审计记录（仅秘书处），新的在前")
-
-
-# --- mutations -----------------------------------------------------------------------------------
-
-
-class PublishMembershipBatch(graphene.Mutation):
-    """Secretariat only: publish approved applications as the next numbered batch."""
-
-    class Meta:
-        name = "PublishMembershipBatchPayload"
-
-    class Arguments:
-        name = graphene.String(required=True)
-        application_ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
-
-    batch = graphene.Field(MembershipBatchType, required=True)
-
-    def mutate(root, info, name, application_ids):
-        user = require_login(info)
-        applications = get_visible_many(info, MembershipApplicationType, application_ids)
-        batch = services.membership_batch_publish(user=user, name=name, application_ids=[a.pk for a in applications])
-        return PublishMembershipBatch(batch=batch)
-
-
-class SuspendStudio(graphene.Mutation):
-    """Secretariat only: suspend a member studio, with a reason."""
-
-    class Meta:
-        name = "SuspendStudioPayload"
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        reason = graphene.String(required=True)
-
-    studio = graphene.Field(StudioType, required=True)
-
-    def mutate(root, info, id, reason):
-        user = require_login(info)
-        return SuspendStudio(studio=services.studio_suspend(user=user, studio=get_visible(info, StudioType, id),
-                                                            reason=reason))
-
-
-class ReinstateStudio(graphene.Mutation):
-    """Secretariat only: lift a suspension."""
-
-    class Meta:
-        name = "ReinstateStudioPayload"
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        note = graphene.String()
-
-    studio = graphene.Field(StudioType, required=True)
-
-    def mutate(root, info, id, note=""):
-        user = require_login(info)
-        return ReinstateStudio(studio=services.studio_reinstate(user=user, studio=get_visible(info, StudioType, id),
-                                                                note=note or ""))
 
 
 class OutreachEventInput(graphene.InputObjectType):
@@ -341,10 +206,7 @@ class CancelEvent(_EventPayload):
                                                        reason=reason))
 
 
-class WorkflowsMutation(graphene.ObjectType):
-    publish_membership_batch = PublishMembershipBatch.Field()
-    suspend_studio = SuspendStudio.Field()
-    reinstate_studio = ReinstateStudio.Field()
+class EventMutations(graphene.ObjectType):
     create_outreach_event = CreateOutreachEvent.Field()
     invite_experts_to_event = InviteExpertsToEvent.Field()
     respond_to_event = RespondToEvent.Field()

@@ -1,17 +1,67 @@
+"""REST of a challenge's ranking: GET /api/v1/challenges/{id}/matches/ (the stored ranked matches with their
+reasons) and POST …/matches/refresh/ (rank it now). Rules live in matching.services / matching.selectors."""
 from django.shortcuts import get_object_or_404
+from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from alliance.models import Studio
 from enterprises.selectors import challenge_list
+from experts.models import Expert
 from jianglian.api.schema import summary
 
 from ..models import Match
-from ..selectors import match_list, reason_language
+from ..selectors import match_list, match_reasons, reason_language
 from ..services import challenge_matches_request
-from .serializers import MatchRequestSerializer, MatchSerializer
+
+
+class MatchedExpertSerializer(serializers.ModelSerializer):
+    """The public face of a ranked expert (contact details never appear in a ranking)."""
+
+    class Meta:
+        model = Expert
+        fields = ("id", "name", "professional_title", "employer", "province", "city", "skill_tags", "studio")
+        read_only_fields = fields
+
+
+class MatchedStudioSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Studio
+        fields = ("id", "name", "level", "host_enterprise", "province", "city")
+        read_only_fields = fields
+
+
+class ReasonSerializer(serializers.Serializer):
+    signal = serializers.CharField()
+    weight = serializers.FloatField()
+    value = serializers.FloatField()
+    explanation = serializers.CharField()
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    expert = MatchedExpertSerializer(read_only=True, allow_null=True)
+    studio = MatchedStudioSerializer(read_only=True, allow_null=True)
+    reasons = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Match
+        fields = ("rank", "score", "kind", "expert", "studio", "reasons", "algorithm_version", "computed_at")
+        read_only_fields = fields
+
+    @extend_schema_field(ReasonSerializer(many=True))
+    def get_reasons(self, match) -> list[ReasonSerializer]:
+        return ReasonSerializer(match_reasons(match.breakdown, self.context.get("language")), many=True).data
+
+
+class MatchRequestSerializer(serializers.Serializer):
+    """The answer to a ranking request: which challenge is being ranked, in which state."""
+
+    challenge = serializers.IntegerField(source="pk", read_only=True)
+    status = serializers.CharField(read_only=True,
+                                   help_text="open: 重新计算 / recomputed; draft: 预览 / a preview")
 
 
 @extend_schema(
@@ -58,3 +108,10 @@ class ChallengeMatchesRequestView(generics.GenericAPIView):
         challenge = get_object_or_404(challenge_list(user=request.user), pk=challenge_id)
         challenge = challenge_matches_request(user=request.user, challenge=challenge)
         return Response(MatchRequestSerializer(challenge).data, status=status.HTTP_202_ACCEPTED)
+
+
+urlpatterns = [
+    path("challenges/<int:challenge_id>/matches/", ChallengeMatchesView.as_view(), name="challenge-matches"),
+    path("challenges/<int:challenge_id>/matches/refresh/", ChallengeMatchesRequestView.as_view(),
+         name="challenge-matches-refresh"),
+]

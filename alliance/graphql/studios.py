@@ -1,17 +1,17 @@
-"""GraphQL types of the alliance: Studio and MembershipApplication."""
+"""GraphQL of studios (劳模工匠创新工作室): the Studio type and `studios(…)`."""
 import graphene
 from graphene_django.filter import TypedFilter
 
-from alliance import filters, selectors
-from alliance.models import MembershipApplication, Studio
-from experts.graphql.types import ExpertType, SkillType
-from jianglian.filters import GlobalIDFilter
+from experts.graphql.experts import ExpertType
+from experts.graphql.skills import SkillType
 from jianglian.graphql.enums import CategoryEnum, ProvinceEnum, enum_from_choices
-from jianglian.graphql.types import CountableConnection, JLObjectType, Node
+from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
+
+from .. import filters, selectors
+from ..models import Studio
 
 StudioLevelEnum = enum_from_choices(Studio.Level, "StudioLevel", "工作室级别")
 MembershipStatusEnum = enum_from_choices(Studio.MembershipStatus, "MembershipStatus", "联盟成员状态")
-ApplicationStatusEnum = enum_from_choices(MembershipApplication.Status, "ApplicationStatus", "入盟申请状态")
 
 
 class StudioFilter(filters.StudioFilter):
@@ -19,11 +19,6 @@ class StudioFilter(filters.StudioFilter):
     level = TypedFilter(input_type=StudioLevelEnum)
     category = TypedFilter(field_name="skills__category", input_type=CategoryEnum, distinct=True)
     membership_status = TypedFilter(input_type=MembershipStatusEnum)
-
-
-class MembershipApplicationFilter(filters.MembershipApplicationFilter):
-    status = TypedFilter(input_type=ApplicationStatusEnum)
-    studio = GlobalIDFilter(field_name="studio", type_name="Studio")
 
 
 class StudioType(JLObjectType):
@@ -60,22 +55,5 @@ class StudioType(JLObjectType):
         return root.skills.all()
 
 
-class MembershipApplicationType(JLObjectType):
-    """Visible to the secretariat and to the applying studio's lead and managers."""
-
-    status = ApplicationStatusEnum(required=True)
-    studio = graphene.Field(StudioType, required=True)
-
-    class Meta:
-        model = MembershipApplication
-        name = "MembershipApplication"
-        interfaces = (Node,)
-        connection_class = CountableConnection
-        fields = ("id", "studio", "statement", "status", "submitted_at", "reviewed_at", "review_note")
-
-    @classmethod
-    def visible(cls, info):
-        return selectors.membership_application_list(user=info.context.user)
-
-    def resolve_studio(root, info):
-        return root.studio
+class StudioQueries(graphene.ObjectType):
+    studios = ConnectionField(StudioType, filterset_class=StudioFilter, description="劳模工匠创新工作室")

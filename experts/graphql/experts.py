@@ -1,22 +1,25 @@
-"""GraphQL types of the 劳模工匠库: Skill, Expert, an expert's honours and campus outreach history."""
+"""GraphQL of the 劳模工匠库: Expert (its honours and campus outreach history), `experts`,
+`myExpertProfile` and `updateExpertProfile`. They translate input and call experts.services / selectors."""
 import graphene
+from django.utils.translation import gettext as _
 from graphene_django.filter import TypedFilter
 
 from alliance import selectors as alliance_selectors
 from alliance.models import EventParticipation
-from experts import filters, selectors
-from experts.models import Expert, ExpertHonour, Skill
+from jianglian.errors import NotAllowed
 from jianglian.filters import GlobalIDFilter
 from jianglian.graphql.enums import CategoryEnum, HonourEnum, IndustryEnum, ProvinceEnum, enum_from_choices
-from jianglian.graphql.types import CountableConnection, JLObjectType, Node
+from jianglian.graphql.types import (
+    ConnectionField, CountableConnection, JLObjectType, Node, get_visible, require_login, skills_from_ids,
+)
+from jianglian.roles import expert_of
+
+from .. import filters, selectors, services
+from ..models import Expert, ExpertHonour
+from .skills import SkillType
 
 ExpertRoleEnum = enum_from_choices(Expert.Role, "ExpertRole", "劳模 / 工匠")
 GenderEnum = enum_from_choices(Expert.Gender, "Gender")
-
-
-class SkillFilter(filters.SkillFilter):
-    category = TypedFilter(input_type=CategoryEnum)
-    parent = TypedFilter(field_name="parent__code", input_type=graphene.String, label="上级领域的代码")
 
 
 class ExpertFilter(filters.ExpertFilter):
@@ -25,27 +28,6 @@ class ExpertFilter(filters.ExpertFilter):
     category = TypedFilter(field_name="skills__category", input_type=CategoryEnum, distinct=True)
     honour = TypedFilter(field_name="honours__honour", input_type=HonourEnum, distinct=True)
     studio = GlobalIDFilter(field_name="studio", type_name="Studio")
-
-
-class SkillType(JLObjectType):
-    category = CategoryEnum(required=True)
-    parent = graphene.Field(lambda: SkillType)
-    synonyms = graphene.List(graphene.NonNull(graphene.String), required=True)
-    problems = graphene.List(graphene.NonNull(graphene.String), required=True)
-
-    class Meta:
-        model = Skill
-        name = "Skill"
-        interfaces = (Node,)
-        connection_class = CountableConnection
-        fields = ("id", "code", "name", "name_en", "category", "parent", "synonyms", "problems", "description")
-
-    @classmethod
-    def visible(cls, info):
-        return selectors.skill_list()
-
-    def resolve_parent(root, info):
-        return root.parent
 
 
 class ExpertHonourType(JLObjectType):
@@ -61,7 +43,7 @@ class OutreachParticipationType(JLObjectType):
     """One 劳模工匠进校园 event the expert took part in, as their profile shows it (REST `outreach_events`):
     a confirmed participation in a confirmed or held event. The same for every caller."""
 
-    event = graphene.Field("alliance.graphql.workflows.OutreachEventType", required=True)
+    event = graphene.Field("alliance.graphql.events.OutreachEventType", required=True)
     role = graphene.String(required=True, description="如：主讲、实训指导")
 
     unscoped = frozenset({"event"})  # only public (confirmed or held) events have a public participation
@@ -91,7 +73,7 @@ class ExpertType(JLObjectType):
     skills = graphene.List(graphene.NonNull(SkillType), required=True)
     honours = graphene.List(graphene.NonNull(ExpertHonourType), required=True)
     skill_tags = graphene.List(graphene.NonNull(graphene.String), required=True)
-    studio = graphene.Field("alliance.graphql.types.StudioType")
+    studio = graphene.Field("alliance.graphql.studios.StudioType")
     phone = graphene.String(description="私密：仅秘书处、本人和已接受结对的企业可见")
     email = graphene.String(description="私密：仅秘书处、本人和已接受结对的企业可见")
     outreach_history = graphene.List(
@@ -141,3 +123,58 @@ class ExpertType(JLObjectType):
 
     def resolve_email(root, info):
         return root.email if selectors.can_see_contact(info.context.user, root) else None
+
+
+class ExpertQueries(graphene.ObjectType):
+    experts = ConnectionField(ExpertType, filterset_class=ExpertFilter, description="劳模工匠库")
+    my_expert_profile = graphene.Field(ExpertType, description="The caller's own expert entry, if any.")
+
+    def resolve_my_expert_profile(root, info):
+        return expert_of(info.context.user)
+
+
+class ExpertProfileInput(graphene.InputObjectType):
+    """What an expert may change on their own profile. Only the fields given change."""
+
+    bio = graphene.String()
+    achievements = graphene.String()
+    skill_tags = graphene.List(graphene.NonNull(graphene.String))
+    skills = graphene.List(graphene.NonNull(graphene.ID), description="Skill ids")
+    capacity = graphene.Int(description="最多同时结对数 (0–20)")
+    accepting_pairings = graphene.Boolean()
+    accepts_remote = graphene.Boolean()
+    phone = graphene.String()
+    email = graphene.String()
+    position = graphene.String()
+    professional_title = graphene.String()
+    city = graphene.String()
+
+
+class UpdateExpertProfile(graphene.Mutation):
+    """The caller's own profile; the secretariat may pass `id` to edit any entry."""
+
+    class Meta:
+        name = "UpdateExpertProfilePayload"
+
+    class Arguments:
+        input = ExpertProfileInput(required=True)
+        id = graphene.ID(description="Defaults to the caller's own expert entry")
+
+    expert = graphene.Field(ExpertType, required=True)
+
+    def mutate(root, info, input, id=None):
+        user = require_login(info)
+        if id is not None:
+            expert = get_visible(info, ExpertType, id)
+        else:
+            expert = expert_of(user)
+            if expert is None:
+                raise NotAllowed(_("该账号没有劳模工匠档案。"), code="not_an_expert")
+        fields = dict(input)
+        if "skills" in fields:
+            fields["skills"] = skills_from_ids(info, fields["skills"] or [])
+        return UpdateExpertProfile(expert=services.expert_update(user=user, expert=expert, **fields))
+
+
+class ExpertMutations(graphene.ObjectType):
+    update_expert_profile = UpdateExpertProfile.Field()

@@ -1,10 +1,17 @@
-"""GraphQL types of matching. The rules live in matching.selectors; these only translate."""
+"""GraphQL of a challenge's ranking: the Match type (also `Challenge.matches`), `challengeMatches` and
+`refreshChallengeMatches`. The rules live in matching.selectors / matching.services; these only translate.
+
+enterprises.graphql.challenges imports `matches_field` from here for `Challenge.matches`, so this module
+names ChallengeType lazily (`challenge_type()`, and a string for the payload field).
+"""
 import graphene
 
-from alliance.graphql.types import StudioType
-from experts.graphql.types import ExpertType
+from alliance.graphql.studios import StudioType
+from experts.graphql.experts import ExpertType
 from jianglian.graphql.optimizer import collect_fields, prefetches_for
+from jianglian.graphql.types import get_visible, load_visible
 
+from .. import services
 from ..models import Match
 from ..selectors import match_list, match_reasons, reason_language
 
@@ -86,3 +93,47 @@ def matches_field(**kwargs):
         description="排名结果（仅发布企业与秘书处可见） / ranked matches (the enterprise and the secretariat only)",
         **kwargs,
     )
+
+
+def challenge_type():
+    """enterprises' ChallengeType, imported when a resolver runs: its module imports this one."""
+    from enterprises.graphql.challenges import ChallengeType
+
+    return ChallengeType
+
+
+class MatchQueries(graphene.ObjectType):
+    challenge_matches = graphene.List(
+        graphene.NonNull(MatchType), required=True,
+        challenge=graphene.ID(required=True),
+        first=graphene.Int(default_value=20, description=f"at most {MAX_FIRST}"),
+        type=MatchKindEnum(default_value="expert"),
+        description="一项需求的匹配结果（仅发布企业与秘书处可见） / a challenge's ranked matches",
+    )
+
+    def resolve_challenge_matches(root, info, challenge, first=20, type="expert"):
+        return resolve_matches(get_visible(info, challenge_type(), challenge), info, first=first, type=type)
+
+
+class RefreshChallengeMatches(graphene.Mutation):
+    """Rank a challenge now: an open one is recomputed, a draft gets a preview (seen by its enterprise and the
+    secretariat only, replaced on publishing). Its enterprise and the secretariat may (FORBIDDEN otherwise);
+    a paired, resolved or closed challenge is no longer ranked (CONFLICT, reason `challenge_not_rankable`).
+    The computation is queued: read the result with `challengeMatches` or `Challenge.matches`."""
+
+    class Meta:
+        name = "RefreshChallengeMatchesPayload"
+
+    class Arguments:
+        challenge = graphene.ID(required=True)
+
+    challenge = graphene.Field("enterprises.graphql.challenges.ChallengeType", required=True)
+
+    def mutate(root, info, challenge):
+        challenge = load_visible(info, challenge_type(), challenge)
+        return RefreshChallengeMatches(
+            challenge=services.challenge_matches_request(user=info.context.user, challenge=challenge))
+
+
+class MatchMutations(graphene.ObjectType):
+    refresh_challenge_matches = RefreshChallengeMatches.Field()

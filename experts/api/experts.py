@@ -1,54 +1,32 @@
-"""REST representations of experts and skills.
+"""REST /api/v1/experts/: the 劳模工匠库. Rules live in experts.services.
 
 Private contact details (phone, email, birth year) are filled only for the experts in
 `context["contact_visible_ids"]` (computed once per request by
 `experts.selectors.contact_visible_expert_ids`; None = all, for the secretariat); for everyone
 else they are null and `contact_visible` is false.
 """
+import django_filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
+from rest_framework.routers import SimpleRouter
 
 from alliance.selectors import prefetch_outreach_history
+from jianglian.api.permissions import IsSecretariatOrReadOnly, ReadOnlyOrAuthenticated
+from jianglian.api.schema import summary
 from jianglian.api.serializers import (
     OutputModelSerializer, OutputSerializer, SkillBriefSerializer, SkillReferenceField, StrictInputModelSerializer,
     StudioBriefSerializer,
 )
+from jianglian.api.views import ServiceViewSet
 from jianglian.choices import Honour
 
-from ..models import Expert, Skill
+from .. import selectors, services
+from ..filters import ExpertFilter, filter_skill_id_or_code
+from ..models import Expert
 
 PRIVATE_FIELDS = ("phone", "email", "birth_year")
 
 
-# --- skills -------------------------------------------------------------------------------
-class SkillSerializer(OutputModelSerializer):
-    category_label = serializers.CharField(source="get_category_display", read_only=True)
-    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    parent_code = serializers.SlugRelatedField(source="parent", slug_field="code", read_only=True, allow_null=True)
-
-    select_related = ("parent",)
-
-    class Meta:
-        model = Skill
-        fields = ("id", "code", "name", "name_en", "category", "category_label", "parent", "parent_code",
-                  "synonyms", "problems", "description")
-        read_only_fields = fields
-
-
-class SkillCreateSerializer(StrictInputModelSerializer):
-    synonyms = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
-    problems = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
-
-    class Meta:
-        model = Skill
-        fields = ("code", "name", "name_en", "category", "parent", "synonyms", "problems", "description")
-
-
-class SkillUpdateSerializer(SkillCreateSerializer):
-    class Meta(SkillCreateSerializer.Meta):
-        fields = ("name", "name_en", "category", "parent", "synonyms", "problems", "description")
-
-
-# --- experts ------------------------------------------------------------------------------
 class HonourSerializer(serializers.Serializer):
     honour = serializers.ChoiceField(choices=Honour.choices, read_only=True)
     label = serializers.CharField(source="get_honour_display", read_only=True)
@@ -128,3 +106,57 @@ class ExpertCreateSerializer(StrictInputModelSerializer):
 class ExpertUpdateSerializer(ExpertCreateSerializer):
     """Every field optional; which ones the caller may change is the service's rule
     (an expert: own profile and contact; the secretariat: the catalog facts and honours too)."""
+
+
+class ExpertApiFilter(ExpertFilter):
+    skill = django_filters.CharFilter(field_name="skills", method=filter_skill_id_or_code,
+                                      help_text="技能 id 或代码 / skill id or code")
+
+    class Meta(ExpertFilter.Meta):
+        pass
+
+
+@extend_schema_view(
+    list=extend_schema(summary=summary("劳模工匠列表", "List experts")),
+    retrieve=extend_schema(summary=summary("劳模工匠详情", "Retrieve an expert")),
+    create=extend_schema(summary=summary("录入劳模工匠（秘书处）", "Create an expert (secretariat)")),
+    partial_update=extend_schema(
+        summary=summary("修改劳模工匠档案（本人或秘书处）", "Update an expert profile (the expert or the secretariat)")
+    ),
+)
+class ExpertViewSet(ServiceViewSet):
+    """劳模工匠库. Contact details only for the secretariat, the expert themself and enterprises with an
+    accepted pairing with that expert."""
+
+    output_serializer_class = ExpertSerializer
+    create_serializer_class = ExpertCreateSerializer
+    update_serializer_class = ExpertUpdateSerializer
+    permission_classes = [ReadOnlyOrAuthenticated]
+    filterset_class = ExpertApiFilter
+    ordering_fields = ("name", "id", "capacity", "updated_at", "province", "city")
+    ordering = ("id",)
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [IsSecretariatOrReadOnly()]
+        return super().get_permissions()
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        # One query for the whole page, whatever its length.
+        context["contact_visible_ids"] = selectors.contact_visible_expert_ids(self.request.user)
+        return context
+
+    def select(self):
+        return selectors.expert_list(user=self.request.user)
+
+    def create_object(self, data):
+        return services.expert_create(user=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.expert_update(user=self.request.user, expert=instance, **data)
+
+
+router = SimpleRouter()
+router.register("experts", ExpertViewSet, basename="expert")
+urlpatterns = router.urls

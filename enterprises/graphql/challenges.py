@@ -1,54 +1,73 @@
-"""Mutations of enterprises and challenges. They translate input and call enterprises.services."""
+"""GraphQL of challenges: the Challenge type (with its ranked `matches`), `challenges(…)` and the
+challenge mutations. They translate input and call enterprises.services / selectors."""
 import graphene
+from graphene_django.filter import TypedFilter
 
-from enterprises import services
-from jianglian.graphql.enums import CategoryEnum, IndustryEnum, ProvinceEnum
-from jianglian.graphql.types import get_visible, load_visible, require_login, skills_from_ids
+from experts.graphql.skills import SkillType
+from jianglian.filters import GlobalIDFilter
+from jianglian.graphql.enums import CategoryEnum, ProvinceEnum, enum_from_choices
+from jianglian.graphql.types import (
+    ConnectionField, CountableConnection, JLObjectType, Node, get_visible, load_visible, require_login,
+    skills_from_ids,
+)
+from matching.graphql.matches import matches_field
 
-from .types import ChallengeType, EnterpriseSizeEnum, EnterpriseType, RegionStrictnessEnum
+from .. import filters, selectors, services
+from ..models import Challenge
+from .enterprises import EnterpriseType
 
-
-class RegisterEnterpriseInput(graphene.InputObjectType):
-    name = graphene.String(required=True)
-    credit_code = graphene.String(required=True, description="统一社会信用代码（18 位，含校验位）")
-    province = ProvinceEnum(required=True)
-    city = graphene.String(required=True)
-    industry = IndustryEnum()
-    size = EnterpriseSizeEnum()
-    description = graphene.String()
-
-
-class RegisterEnterprise(graphene.Mutation):
-    """The caller registers an enterprise and becomes its staff; the secretariat verifies it later."""
-
-    class Meta:
-        name = "RegisterEnterprisePayload"
-
-    class Arguments:
-        input = RegisterEnterpriseInput(required=True)
-
-    enterprise = graphene.Field(EnterpriseType, required=True)
-
-    def mutate(root, info, input):
-        user = require_login(info)
-        enterprise = services.enterprise_register(user=user, **dict(input))
-        return RegisterEnterprise(enterprise=enterprise)
+ChallengeStatusEnum = enum_from_choices(Challenge.Status, "ChallengeStatus", "需求状态")
+RegionStrictnessEnum = enum_from_choices(Challenge.RegionStrictness, "RegionStrictness", "地区要求")
 
 
-class VerifyEnterprise(graphene.Mutation):
-    """Secretariat only."""
+class ChallengeFilter(filters.ChallengeFilter):
+    province = TypedFilter(field_name="enterprise__province", input_type=ProvinceEnum)
+    preferred_province = TypedFilter(input_type=ProvinceEnum)
+    category = TypedFilter(input_type=CategoryEnum)
+    status = TypedFilter(input_type=ChallengeStatusEnum)
+    enterprise = GlobalIDFilter(field_name="enterprise", type_name="Enterprise")
 
-    class Meta:
-        name = "VerifyEnterprisePayload"
 
-    class Arguments:
-        id = graphene.ID(required=True)
+class ChallengeType(JLObjectType):
+    """Open, paired and resolved challenges are public; drafts and closed ones only to their enterprise."""
 
     enterprise = graphene.Field(EnterpriseType, required=True)
+    category = CategoryEnum(required=True)
+    skills = graphene.List(graphene.NonNull(SkillType), required=True)
+    preferred_province = ProvinceEnum()
+    region_strictness = RegionStrictnessEnum(required=True)
+    status = ChallengeStatusEnum(required=True)
+    matches = matches_field()
 
-    def mutate(root, info, id):
-        enterprise = load_visible(info, EnterpriseType, id)
-        return VerifyEnterprise(enterprise=services.enterprise_verify(user=info.context.user, enterprise=enterprise))
+    class Meta:
+        model = Challenge
+        name = "Challenge"
+        interfaces = (Node,)
+        connection_class = CountableConnection
+        fields = (
+            "id", "enterprise", "title", "description", "category", "skills", "preferred_province",
+            "preferred_city", "region_strictness", "status", "created_at", "updated_at", "published_at",
+            "closed_at",
+        )
+
+    unscoped = frozenset({"enterprise"})  # whoever sees a challenge sees who posted it
+
+    @classmethod
+    def visible(cls, info):
+        return selectors.challenge_list(user=info.context.user)
+
+    def resolve_enterprise(root, info):
+        return root.enterprise
+
+    def resolve_skills(root, info):
+        return root.skills.all()
+
+    def resolve_preferred_province(root, info):
+        return root.preferred_province or None
+
+
+class ChallengeQueries(graphene.ObjectType):
+    challenges = ConnectionField(ChallengeType, filterset_class=ChallengeFilter, description="企业需求")
 
 
 class ChallengeFieldsInput:
@@ -153,9 +172,7 @@ class CloseChallenge(graphene.Mutation):
         return CloseChallenge(challenge=challenge)
 
 
-class EnterprisesMutation(graphene.ObjectType):
-    register_enterprise = RegisterEnterprise.Field()
-    verify_enterprise = VerifyEnterprise.Field()
+class ChallengeMutations(graphene.ObjectType):
     create_challenge = CreateChallenge.Field()
     update_challenge = UpdateChallenge.Field()
     publish_challenge = PublishChallenge.Field()

@@ -1,0 +1,51 @@
+"""GraphQL of the audit trail: `auditEntries` (secretariat only, newest first)."""
+import django_filters
+import graphene
+
+from jianglian.filters import IntegerFilter
+from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
+
+from .. import selectors
+from ..models import AuditEntry
+
+
+class AuditEntryType(JLObjectType):
+    """One state change: who, when, from → to, note. Secretariat only."""
+
+    actor_username = graphene.String()
+
+    class Meta:
+        model = AuditEntry
+        name = "AuditEntry"
+        interfaces = (Node,)
+        connection_class = CountableConnection
+        fields = ("id", "at", "subject_type", "subject_id", "action", "from_state", "to_state", "note")
+
+    @classmethod
+    def visible(cls, info):
+        return selectors.audit_entry_list(user=info.context.user)  # NotAllowed → FORBIDDEN for others
+
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        return super().get_queryset(queryset, info).select_related("actor")
+
+    def resolve_actor_username(root, info):
+        return root.actor.get_username() if root.actor_id else None
+
+
+class AuditEntryFilter(django_filters.FilterSet):
+    subject_type = django_filters.CharFilter()
+    subject_id = IntegerFilter()
+    action = django_filters.CharFilter()
+    actor = IntegerFilter(field_name="actor_id")
+    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+
+    class Meta:
+        model = AuditEntry
+        fields = ("subject_type", "subject_id", "action", "actor", "since", "until")
+
+
+class AuditQueries(graphene.ObjectType):
+    audit_entries = ConnectionField(AuditEntryType, filterset_class=AuditEntryFilter,
+                                    description="审计记录（仅秘书处），新的在前")

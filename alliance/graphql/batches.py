@@ -1,0 +1,70 @@
+"""GraphQL of membership batches: `membershipBatches` (public) and `publishMembershipBatch` (secretariat).
+They translate input and call alliance.services."""
+import django_filters
+import graphene
+
+from jianglian.filters import IntegerFilter
+from jianglian.graphql.types import (
+    ConnectionField, CountableConnection, JLObjectType, Node, get_visible_many, require_login,
+)
+
+from .. import services
+from ..models import MembershipBatch
+from .membership import MembershipApplicationType
+from .studios import StudioType
+
+
+class MembershipBatchType(JLObjectType):
+    """A published list of member studios (首批, 第二批 …): public."""
+
+    studios = graphene.List(graphene.NonNull(StudioType), required=True)
+
+    class Meta:
+        model = MembershipBatch
+        name = "MembershipBatch"
+        interfaces = (Node,)
+        connection_class = CountableConnection
+        fields = ("id", "number", "name", "published_at", "studios")
+
+    @classmethod
+    def visible(cls, info):
+        return MembershipBatch.objects.all()
+
+    def resolve_studios(root, info):
+        return root.studios.all()
+
+
+class MembershipBatchFilter(django_filters.FilterSet):
+    number = IntegerFilter()
+
+    class Meta:
+        model = MembershipBatch
+        fields = ("number",)
+
+
+class BatchQueries(graphene.ObjectType):
+    membership_batches = ConnectionField(MembershipBatchType, filterset_class=MembershipBatchFilter,
+                                         description="成员批次（公开）")
+
+
+class PublishMembershipBatch(graphene.Mutation):
+    """Secretariat only: publish approved applications as the next numbered batch."""
+
+    class Meta:
+        name = "PublishMembershipBatchPayload"
+
+    class Arguments:
+        name = graphene.String(required=True)
+        application_ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
+
+    batch = graphene.Field(MembershipBatchType, required=True)
+
+    def mutate(root, info, name, application_ids):
+        user = require_login(info)
+        applications = get_visible_many(info, MembershipApplicationType, application_ids)
+        batch = services.membership_batch_publish(user=user, name=name, application_ids=[a.pk for a in applications])
+        return PublishMembershipBatch(batch=batch)
+
+
+class BatchMutations(graphene.ObjectType):
+    publish_membership_batch = PublishMembershipBatch.Field()

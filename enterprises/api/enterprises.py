@@ -1,0 +1,116 @@
+"""REST /api/v1/enterprises/: register (the caller becomes staff), update, the secretariat verifies.
+Rules live in enterprises.services.
+
+Input serializers hold only what a caller may set; `verified`, staff and dates are decided by the services.
+"""
+import django_filters
+from django.db.models import Count, Q
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.routers import SimpleRouter
+
+from jianglian.api.permissions import IsSecretariat, ReadOnlyOrAuthenticated
+from jianglian.api.schema import summary
+from jianglian.api.serializers import OutputModelSerializer, StrictInputModelSerializer, StrictInputSerializer
+from jianglian.api.views import ServiceViewSet
+from jianglian.roles import enterprise_ids
+
+from .. import selectors, services
+from ..filters import EnterpriseFilter
+from ..models import Challenge, Enterprise
+
+
+class EnterpriseSerializer(OutputModelSerializer):
+    province_label = serializers.CharField(source="get_province_display", read_only=True)
+    industry_label = serializers.CharField(source="get_industry_display", read_only=True)
+    size_label = serializers.CharField(source="get_size_display", read_only=True)
+    open_challenge_count = serializers.IntegerField(read_only=True, help_text="征集中的需求数 / open challenges")
+
+    class Meta:
+        model = Enterprise
+        fields = ("id", "name", "credit_code", "province", "province_label", "city", "industry", "industry_label",
+                  "size", "size_label", "description", "verified", "verified_at", "open_challenge_count",
+                  "created_at")
+        read_only_fields = fields
+
+    @classmethod
+    def optimize(cls, queryset):
+        return super().optimize(queryset).annotate(
+            open_challenge_count=Count("challenges", filter=Q(challenges__status=Challenge.Status.OPEN), distinct=True)
+        )
+
+
+class EnterpriseRegisterSerializer(StrictInputSerializer):
+    """Registration: the caller becomes the enterprise's staff; the secretariat verifies it later."""
+
+    name = serializers.CharField(max_length=128)
+    credit_code = serializers.CharField(max_length=32, help_text="统一社会信用代码（18 位，含校验位） / 18-character USCC")
+    province = serializers.ChoiceField(choices=Enterprise._meta.get_field("province").choices)
+    city = serializers.CharField(max_length=32)
+    industry = serializers.ChoiceField(choices=Enterprise._meta.get_field("industry").choices, required=False)
+    size = serializers.ChoiceField(choices=Enterprise.Size.choices, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class EnterpriseUpdateSerializer(StrictInputModelSerializer):
+    class Meta:
+        model = Enterprise
+        fields = ("name", "province", "city", "industry", "size", "description")
+
+
+class EnterpriseBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    verified = serializers.BooleanField(read_only=True)
+    province = serializers.CharField(read_only=True)
+    city = serializers.CharField(read_only=True)
+
+
+class EnterpriseApiFilter(EnterpriseFilter):
+    mine = django_filters.BooleanFilter(method="filter_mine", help_text="只看本人所在企业 / only the caller's enterprises")
+
+    class Meta(EnterpriseFilter.Meta):
+        fields = (*EnterpriseFilter.Meta.fields, "mine")
+
+    def filter_mine(self, queryset, name, value):
+        if value is None:
+            return queryset
+        ids = enterprise_ids(getattr(self.request, "user", None))
+        return queryset.filter(id__in=ids) if value else queryset.exclude(id__in=ids)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=summary("企业列表（已认证企业及本企业）", "List enterprises (verified ones and your own)")),
+    retrieve=extend_schema(summary=summary("企业详情", "Retrieve an enterprise")),
+    create=extend_schema(summary=summary("注册企业", "Register an enterprise")),
+    partial_update=extend_schema(summary=summary("修改企业信息（本企业或秘书处）", "Update an enterprise (its staff or the secretariat)")),
+)
+class EnterpriseViewSet(ServiceViewSet):
+    output_serializer_class = EnterpriseSerializer
+    create_serializer_class = EnterpriseRegisterSerializer
+    update_serializer_class = EnterpriseUpdateSerializer
+    permission_classes = [ReadOnlyOrAuthenticated]
+    filterset_class = EnterpriseApiFilter
+    ordering_fields = ("name", "id", "created_at", "province", "city")
+    ordering = ("id",)
+
+    def select(self):
+        return selectors.enterprise_list(user=self.request.user)
+
+    def create_object(self, data):
+        return services.enterprise_register(user=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.enterprise_update(user=self.request.user, enterprise=instance, **data)
+
+    @extend_schema(summary=summary("认证企业（秘书处）", "Verify an enterprise (secretariat)"), request=None)
+    @action(detail=True, methods=["post"], permission_classes=[IsSecretariat])
+    def verify(self, request, pk=None):
+        enterprise = services.enterprise_verify(user=request.user, enterprise=self.get_object())
+        return self.respond(enterprise)
+
+
+router = SimpleRouter()
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+urlpatterns = router.urls

@@ -1,0 +1,101 @@
+"""GraphQL of enterprises: the Enterprise type, `enterprises`, `myEnterprises`, `registerEnterprise` and
+`verifyEnterprise`. They translate input and call enterprises.services / selectors."""
+import graphene
+from graphene_django.filter import TypedFilter
+
+from jianglian.graphql.enums import IndustryEnum, ProvinceEnum, enum_from_choices
+from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node, load_visible, require_login
+
+from .. import filters, selectors, services
+from ..models import Enterprise
+
+EnterpriseSizeEnum = enum_from_choices(Enterprise.Size, "EnterpriseSize", "企业规模")
+
+
+class EnterpriseFilter(filters.EnterpriseFilter):
+    province = TypedFilter(input_type=ProvinceEnum)
+    industry = TypedFilter(input_type=IndustryEnum)
+    size = TypedFilter(input_type=EnterpriseSizeEnum)
+
+
+class EnterpriseType(JLObjectType):
+    """Verified enterprises are public; an unverified one is seen by its staff and the secretariat."""
+
+    province = ProvinceEnum(required=True)
+    industry = IndustryEnum(required=True)
+    size = EnterpriseSizeEnum(required=True)
+
+    class Meta:
+        model = Enterprise
+        name = "Enterprise"
+        interfaces = (Node,)
+        connection_class = CountableConnection
+        fields = (
+            "id", "name", "credit_code", "province", "city", "industry", "size", "description",
+            "verified", "verified_at", "created_at",
+        )
+
+    @classmethod
+    def visible(cls, info):
+        return selectors.enterprise_list(user=info.context.user)
+
+
+class EnterpriseQueries(graphene.ObjectType):
+    enterprises = ConnectionField(EnterpriseType, filterset_class=EnterpriseFilter, description="企业")
+    my_enterprises = graphene.List(
+        graphene.NonNull(EnterpriseType), required=True, description="The enterprises the caller works for."
+    )
+
+    def resolve_my_enterprises(root, info):
+        user = info.context.user
+        if not user.is_authenticated:
+            return []
+        return user.enterprises.all()
+
+
+class RegisterEnterpriseInput(graphene.InputObjectType):
+    name = graphene.String(required=True)
+    credit_code = graphene.String(required=True, description="统一社会信用代码（18 位，含校验位）")
+    province = ProvinceEnum(required=True)
+    city = graphene.String(required=True)
+    industry = IndustryEnum()
+    size = EnterpriseSizeEnum()
+    description = graphene.String()
+
+
+class RegisterEnterprise(graphene.Mutation):
+    """The caller registers an enterprise and becomes its staff; the secretariat verifies it later."""
+
+    class Meta:
+        name = "RegisterEnterprisePayload"
+
+    class Arguments:
+        input = RegisterEnterpriseInput(required=True)
+
+    enterprise = graphene.Field(EnterpriseType, required=True)
+
+    def mutate(root, info, input):
+        user = require_login(info)
+        enterprise = services.enterprise_register(user=user, **dict(input))
+        return RegisterEnterprise(enterprise=enterprise)
+
+
+class VerifyEnterprise(graphene.Mutation):
+    """Secretariat only."""
+
+    class Meta:
+        name = "VerifyEnterprisePayload"
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    enterprise = graphene.Field(EnterpriseType, required=True)
+
+    def mutate(root, info, id):
+        enterprise = load_visible(info, EnterpriseType, id)
+        return VerifyEnterprise(enterprise=services.enterprise_verify(user=info.context.user, enterprise=enterprise))
+
+
+class EnterpriseMutations(graphene.ObjectType):
+    register_enterprise = RegisterEnterprise.Field()
+    verify_enterprise = VerifyEnterprise.Field()

@@ -1,0 +1,13 @@
+"""The experts app's GraphQL: one Query and one Mutation composed of its features."""
+import graphene
+
+from .experts import ExpertMutations, ExpertQueries
+from .skills import SkillQueries
+
+
+class ExpertsQuery(ExpertQueries, SkillQueries, graphene.ObjectType):
+    pass
+
+
+class ExpertsMutation(ExpertMutations, graphene.ObjectType):
+    pass
