@@ -148,3 +148,29 @@ def expert_claim(*, user, token: str) -> Expert:
     audit_record(actor=user, subject=expert, action="claim", to_state="linked")
     logger.info("expert %s claimed by user %s", expert.pk, user.pk)
     return expert
+
+
+# --- The 劳模工匠库 from a spreadsheet ------------------------------------------------------------------------
+
+
+def experts_import(*, user, data: bytes, filename: str, dry_run: bool = True, valid_rows_only: bool = False,
+                   progress=None):
+    """Check (dry run) or import a roster of experts (.xlsx or CSV); the secretariat, or the command line
+    (`user` None: manage.py import_experts runs with the server's own rights).
+
+    Returns the report (jianglian.rosters.report.Report): every row new / update / unchanged / error with its
+    messages. Nothing is written in a dry run, nor when any row has an error unless `valid_rows_only`; what is
+    written is written in one transaction. The rules of a row are experts.roster's.
+    """
+    from jianglian.rosters.importer import import_roster
+
+    from .roster import roster
+
+    if user is not None:
+        _require_secretariat(user, _("只有秘书处可以导入名册。"))
+    report = import_roster(roster, data, filename, dry_run=dry_run, valid_rows_only=valid_rows_only,
+                           progress=progress)
+    if report.imported:
+        logger.info("expert roster %r imported by %s: %s", filename, f"user {user.pk}" if user else "the command line",
+                    report.counts())
+    return report

@@ -1,7 +1,8 @@
 """Keep matches current: an expert's profile change re-derives its areas and re-ranks the challenges it affects;
 a challenge that reopens is ranked afresh.
 
-Work is queued on commit (matching.tasks.refresh_expert), never done inside the saving request.
+Work is queued on commit (matching.tasks.refresh_experts, one task per transaction), never done inside the saving
+request.
 """
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -16,10 +17,23 @@ def queue_expert_refresh(expert_id: int) -> None:
 
 
 def _send_expert_refreshes(expert_ids) -> None:
-    from .tasks import refresh_expert
+    """One task for every expert a transaction changed: its challenges are re-ranked once, not once per expert."""
+    from .tasks import refresh_experts
 
-    for expert_id in sorted(expert_ids):
-        refresh_expert.delay(expert_id)
+    refresh_experts.delay(sorted(expert_ids))
+
+
+def _send_studio_refreshes(studio_ids) -> None:
+    from .tasks import refresh_experts
+
+    refresh_experts.delay([], sorted(studio_ids))
+
+
+def expert_profiles_changed(sender, expert_ids=(), studio_ids=(), **kwargs):
+    """Experts written in bulk (experts.signals.profiles_changed, sent by a roster import): the same refresh as
+    a saved profile, for all of them at once, after the commit."""
+    on_commit_collect("matching.refresh_expert", expert_ids, _send_expert_refreshes)
+    on_commit_collect("matching.refresh_studio", studio_ids, _send_studio_refreshes)
 
 
 def expert_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
@@ -86,7 +100,10 @@ def connect() -> None:
 
     from .models import PairingAgreement
 
+    from experts.signals import profiles_changed
+
     post_save.connect(expert_saved, sender=Expert, dispatch_uid="matching.expert_saved")
+    profiles_changed.connect(expert_profiles_changed, sender=Expert, dispatch_uid="matching.expert_profiles_changed")
     m2m_changed.connect(expert_skills_changed, sender=Expert.skills.through, dispatch_uid="matching.expert_skills")
     post_save.connect(pairing_saved, sender=PairingAgreement, dispatch_uid="matching.pairing_saved")
     post_save.connect(skill_changed, sender=Skill, dispatch_uid="matching.skill_saved")

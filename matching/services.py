@@ -88,35 +88,54 @@ def challenge_matches_compute(*, challenge: Challenge) -> int:
     return len(rows)
 
 
+PROFILE_BATCH = 2000
+
+
 def expert_changed(*, expert_id: int) -> int:
     """Refresh one expert's derived skill areas and queue the open challenges that may rank differently now.
 
     Returns the number of challenges queued.
     """
+    return experts_changed(expert_ids=[expert_id])
+
+
+def experts_changed(*, expert_ids, studio_ids=()) -> int:
+    """Refresh these experts' derived skill areas (and those of their studios and of `studio_ids`, whose
+    members changed), then queue, once each, the open challenges that may rank differently now.
+
+    In bulk: a roster import of 10,000 experts is one call, whose queries do not grow with the rows beyond
+    their batches. Returns the number of challenges queued.
+    """
     from .engine.profiles import refresh_expert_areas, refresh_studio_areas
     from experts.models import Expert
 
-    expert = Expert.objects.filter(pk=expert_id).first()
-    if expert is None:
-        return 0
+    expert_ids = sorted(set(expert_ids))  # an id deleted meanwhile has no areas, matches or needs: a no-op
+    studio_ids = set(studio_ids)
+    affected = set()
     with transaction.atomic():
-        areas = refresh_expert_areas([expert_id])
-        if expert.studio_id:
-            refresh_studio_areas([expert.studio_id])
-        # Challenges where the expert already ranks, plus those needing one of the expert's areas.
-        affected = set(
-            Match.objects.filter(expert_id=expert_id, challenge__status__in=RANKED_STATES)
-            .values_list("challenge_id", flat=True)
-        )
-        skill_ids = {skill_id for skill_id, level in areas.get(expert_id, ()) if level >= 1}
-        if skill_ids:
+        for start in range(0, len(expert_ids), PROFILE_BATCH):
+            batch = expert_ids[start:start + PROFILE_BATCH]
+            areas = refresh_expert_areas(batch)
+            studio_ids |= set(Expert.objects.filter(pk__in=batch, studio__isnull=False)
+                              .values_list("studio_id", flat=True))
+            # Challenges where the experts already rank, plus those needing one of their areas.
             affected |= set(
-                ChallengeNeed.objects.filter(challenge__status__in=RANKED_STATES, skill_id__in=skill_ids)
+                Match.objects.filter(expert_id__in=batch, challenge__status__in=RANKED_STATES)
                 .values_list("challenge_id", flat=True)
             )
-            affected |= set(
-                Challenge.objects.filter(status__in=RANKED_STATES, skills__in=skill_ids).values_list("id", flat=True)
-            )
+            skill_ids = {skill_id for levels in areas.values() for skill_id, level in levels if level >= 1}
+            if skill_ids:
+                affected |= set(
+                    ChallengeNeed.objects.filter(challenge__status__in=RANKED_STATES, skill_id__in=skill_ids)
+                    .values_list("challenge_id", flat=True)
+                )
+                affected |= set(
+                    Challenge.objects.filter(status__in=RANKED_STATES, skills__in=skill_ids)
+                    .values_list("id", flat=True)
+                )
+        studio_ids = sorted(studio_ids)
+        for start in range(0, len(studio_ids), PROFILE_BATCH):
+            refresh_studio_areas(studio_ids[start:start + PROFILE_BATCH])
         for challenge in Challenge.objects.filter(pk__in=affected):
             queue_match_computation(challenge)
     return len(affected)

@@ -37,6 +37,15 @@ def refresh_expert(expert_id: int) -> int:
     return expert_changed(expert_id=expert_id)
 
 
+@shared_task(name="matching.refresh_experts", acks_late=True)
+def refresh_experts(expert_ids: list[int], studio_ids: list[int] = ()) -> int:
+    """Re-derive the skill areas of the experts (and studios) changed by one transaction, then queue the open
+    challenges the changes may affect, each once."""
+    from .services import experts_changed
+
+    return experts_changed(expert_ids=expert_ids, studio_ids=studio_ids)
+
+
 @shared_task(name="matching.taxonomy_changed", acks_late=True)
 def taxonomy_changed() -> int:
     """Re-derive every candidate's skill areas with the edited taxonomy and re-rank the open challenges."""

@@ -203,6 +203,15 @@ SEARCH_TAXONOMY_CHECK_SECONDS = float(os.environ.get("SEARCH_TAXONOMY_CHECK_SECO
 PAIRING_PROPOSAL_EXPIRY_DAYS = int(os.environ.get("PAIRING_PROPOSAL_EXPIRY_DAYS", "14"))
 PAIRING_PROPOSAL_REMINDER_DAYS = int(os.environ.get("PAIRING_PROPOSAL_REMINDER_DAYS", "3"))
 
+# --- Rosters (imports of experts, studios, enterprises from .xlsx / CSV) ---------
+# A file over these limits is refused with a message and changes nothing.
+ROSTER_MAX_FILE_BYTES = int(os.environ.get("ROSTER_MAX_FILE_BYTES", 20 * 1024 * 1024))
+ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", 20_000))
+# A .xlsx is a zip archive: what it may unpack to (a zip bomb unpacks to gigabytes).
+ROSTER_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+ROSTER_MAX_COMPRESSION_RATIO = 200
+ROSTER_MAX_ZIP_ENTRIES = 1000
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,254 @@
+"""Checking and writing one roster file: the steps every kind shares, around the rules its app states.
+
+`import_roster(kind, data, filename, ...)`:
+1. reads the file (`files.read_rows`) and finds its header (`columns.find_header`);
+2. reads each data row's cells with the kind's readers (`read_<key>` methods; text by default), then the
+   kind's row rules (`kind.check`), then the rules across rows: no natural key twice in one file
+   (`kind.file_key`, `kind.check_rows`), and no two rows updating the same record;
+3. matches each valid row on the kind's natural key (`kind.match`) and compares it with what is stored
+   (`kind.changes`): new, update or unchanged;
+4. unless it is a dry run, writes in ONE transaction (`kind.write`): nothing when any row has an error
+   (all or nothing), or the valid rows only when asked. An exception half-way rolls everything back, and the
+   work a commit triggers (search index, matching) is queued by the kind with `on_commit_collect`, so it runs
+   once, in bulk, after the commit — or never.
+
+An empty cell leaves the stored value as it is: a roster fills in and corrects, it never blanks a field out.
+Columns missing from the file are left alone the same way.
+
+A kind (`RosterKind`) is declared by the app that owns the rows (experts, alliance, enterprises) and registered
+with `register`, so the pages, REST and the Celery task find it by name without the ground importing an app.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .columns import CellError, Column, check_length, find_header, cell_text
+from .files import RosterFileError, limit, read_rows
+from .report import ERROR, NEW, UNCHANGED, UPDATE, Issue, Report, RowResult
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total); phases "check" and "write"
+
+
+@dataclass
+class Row:
+    """A data row on its way through the checks."""
+
+    number: int
+    cells: dict[str, str]  # column key → cell text (columns present in the file only)
+    values: dict = field(default_factory=dict)  # column key → read value (non-empty cells only)
+    result: RowResult = None
+    existing: object = None  # what kind.match found
+    changed: list[str] = field(default_factory=list)  # keys of the columns an update changes
+
+
+class RosterKind:
+    """The rules of one roster kind; subclassed by the app whose rows they are."""
+
+    name: str = ""  # "experts": the registry key, the command's and the URL's name
+    label: str = ""  # 劳模工匠
+    columns: Sequence[Column] = ()
+    natural_key: str = ""  # how rows are matched, as the report and the template state it
+    example: dict[str, str] = {}  # the template's example row (column key → text)
+
+    def read(self, column: Column, text: str):
+        """The value of one non-empty cell (a `read_<key>` method when the kind has one)."""
+        reader = getattr(self, f"read_{column.key}", None)
+        return reader(text) if reader else text
+
+    def prepare(self, rows: list[Row]) -> None:
+        """Load, in a few queries, what `check` and `match` need for these rows."""
+
+    def check(self, row: Row) -> None:
+        """Rules across the row's cells; add errors and warnings to `row.result`."""
+
+    def file_key(self, row: Row):
+        """A row's natural key within the file (a hashable), or None."""
+        return None
+
+    def check_rows(self, rows: list[Row]) -> None:
+        """Rules across rows beyond the plain natural-key duplicates."""
+
+    def match(self, row: Row):
+        """The stored record `row` is about, or None for a new one (may add an error to the row)."""
+        return None
+
+    def changes(self, row: Row) -> list[str]:
+        """Keys of the columns whose value differs from `row.existing`."""
+        return []
+
+    def describe(self, row: Row) -> tuple[str, str]:
+        """(natural key, label) of a row as the report shows them."""
+        return "", ""
+
+    def write(self, creates: list[Row], updates: list[Row], progress: Callable[[int], None]) -> None:
+        """Write the rows (inside the import's transaction); set `row.result.target_id` of created rows."""
+        raise NotImplementedError
+
+    def template_rows(self) -> list[dict[str, str]]:
+        return [self.example] if self.example else []
+
+
+def _noop(*args) -> None:
+    return None
+
+
+def import_roster(kind: RosterKind, data: bytes, filename: str, *, dry_run: bool = True,
+                  valid_rows_only: bool = False, progress: Progress | None = None) -> Report:
+    """Check the roster in `data` and, unless `dry_run`, write it; returns the report (never raises for a bad
+    file or bad rows: they are in the report, and nothing was written)."""
+    progress = progress or _noop
+    report = Report(kind=kind.name, natural_key=str(kind.natural_key), dry_run=dry_run, valid_rows_only=valid_rows_only)
+    try:
+        rows = _read(kind, data, filename, report)
+    except RosterFileError as refused:
+        report.file_errors.append(Issue(message=str(refused)))
+        report.results = []
+        logger.info("roster %s %r refused: %s", kind.name, filename, refused)
+        return report
+    _check(kind, rows, report, progress)
+    if dry_run or not report.writes:
+        return report
+    creates = [r for r in rows if r.result.status == NEW]
+    updates = [r for r in rows if r.result.status == UPDATE]
+    total = len(creates) + len(updates)
+    done = 0
+
+    def written(n: int) -> None:
+        nonlocal done
+        done += n
+        progress("write", done, total)
+
+    progress("write", 0, total)
+    with transaction.atomic():
+        kind.write(creates, updates, written)
+    report.imported = True
+    logger.info("roster %s %r imported: %s", kind.name, filename, report.counts())
+    return report
+
+
+def _read(kind: RosterKind, data: bytes, filename: str, report: Report) -> list[Row]:
+    sheet = read_rows(data, filename)
+    header = find_header(sheet.rows, kind.columns)
+    report.header_row = header.row
+    report.columns = header.titles
+    report.unrecognised_columns = header.unrecognised
+    max_rows = limit("ROSTER_MAX_ROWS")
+    rows = []
+    for number, values in sheet.rows:
+        cells = {key: cell_text(value) for key, value in header.cells(values).items()}
+        if not any(cells.values()):
+            continue  # blank rows (and rows with text only in unrecognised columns) are not data
+        if len(rows) == max_rows:
+            raise RosterFileError(
+                _("数据行超过上限 %(max)s 行：请分成几个文件导入。") % {"max": f"{max_rows:,}"}, code="roster_too_many_rows"
+            )
+        rows.append(Row(number=number, cells=cells))
+    if not rows:
+        raise RosterFileError(_("文件只有表头（第 %(row)s 行），没有数据行。") % {"row": header.row},
+                              code="roster_no_rows")
+    return rows
+
+
+def _check(kind: RosterKind, rows: list[Row], report: Report, progress: Progress) -> None:
+    titles = report.columns
+    by_key = {c.key: c for c in kind.columns}
+    for row in rows:
+        row.result = RowResult(row=row.number)
+        for key, text in row.cells.items():
+            column = by_key[key]
+            if not text:
+                continue
+            try:
+                row.values[key] = kind.read(column, check_length(text, column.max_length))
+            except CellError as error:
+                row.result.errors.append(Issue(str(error), row.number, key, titles.get(key)))
+        for column in kind.columns:
+            if column.required and not row.cells.get(column.key):
+                row.result.errors.append(Issue(_("必填，不能为空。"), row.number, column.key, titles.get(column.key)))
+    kind.prepare(rows)
+    total = len(rows)
+    for done, row in enumerate(rows, start=1):
+        if row.result.ok:
+            kind.check(row)
+        row.result.key, row.result.label = kind.describe(row)
+        if done % 500 == 0 or done == total:
+            progress("check", done, total)
+    _check_duplicates(kind, rows, titles)
+    kind.check_rows(rows)
+    targets: dict[object, int] = {}
+    for row in rows:
+        result = row.result
+        if not result.ok:
+            continue
+        row.existing = kind.match(row)
+        if not result.ok:
+            continue
+        if row.existing is None:
+            result.status = NEW
+            continue
+        target = getattr(row.existing, "pk", None) or id(row.existing)
+        result.target_id = getattr(row.existing, "pk", None)
+        if target in targets:
+            result.errors.append(Issue(_("与第 %(row)s 行对应同一条记录。") % {"row": targets[target]}, row.number))
+            continue
+        targets[target] = row.number
+        row.changed = kind.changes(row)
+        result.changed = [titles.get(key, by_key[key].header) for key in row.changed]
+        result.status = UPDATE if row.changed else UNCHANGED
+    for row in rows:
+        if row.result.errors:
+            row.result.status = ERROR
+    report.results = [row.result for row in rows]
+
+
+def _check_duplicates(kind: RosterKind, rows: list[Row], titles: dict[str, str]) -> None:
+    first: dict[object, Row] = {}
+    for row in rows:
+        key = kind.file_key(row) if row.result.ok else None
+        if key is None:
+            continue
+        earlier = first.setdefault(key, row)
+        if earlier is row:
+            continue
+        if earlier.cells == row.cells:
+            message = _("与第 %(row)s 行完全相同（重复行）。") % {"row": earlier.number}
+        else:
+            message = _("与第 %(row)s 行是同一条记录（%(key)s），内容却不同：请合并为一行。") % {
+                "row": earlier.number, "key": row.result.key}
+            earlier.result.errors.append(Issue(
+                _("与第 %(row)s 行是同一条记录，内容却不同：请合并为一行。") % {"row": row.number}, earlier.number))
+        row.result.errors.append(Issue(message, row.number))
+
+
+# --- the registry of kinds -------------------------------------------------------------------------------------
+
+_kinds: dict[str, RosterKind] = {}
+_services: dict[str, Callable[..., Report]] = {}
+
+
+def register(kind: RosterKind, service: Callable[..., Report]) -> None:
+    """Make a kind and its import service known to the pages, REST and the Celery task (by `kind.name`).
+
+    `service(*, user, data, filename, dry_run, valid_rows_only, progress)` is the app's import service.
+    """
+    _kinds[kind.name] = kind
+    _services[kind.name] = service
+
+
+def kinds() -> list[RosterKind]:
+    return list(_kinds.values())
+
+
+def get_kind(name: str) -> RosterKind:
+    return _kinds[name]
+
+
+def get_service(name: str) -> Callable[..., Report]:
+    return _services[name]
