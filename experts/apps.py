@@ -7,7 +7,7 @@ class ExpertsConfig(AppConfig):
     def ready(self):
         from jianglian.rosters.importer import register
 
-        from .roster import roster
+        from .roster import ExpertRoster
         from .services import experts_import
 
-        register(roster, experts_import)  # the roster pages, REST and the import task find it by name
+        register(ExpertRoster, experts_import)  # the roster pages, REST and the import task find it by name

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,8 +24,7 @@ from alliance.models import Studio
 from jianglian.choices import Honour, Industry, Province
 from jianglian.rosters.columns import CellError, Choices, Column, lookup_key, phone_key, read_bool, read_int
 from jianglian.rosters.columns import read_mobile, read_year, split_list
-from jianglian.rosters.importer import RosterKind, Row
-from jianglian.rosters.report import Issue
+from jianglian.rosters.importer import ModelRoster, Row
 from search.sync import queue_update
 
 from .models import Expert, ExpertHonour, Skill
@@ -35,7 +32,6 @@ from .signals import profiles_changed
 
 TEXT_MAX = 5000  # 简介 and 主要成果: a roster cell, not a book
 TAG_MAX = 32
-BATCH = 500
 
 
 def _max(name: str) -> int:
@@ -104,22 +100,44 @@ _HONOUR_YEAR = re.compile(r"^(?:(?P<before>(?:19|20)\d\d)年?)?(?P<name>.+?)(?:[
 _HONOUR_SUFFIXES = ("获得者", "称号")
 
 
-@dataclass
-class StoredExpert:
-    """An expert as stored, in the shape a row is compared with."""
+class SkillWords:
+    """The taxonomy's words — each skill's name, synonyms and code — and the skills they name, read once per
+    import. A word several skills share (干气密封: compressors and pumps-seals) names each of them."""
 
-    pk: int
-    fields: dict
-    skills: frozenset = frozenset()
-    honours: dict = field(default_factory=dict)  # code → year
-    studio_id: int | None = None
-    skill_tags: list = field(default_factory=list)
+    def __init__(self):
+        self.ids = defaultdict(set)
+        for pk, code, name, synonyms in Skill.objects.values_list("id", "code", "name", "synonyms"):
+            for word in (code, name, *(s for s in synonyms or () if isinstance(s, str))):
+                self.ids[lookup_key(word)].add(pk)
+
+    def resolve(self, kind, row: Row, *, kept_as: str, key: str = "skills") -> None:
+        """Put the skills the words of `row.values[key]` name into `row.values["skill_ids"]`, the unknown words
+        into `row.values["unknown_skills"]` (kept as `kept_as`, with a warning: reported, never dropped)."""
+        ids, unknown = set(), []
+        for word in row.values[key]:
+            found = self.ids.get(lookup_key(word))
+            if found:
+                ids |= found
+            else:
+                unknown.append(word)
+        row.values["skill_ids"] = frozenset(ids)
+        row.values["unknown_skills"] = unknown
+        if unknown:
+            kind.warn(row, key, _("技能分类中没有：%(skills)s。已作为%(kept)s保存；可在技能分类中补充同义词后重新导入。")
+                      % {"skills": "、".join(unknown), "kept": kept_as})
+        for word in unknown:
+            if len(word) > TAG_MAX:
+                kind.error(row, key, _("“%(word)s…”过长：每项最多 %(max)s 个字符。") % {"word": word[:10], "max": TAG_MAX})
 
 
-class ExpertRoster(RosterKind):
+class ExpertRoster(ModelRoster):
     name = "experts"
     label = gettext_lazy("劳模工匠")
     columns = COLUMNS
+    model = Expert
+    fields = (*SCALAR_FIELDS, "studio_id", "skill_tags")
+    links = {"skills": "skill_ids"}
+    column_of = {"studio_id": "studio"}
     natural_key = gettext_lazy("手机号；没有手机号（或库中没有该手机号）时为姓名 + 工作单位")
 
     @property
@@ -193,7 +211,7 @@ class ExpertRoster(RosterKind):
         tags = split_list(text)
         for tag in tags:
             if len(tag) > TAG_MAX:
-                raise CellError(_("技能“%(tag)s…”过长：每项最多 %(max)s 个字符。") % {"tag": tag[:10], "max": TAG_MAX})
+                raise CellError(_("“%(word)s…”过长：每项最多 %(max)s 个字符。") % {"word": tag[:10], "max": TAG_MAX})
         return tags
 
     def read_capacity(self, text):
@@ -218,10 +236,7 @@ class ExpertRoster(RosterKind):
     # --- rules of a row ------------------------------------------------------------------------------------
 
     def prepare(self, rows: list[Row]) -> None:
-        self.skill_ids = defaultdict(set)
-        for pk, code, name, synonyms in Skill.objects.values_list("id", "code", "name", "synonyms"):
-            for word in (code, name, *(s for s in synonyms or () if isinstance(s, str))):
-                self.skill_ids[lookup_key(word)].add(pk)
+        self.skill_words = SkillWords()
         self.studio_ids = {lookup_key(name): pk for pk, name in Studio.objects.values_list("id", "name")}
         by_phone, by_name = defaultdict(list), defaultdict(list)
         for pk, phone, name, employer in Expert.objects.values_list("id", "phone", "name", "employer"):
@@ -236,64 +251,26 @@ class ExpertRoster(RosterKind):
             if not found:
                 found = by_name.get((lookup_key(row.cells.get("name", "")), lookup_key(row.cells.get("employer", ""))), [])
             self.candidates[row.number] = found
-        self.stored = self._load({pk for found in self.candidates.values() if len(found) == 1 for pk in found})
-
-    @staticmethod
-    def _load(ids) -> dict[int, StoredExpert]:
-        ids = sorted(ids)
-        stored = {}
-        for start in range(0, len(ids), 2000):
-            chunk = ids[start:start + 2000]
-            for values in Expert.objects.filter(pk__in=chunk).values("id", "studio_id", "skill_tags", *SCALAR_FIELDS):
-                pk = values.pop("id")
-                stored[pk] = StoredExpert(pk=pk, studio_id=values.pop("studio_id"), skill_tags=values.pop("skill_tags"),
-                                          fields=values)
-            skills = defaultdict(set)
-            for expert_id, skill_id in Expert.skills.through.objects.filter(expert_id__in=chunk).values_list(
-                    "expert_id", "skill_id"):
-                skills[expert_id].add(skill_id)
-            for expert_id, honour, year in ExpertHonour.objects.filter(expert_id__in=chunk).values_list(
-                    "expert_id", "honour", "year"):
-                stored[expert_id].honours[honour] = year
-            for pk, skill_set in skills.items():
-                stored[pk].skills = frozenset(skill_set)
-        return stored
+        self.stored = self.load({pk for found in self.candidates.values() if len(found) == 1 for pk in found})
+        self.honours = defaultdict(dict)  # expert id → {honour: year}
+        for expert_id, honour, year in ExpertHonour.objects.filter(expert_id__in=list(self.stored)).values_list(
+                "expert_id", "honour", "year"):
+            self.honours[expert_id][honour] = year
 
     def check(self, row: Row) -> None:
-        values, result = row.values, row.result
+        values = row.values
         if "skills" in values:
-            ids, unknown = set(), []
-            for word in values["skills"]:
-                found = self.skill_ids.get(lookup_key(word))
-                if found:
-                    ids |= found
-                else:
-                    unknown.append(word)
-            values["skill_ids"] = frozenset(ids)
-            values["unknown_skills"] = unknown
-            if unknown:
-                result.warnings.append(Issue(
-                    _("技能分类中没有：%(skills)s。已作为自填技能保存；可在技能分类中补充同义词后重新导入。")
-                    % {"skills": "、".join(unknown)}, row.number, "skills", self._title("skills")))
-            for tag in unknown:
-                if len(tag) > TAG_MAX:
-                    result.errors.append(Issue(_("技能“%(tag)s…”过长：每项最多 %(max)s 个字符。")
-                                               % {"tag": tag[:10], "max": TAG_MAX}, row.number, "skills",
-                                               self._title("skills")))
+            self.skill_words.resolve(self, row, kept_as=_("自填技能"))
         if "studio" in values:
-            studio_id = self.studio_ids.get(lookup_key(values["studio"]))
-            if studio_id is None:
-                result.errors.append(Issue(_("没有名为“%(name)s”的工作室：请先导入工作室，或核对名称。")
-                                           % {"name": values["studio"]}, row.number, "studio", self._title("studio")))
-            values["studio_id"] = studio_id
+            values["studio_id"] = self.studio_ids.get(lookup_key(values["studio"]))
+            if values["studio_id"] is None:
+                self.error(row, "studio", _("没有名为“%(name)s”的工作室：请先导入工作室，或核对名称。")
+                           % {"name": values["studio"]})
         honours = values.get("honours")
         if honours:
             codes = [code for code, _year in honours]
             if len(set(codes)) != len(codes):
-                result.errors.append(Issue(_("同一荣誉写了两次。"), row.number, "honours", self._title("honours")))
-
-    def _title(self, key):
-        return next(c.header for c in self.columns if c.key == key)
+                self.error(row, "honours", _("同一荣誉写了两次。"))
 
     def file_key(self, row: Row):
         phone = row.values.get("phone")
@@ -312,9 +289,8 @@ class ExpertRoster(RosterKind):
             if row.result.ok and not row.values.get("phone"):
                 other = with_phone.get(self.file_key(row))
                 if other is not None:
-                    row.result.errors.append(Issue(
-                        _("与第 %(row)s 行姓名、工作单位相同：是同一人请合并为一行，不是同一人请填写手机号。")
-                        % {"row": other.number}, row.number))
+                    self.error(row, None, _("与第 %(row)s 行姓名、工作单位相同：是同一人请合并为一行，不是同一人请填写手机号。")
+                               % {"row": other.number})
 
     def describe(self, row: Row) -> tuple[str, str]:
         name = row.values.get("name") or row.cells.get("name", "")
@@ -326,115 +302,61 @@ class ExpertRoster(RosterKind):
     def match(self, row: Row):
         found = self.candidates.get(row.number, [])
         if len(found) > 1:
-            row.result.errors.append(Issue(
-                _("库中有 %(n)s 位专家与本行对应（手机号或姓名 + 工作单位相同），无法确定更新哪一位：请填写手机号或在后台合并。")
-                % {"n": len(found)}, row.number))
+            self.error(row, None, _("库中有 %(n)s 位专家与本行对应（手机号或姓名 + 工作单位相同），无法确定更新哪一位："
+                                    "请填写手机号或在后台合并。") % {"n": len(found)})
             return None
         return self.stored[found[0]] if found else None
 
     # --- comparing and writing -----------------------------------------------------------------------------
 
-    def new_values(self, row: Row, stored: StoredExpert | None) -> dict:
-        """What the row stores: the stored value where the row's cell is empty or its column absent."""
-        values = row.values
-        result = {}
-        for name in SCALAR_FIELDS:
-            if name in values:
-                result[name] = values[name]
-            elif stored is not None:
-                result[name] = stored.fields[name]
-        if "studio_id" in values:
-            result["studio_id"] = values["studio_id"]
-        tags = list(values["skill_tags"]) if "skill_tags" in values else list(stored.skill_tags if stored else [])
-        for tag in values.get("unknown_skills", ()):
-            if tag not in tags:
-                tags.append(tag)
-        result["skill_tags"] = tags
-        return result
+    def new_values(self, row: Row, stored) -> dict:
+        values = super().new_values(row, stored)
+        # A skill the taxonomy does not know is kept with the self-filled ones.
+        tags = list(values.get("skill_tags") or [])
+        tags += [tag for tag in row.values.get("unknown_skills", ()) if tag not in tags]
+        values["skill_tags"] = tags
+        return values
+
+    def same(self, name, stored, wanted) -> bool:
+        if name == "phone":  # 138-0013-8000 stored is the same number as 13800138000
+            return phone_key(stored) == wanted
+        return stored == wanted
 
     def changes(self, row: Row) -> list[str]:
-        stored: StoredExpert = row.existing
-        values = row.values
-        wanted = self.new_values(row, stored)
-        changed = []
-        for name in SCALAR_FIELDS:
-            if name not in values:
-                continue
-            old = stored.fields[name]
-            same = phone_key(old) == wanted[name] if name == "phone" else old == wanted[name]
-            if not same:
-                changed.append(name)
-        if "skill_ids" in values and values["skill_ids"] != stored.skills:
-            changed.append("skills")
-        if wanted["skill_tags"] != list(stored.skill_tags):
-            changed.append("skill_tags")
-        if "honours" in values and self._honours(values["honours"], stored.honours) != stored.honours:
+        changed = super().changes(row)
+        if "honours" in row.values and self._honours(row) != self.honours[row.existing.pk]:
             changed.append("honours")
-        if "studio_id" in values and values["studio_id"] != stored.studio_id:
-            changed.append("studio")
         return changed
 
-    @staticmethod
-    def _honours(items, stored: dict) -> dict:
+    def _honours(self, row: Row) -> dict:
         """The honours a row asks for ({code: year}); a year left out keeps the stored one."""
-        return {code: year if year is not None else stored.get(code) for code, year in items}
+        stored = self.honours[row.existing.pk] if row.existing is not None else {}
+        return {code: year if year is not None else stored.get(code) for code, year in row.values["honours"]}
 
     def write(self, creates: list[Row], updates: list[Row], progress) -> None:
-        now = timezone.now()
-        created_ids, updated_ids, studio_ids = [], [], set()
-        skill_links, honour_rows = [], []
-        for start in range(0, len(creates), BATCH):
-            batch = creates[start:start + BATCH]
-            experts = [Expert(**self.new_values(row, None), created_at=now, updated_at=now) for row in batch]
-            Expert.objects.bulk_create(experts)
-            for row, expert in zip(batch, experts):
-                row.result.target_id = expert.pk
-                created_ids.append(expert.pk)
-                if expert.studio_id:
-                    studio_ids.add(expert.studio_id)
-                skill_links += [(expert.pk, s) for s in row.values.get("skill_ids", ())]
-                honour_rows += [ExpertHonour(expert_id=expert.pk, honour=code, year=year)
-                                for code, year in row.values.get("honours", ())]
-            progress(len(batch))
-        replaced_skills, replaced_honours, renamed = [], [], []
-        by_fields = defaultdict(list)
-        for row in updates:
-            stored: StoredExpert = row.existing
-            wanted = self.new_values(row, stored)
-            changed = set(row.changed)
-            updated_ids.append(stored.pk)
-            fields = sorted(changed & set(SCALAR_FIELDS) | ({"skill_tags"} & changed)
-                            | ({"studio_id"} if "studio" in changed else set()))
-            if fields:
-                expert = Expert(pk=stored.pk, updated_at=now, **{f: wanted[f] for f in fields})
-                by_fields[tuple(fields)].append(expert)
-            if "studio" in changed:
-                studio_ids.update(s for s in (stored.studio_id, wanted["studio_id"]) if s)
-            if "name" in changed:
-                renamed.append(stored.pk)
-            if "skills" in changed:
-                replaced_skills.append(stored.pk)
-                skill_links += [(stored.pk, s) for s in row.values["skill_ids"]]
-            if "honours" in changed:
-                replaced_honours.append(stored.pk)
-                honour_rows += [ExpertHonour(expert_id=stored.pk, honour=code, year=year) for code, year in
-                                self._honours(row.values["honours"], stored.honours).items()]
-        for fields, experts in by_fields.items():
-            Expert.objects.bulk_update(experts, [*fields, "updated_at"], batch_size=BATCH)
-        through = Expert.skills.through
-        for start in range(0, len(replaced_skills), BATCH):
-            through.objects.filter(expert_id__in=replaced_skills[start:start + BATCH]).delete()
-        for start in range(0, len(replaced_honours), BATCH):
-            ExpertHonour.objects.filter(expert_id__in=replaced_honours[start:start + BATCH]).delete()
-        through.objects.bulk_create([through(expert_id=e, skill_id=s) for e, s in skill_links], batch_size=2000)
-        ExpertHonour.objects.bulk_create(honour_rows, batch_size=2000)
-        progress(len(updates))
-        changed_ids = created_ids + updated_ids
+        super().write(creates, updates, progress)
+        replaced = [row.existing.pk for row in updates if "honours" in row.changed]
+        for start in range(0, len(replaced), self.batch_size):
+            ExpertHonour.objects.filter(expert_id__in=replaced[start:start + self.batch_size]).delete()
+        ExpertHonour.objects.bulk_create(
+            [ExpertHonour(expert_id=row.result.target_id, honour=code, year=year)
+             for row in creates for code, year in row.values.get("honours", ())]
+            + [ExpertHonour(expert_id=row.existing.pk, honour=code, year=year)
+               for row in updates if "honours" in row.changed for code, year in self._honours(row).items()],
+            batch_size=2000,
+        )
+
+    def written(self, creates: list[Row], updates: list[Row]) -> None:
         # bulk writes send no model signals: the index and matching are told here, once, after the commit.
-        queue_update("expert", changed_ids)
+        ids = [row.result.target_id for row in creates] + [row.existing.pk for row in updates]
+        queue_update("expert", ids)
+        renamed = [row.existing.pk for row in updates if "name" in row.changed]
         if renamed:  # a studio's document carries its lead's name
             queue_update("studio", Studio.objects.filter(lead_id__in=renamed).values_list("pk", flat=True))
-        profiles_changed.send(sender=Expert, expert_ids=changed_ids, studio_ids=sorted(studio_ids))
+        studios = {row.values.get("studio_id") for row in creates}
+        studios |= {s for row in updates if "studio" in row.changed
+                    for s in (row.existing.fields["studio_id"], row.values["studio_id"])}
+        profiles_changed.send(sender=Expert, expert_ids=ids, studio_ids=sorted(s for s in studios if s))
 
 
-roster = ExpertRoster()
+roster = ExpertRoster()  # for what needs no import state (the template); each import makes its own

@@ -164,11 +164,11 @@ def experts_import(*, user, data: bytes, filename: str, dry_run: bool = True, va
     """
     from jianglian.rosters.importer import import_roster
 
-    from .roster import roster
+    from .roster import ExpertRoster
 
     if user is not None:
         _require_secretariat(user, _("只有秘书处可以导入名册。"))
-    report = import_roster(roster, data, filename, dry_run=dry_run, valid_rows_only=valid_rows_only,
+    report = import_roster(ExpertRoster(), data, filename, dry_run=dry_run, valid_rows_only=valid_rows_only,
                            progress=progress)
     if report.imported:
         logger.info("expert roster %r imported by %s: %s", filename, f"user {user.pk}" if user else "the command line",

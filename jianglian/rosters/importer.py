@@ -21,6 +21,7 @@ with `register`, so the pages, REST and the Celery task find it by name without 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -49,13 +50,24 @@ class Row:
 
 
 class RosterKind:
-    """The rules of one roster kind; subclassed by the app whose rows they are."""
+    """The rules of one roster kind; subclassed by the app whose rows they are.
+
+    An instance serves one import (`prepare` and `check` keep what they load on it): make one per import.
+    """
 
     name: str = ""  # "experts": the registry key, the command's and the URL's name
     label: str = ""  # 劳模工匠
     columns: Sequence[Column] = ()
     natural_key: str = ""  # how rows are matched, as the report and the template state it
     example: dict[str, str] = {}  # the template's example row (column key → text)
+
+    titles: dict[str, str] = {}  # column key → header as written in the file being imported
+
+    def error(self, row: Row, key: str | None, message: str) -> None:
+        row.result.errors.append(Issue(message, row.number, key, self.titles.get(key) if key else None))
+
+    def warn(self, row: Row, key: str | None, message: str) -> None:
+        row.result.warnings.append(Issue(message, row.number, key, self.titles.get(key) if key else None))
 
     def read(self, column: Column, text: str):
         """The value of one non-empty cell (a `read_<key>` method when the kind has one)."""
@@ -157,7 +169,7 @@ def _read(kind: RosterKind, data: bytes, filename: str, report: Report) -> list[
 
 
 def _check(kind: RosterKind, rows: list[Row], report: Report, progress: Progress) -> None:
-    titles = report.columns
+    titles = kind.titles = report.columns
     by_key = {c.key: c for c in kind.columns}
     for row in rows:
         row.result = RowResult(row=row.number)
@@ -229,11 +241,11 @@ def _check_duplicates(kind: RosterKind, rows: list[Row], titles: dict[str, str])
 
 # --- the registry of kinds -------------------------------------------------------------------------------------
 
-_kinds: dict[str, RosterKind] = {}
+_kinds: dict[str, type[RosterKind]] = {}
 _services: dict[str, Callable[..., Report]] = {}
 
 
-def register(kind: RosterKind, service: Callable[..., Report]) -> None:
+def register(kind: type[RosterKind], service: Callable[..., Report]) -> None:
     """Make a kind and its import service known to the pages, REST and the Celery task (by `kind.name`).
 
     `service(*, user, data, filename, dry_run, valid_rows_only, progress)` is the app's import service.
@@ -243,12 +255,132 @@ def register(kind: RosterKind, service: Callable[..., Report]) -> None:
 
 
 def kinds() -> list[RosterKind]:
-    return list(_kinds.values())
+    return [kind() for kind in _kinds.values()]
 
 
 def get_kind(name: str) -> RosterKind:
-    return _kinds[name]
+    """A fresh instance of the kind registered as `name` (KeyError when there is none)."""
+    return _kinds[name]()
 
 
 def get_service(name: str) -> Callable[..., Report]:
     return _services[name]
+
+
+# --- rosters of one model ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Stored:
+    """A stored record in the shape a row is compared with: its fields and its many-to-many links."""
+
+    pk: int
+    fields: dict
+    links: dict = field(default_factory=dict)  # many-to-many field → frozenset of ids
+
+
+class ModelRoster(RosterKind):
+    """A roster whose rows are records of one model: the comparing and bulk writing every such kind shares.
+
+    `fields` are the model fields a row sets from the value under the same key of `row.values` (a reader or
+    `check` puts it there: `studio_id` from the 所属工作室 column, say); `links` the many-to-many fields set the
+    same way (`{"skills": "skill_ids"}`: the `skills` links from `row.values["skill_ids"]`). `column_of` names
+    the column a field comes from, for the report's changed columns. A value missing from `row.values` (an
+    empty cell, or a column the file does not have) keeps what is stored; a new record gets the model default.
+
+    Writes bypass model signals (bulk_create / bulk_update): `written` tells the search index and the upper
+    layers, which queue their work with on_commit_collect — once, after the commit.
+    """
+
+    model = None
+    fields: tuple[str, ...] = ()
+    links: dict[str, str] = {}
+    column_of: dict[str, str] = {}
+    batch_size = 500
+
+    def load(self, ids) -> dict[int, Stored]:
+        """The stored records of `ids`, in a few queries per 2,000."""
+        ids = sorted(ids)
+        stored = {}
+        for start in range(0, len(ids), 2000):
+            chunk = ids[start:start + 2000]
+            for values in self.model._default_manager.filter(pk__in=chunk).values("pk", *self.fields):
+                pk = values.pop("pk")
+                stored[pk] = Stored(pk=pk, fields=values, links={name: frozenset() for name in self.links})
+            for name in self.links:
+                through, owner, target = self._through(name)
+                for owner_id, target_id in through.objects.filter(**{f"{owner}__in": chunk}).values_list(owner, target):
+                    stored[owner_id].links[name] |= {target_id}
+        return stored
+
+    def _through(self, name):
+        relation = self.model._meta.get_field(name)
+        through = relation.remote_field.through
+        return through, relation.m2m_column_name(), relation.m2m_reverse_name()  # expert_id, skill_id
+
+    def new_values(self, row: Row, stored: Stored | None) -> dict:
+        """The fields the row stores: its values, else what is stored (else, for a new record, the default)."""
+        values = {}
+        for name in self.fields:
+            if name in row.values:
+                values[name] = row.values[name]
+            elif stored is not None:
+                values[name] = stored.fields[name]
+        return values
+
+    def same(self, name: str, stored, wanted) -> bool:
+        return stored == wanted
+
+    def changes(self, row: Row) -> list[str]:
+        stored: Stored = row.existing
+        wanted = self.new_values(row, stored)
+        changed = [name for name in self.fields if name in wanted and not self.same(name, stored.fields[name],
+                                                                                      wanted[name])]
+        changed += [name for name, key in self.links.items() if key in row.values
+                    and frozenset(row.values[key]) != stored.links[name]]
+        return [self.column_of.get(name, name) for name in changed]
+
+    def write(self, creates: list[Row], updates: list[Row], progress) -> None:
+        from django.utils import timezone
+
+        model = self.model
+        now = timezone.now()
+        stamps = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+        created_stamps = stamps + [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now_add", False)]
+        links = {name: {} for name in self.links}  # field → {owner id: target ids} to set
+        for start in range(0, len(creates), self.batch_size):
+            batch = creates[start:start + self.batch_size]
+            objects = [model(**self.new_values(row, None), **{f: now for f in created_stamps}) for row in batch]
+            model._default_manager.bulk_create(objects)
+            for row, obj in zip(batch, objects):
+                row.result.target_id = obj.pk
+                for name, key in self.links.items():
+                    links[name][obj.pk] = row.values.get(key, ())
+            progress(len(batch))
+        fields_of = {v: k for k, v in self.column_of.items()}
+        grouped = defaultdict(list)
+        for row in updates:
+            stored: Stored = row.existing
+            changed = {fields_of.get(key, key) for key in row.changed}
+            wanted = self.new_values(row, stored)
+            names = tuple(sorted(changed & set(self.fields)))
+            if names:
+                grouped[names].append(model(pk=stored.pk, **{n: wanted[n] for n in names}, **{f: now for f in stamps}))
+            for name, key in self.links.items():
+                if name in changed:
+                    links[name][stored.pk] = row.values[key]
+        for names, objects in grouped.items():
+            model._default_manager.bulk_update(objects, [*names, *stamps], batch_size=self.batch_size)
+        created = {row.result.target_id for row in creates}
+        for name, wanted in links.items():
+            through, owner, target = self._through(name)
+            replaced = [pk for pk in wanted if pk not in created]
+            for start in range(0, len(replaced), self.batch_size):
+                through.objects.filter(**{f"{owner}__in": replaced[start:start + self.batch_size]}).delete()
+            through.objects.bulk_create([through(**{owner: pk, target: t}) for pk, targets in wanted.items()
+                                         for t in targets], batch_size=2000)
+        progress(len(updates))
+        self.written(creates, updates)
+
+    def written(self, creates: list[Row], updates: list[Row]) -> None:
+        """After the writes, inside the transaction: tell the index and the upper layers (on commit)."""
