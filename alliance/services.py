@@ -375,3 +375,21 @@ def event_cancel(*, user, event: OutreachEvent, reason: str) -> OutreachEvent:
     event.save(update_fields=["status", "cancel_reason"])
     _event_audit(user, event, "cancel", previous, note=event.cancel_reason)
     return event
+
+
+# --- Studios from a spreadsheet -------------------------------------------------------------------------------
+
+
+def studios_import(*, user, data: bytes, filename: str, dry_run: bool = True, valid_rows_only: bool = False,
+                   progress=None):
+    """Check (dry run) or import a roster of studios (.xlsx or CSV); the secretariat, or the command line
+    (`user` None). Same report and all-or-nothing rule as the experts' roster; the rules of a row are
+    alliance.roster's."""
+    from jianglian.rosters.importer import import_roster
+
+    from .roster import StudioRoster
+
+    if user is not None:
+        _require_secretariat(user, _("只有秘书处可以导入名册。"))
+    return import_roster(StudioRoster(), data, filename, user=user, dry_run=dry_run,
+                         valid_rows_only=valid_rows_only, progress=progress)

@@ -152,3 +152,21 @@ def challenge_close(*, user, challenge: Challenge, reason: str = "") -> Challeng
     challenge.save(update_fields=["status", "closed_at", "updated_at"])
     audit_record(actor=user, subject=challenge, action="close", from_state=previous, to_state="closed", note=reason)
     return challenge
+
+
+# --- Enterprises from a spreadsheet ----------------------------------------------------------------------------
+
+
+def enterprises_import(*, user, data: bytes, filename: str, dry_run: bool = True, valid_rows_only: bool = False,
+                       progress=None):
+    """Check (dry run) or import a roster of enterprises (.xlsx or CSV); the secretariat, or the command line
+    (`user` None). Same report and all-or-nothing rule as the experts' roster; the rules of a row are
+    enterprises.roster's."""
+    from jianglian.rosters.importer import import_roster
+
+    from .roster import EnterpriseRoster
+
+    if user is not None and not is_secretariat(user):
+        raise NotAllowed(_("只有秘书处可以导入名册。"))
+    return import_roster(EnterpriseRoster(), data, filename, user=user, dry_run=dry_run,
+                         valid_rows_only=valid_rows_only, progress=progress)

@@ -168,9 +168,5 @@ def experts_import(*, user, data: bytes, filename: str, dry_run: bool = True, va
 
     if user is not None:
         _require_secretariat(user, _("只有秘书处可以导入名册。"))
-    report = import_roster(ExpertRoster(), data, filename, dry_run=dry_run, valid_rows_only=valid_rows_only,
-                           progress=progress)
-    if report.imported:
-        logger.info("expert roster %r imported by %s: %s", filename, f"user {user.pk}" if user else "the command line",
-                    report.counts())
-    return report
+    return import_roster(ExpertRoster(), data, filename, user=user, dry_run=dry_run,
+                         valid_rows_only=valid_rows_only, progress=progress)

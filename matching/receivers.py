@@ -29,6 +29,12 @@ def _send_studio_refreshes(studio_ids) -> None:
     refresh_experts.delay([], sorted(studio_ids))
 
 
+def studio_profiles_changed(sender, studio_ids=(), **kwargs):
+    """Studios written in bulk (alliance.signals.studios_changed, sent by a roster import): their areas are derived
+    anew, once, after the commit."""
+    on_commit_collect("matching.refresh_studio", studio_ids, _send_studio_refreshes)
+
+
 def expert_profiles_changed(sender, expert_ids=(), studio_ids=(), **kwargs):
     """Experts written in bulk (experts.signals.profiles_changed, sent by a roster import): the same refresh as
     a saved profile, for all of them at once, after the commit."""
@@ -100,10 +106,12 @@ def connect() -> None:
 
     from .models import PairingAgreement
 
+    from alliance.signals import studios_changed
     from experts.signals import profiles_changed
 
     post_save.connect(expert_saved, sender=Expert, dispatch_uid="matching.expert_saved")
     profiles_changed.connect(expert_profiles_changed, sender=Expert, dispatch_uid="matching.expert_profiles_changed")
+    studios_changed.connect(studio_profiles_changed, dispatch_uid="matching.studio_profiles_changed")
     m2m_changed.connect(expert_skills_changed, sender=Expert.skills.through, dispatch_uid="matching.expert_skills")
     post_save.connect(pairing_saved, sender=PairingAgreement, dispatch_uid="matching.pairing_saved")
     post_save.connect(skill_changed, sender=Skill, dispatch_uid="matching.skill_saved")

@@ -111,10 +111,11 @@ def _noop(*args) -> None:
     return None
 
 
-def import_roster(kind: RosterKind, data: bytes, filename: str, *, dry_run: bool = True,
+def import_roster(kind: RosterKind, data: bytes, filename: str, *, user=None, dry_run: bool = True,
                   valid_rows_only: bool = False, progress: Progress | None = None) -> Report:
     """Check the roster in `data` and, unless `dry_run`, write it; returns the report (never raises for a bad
-    file or bad rows: they are in the report, and nothing was written)."""
+    file or bad rows: they are in the report, and nothing was written). `user` is who imports (for the log;
+    the app's service has checked that they may)."""
     progress = progress or _noop
     report = Report(kind=kind.name, natural_key=str(kind.natural_key), dry_run=dry_run, valid_rows_only=valid_rows_only)
     try:
@@ -141,7 +142,8 @@ def import_roster(kind: RosterKind, data: bytes, filename: str, *, dry_run: bool
     with transaction.atomic():
         kind.write(creates, updates, written)
     report.imported = True
-    logger.info("roster %s %r imported: %s", kind.name, filename, report.counts())
+    logger.info("roster %s %r imported by %s: %s", kind.name, filename,
+                f"user {user.pk}" if user is not None else "the command line", report.counts())
     return report
 
 

@@ -1,0 +1,5 @@
+from jianglian.rosters.command import RosterImportCommand
+
+
+class Command(RosterImportCommand):
+    kind_name = "studios"
