@@ -5,7 +5,7 @@ field, so the page re-renders with the messages next to the inputs and what was 
 """
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +45,10 @@ class PageForm(NoColonMixin, forms.Form):
 
 class LoginForm(NoColonMixin, AuthenticationForm):
     pass
+
+
+class ChangePasswordForm(NoColonMixin, PasswordChangeForm):
+    """The old password, then the new one twice; the new one passes AUTH_PASSWORD_VALIDATORS (field errors)."""
 
 
 class SkillMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -17,6 +17,7 @@ urlpatterns = [
     # accounts
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/signup/enterprise/", accounts.signup_enterprise, name="signup_enterprise"),
     path("accounts/signup/expert/", accounts.signup_expert, name="signup_expert"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from enterprises.services import enterprise_register
 from experts.services import expert_claim, expert_from_claim_token
 from jianglian.errors import DomainError
-from ..forms import EnterpriseSignupForm, ExpertSignupForm, LoginForm, add_service_errors
+from ..forms import ChangePasswordForm, EnterpriseSignupForm, ExpertSignupForm, LoginForm, add_service_errors
 from .common import is_local_path, signed_in, workspace_url
 
 
@@ -98,3 +98,19 @@ class LoginView(SafeNextMixin, auth_views.LoginView):
 
 class LogoutView(SafeNextMixin, auth_views.LogoutView):
     pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Any signed-in user changes their password (the new one passes the password validators); the session
+    stays signed in, other sessions of the account end (Django rotates the session hash)."""
+
+    template_name = "frontend_stub/accounts/password_change.html"
+    form_class = ChangePasswordForm
+
+    def get_success_url(self):
+        return workspace_url(self.request.user)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("密码已修改。"))
+        return response

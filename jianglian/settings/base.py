@@ -6,6 +6,7 @@ SEARCH_BACKEND     default: embedded (tantivy index under SEARCH_INDEX_DIR)
 ELASTICSEARCH_URL  used when SEARCH_BACKEND=elasticsearch
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # sign-in throttling (jianglian/signin.py)
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a sign-in refused by axes into jianglian.signin.lockout_response (429, Retry-After).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jianglian.urls"
@@ -96,10 +100,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # 10: the site's own name ("jianglian", 9) and other short words are refused on length alone.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Sign-in throttling (django-axes; jianglian/signin.py) ----------------------------------------------
+# Every way in calls authenticate() with the request; axes refuses it first when the account or the address
+# is locked, then Django's model backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # counted per account and, separately, per address
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "jianglian.signin.lockout_response"
+AXES_USERNAME_CALLABLE = "jianglian.signin.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "jianglian.signin.client_ip"
+# How many reverse proxies of our own stand in front (each appends to X-Forwarded-For); 0: REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

@@ -110,3 +110,71 @@ def test_my_pages_lead_each_role_home(web, role, target, secretariat, enterprise
 def test_my_pages_need_sign_in(web):
     response = web().get(reverse("web:my_home"))
     assert response.status_code == 302 and response.url.startswith(reverse("web:login"))
+
+
+# --- passwords: Django's validators on sign-up, claim and password change -------------------------------------
+WEAK = {
+    "jianglian": "at least 10 characters",  # the site's own name: too short
+    "password123": "这个密码太常见了",
+    "qwertyuiop": "这个密码太常见了",
+    "2024052012345": "密码只包含数字",
+}
+
+
+@pytest.mark.parametrize("password", WEAK)
+def test_enterprise_signup_refuses_a_weak_password_on_the_field(web, password):
+    response = web().post(reverse("web:signup_enterprise"),
+                          enterprise_signup_data(password1=password, password2=password))
+    assert response.status_code == 200
+    assert any(WEAK[password] in message for message in response.context["form"].errors["password2"])
+    assert not User.objects.exists() and not Enterprise.objects.exists()
+
+
+@pytest.mark.parametrize("password", WEAK)
+def test_the_expert_claim_refuses_a_weak_password_on_the_field(web, secretariat, password):
+    expert = factories.make_expert(name="王强")
+    token = expert_claim_token(user=secretariat, expert=expert)
+    response = web().post(reverse("web:signup_expert"), {
+        "token": token, "username": "wangqiang", "password1": password, "password2": password})
+    assert response.status_code == 200
+    assert any(WEAK[password] in message for message in response.context["form"].errors["password2"])
+    expert.refresh_from_db()
+    assert expert.user is None
+
+
+def test_a_password_that_resembles_the_username_is_refused(web):
+    response = web().post(reverse("web:signup_enterprise"), enterprise_signup_data(
+        username="zhangsan2024", password1="zhangsan2024", password2="zhangsan2024"))
+    assert "password2" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("password", WEAK)
+def test_a_password_change_refuses_a_weak_new_password_on_the_field(web, password):
+    user = factories.make_user("wangwu")
+    response = web(user).post(reverse("web:password_change"), {
+        "old_password": "pass-word-123", "new_password1": password, "new_password2": password})
+    assert response.status_code == 200
+    assert any(WEAK[password] in message for message in response.context["form"].errors["new_password2"])
+    user.refresh_from_db()
+    assert user.check_password("pass-word-123")
+
+
+def test_a_signed_in_user_changes_the_password_and_stays_signed_in(web, expert_user):
+    user = expert_user[0]
+    client = web(user)
+    wrong = client.post(reverse("web:password_change"), {
+        "old_password": "not-it", "new_password1": "Gongjiang-2025!", "new_password2": "Gongjiang-2025!"})
+    assert "old_password" in wrong.context["form"].errors
+
+    response = client.post(reverse("web:password_change"), {
+        "old_password": "pass-word-123", "new_password1": "Gongjiang-2025!", "new_password2": "Gongjiang-2025!"})
+
+    assert response.status_code == 302 and response["Location"] == reverse("web:my_invitations")
+    user.refresh_from_db()
+    assert user.check_password("Gongjiang-2025!")
+    assert client.get(reverse("web:home")).context["user"] == user
+
+
+def test_the_password_change_page_needs_sign_in(web):
+    response = web().get(reverse("web:password_change"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("web:login"))

@@ -34,6 +34,7 @@ PAGES = [
     ("web:signup", "get", None, EVERYONE),
     ("web:signup_enterprise", "get", None, EVERYONE),
     ("web:my_home", "get", None, SIGNED_IN),
+    ("web:password_change", "get", None, SIGNED_IN),
     # enterprise staff
     ("web:my_challenges", "get", None, ENTERPRISE),
     ("web:challenge_new", "get", None, ENTERPRISE),

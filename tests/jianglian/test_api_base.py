@@ -54,7 +54,7 @@ def test_anonymous_writes_answer_401_with_the_token_challenge():
 def browser(enterprise_user):
     user, enterprise = enterprise_user
     client = APIClient(enforce_csrf_checks=True)
-    assert client.login(username=user.username, password="pass-word-123")
+    client.force_login(user)
     return client, enterprise
 
 
