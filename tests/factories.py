@@ -155,3 +155,14 @@ def make_event(**fields):
     )
     defaults.update(fields)
     return OutreachEvent.objects.create(**defaults)
+
+
+def make_reviewed_application(secretariat, decision="approve"):
+    """A new studio (led by a new expert with an account) that applied for membership, reviewed by the
+    secretariat through the services (so the review is audited and mailed as in real use)."""
+    from alliance import services
+
+    lead_user, lead = make_expert_user()
+    studio = make_studio(lead=lead)
+    application = services.membership_apply(user=lead_user, studio=studio, statement="申请入盟")
+    return services.membership_review(user=secretariat, application=application, decision=decision, note="意见")

@@ -1,13 +1,16 @@
-"""/api/v1/studios/ — the 劳模工匠创新工作室 directory.
+"""Studios (劳模工匠创新工作室: alliance.services / selectors, REST /api/v1/studios/, GraphQL `studios`).
 
-Anyone reads it; an expert registers the studio they lead, the secretariat any studio; the lead,
+Anyone reads them; an expert registers the studio they lead, the secretariat any studio; the lead,
 its manager accounts and the secretariat edit it. Membership status is the secretariat's, by review.
 """
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from alliance.models import Studio
 from jianglian.choices import Category, Honour
 from tests import factories
+from tests.gql import gid, run
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +30,8 @@ NEW = {"name": "王强精馏节能创新工作室", "host_enterprise": "四川�
        "level": "provincial", "focus": ["精馏节能"]}
 
 
-# --- reading --------------------------------------------------------------------------------
+# --- reading: filters and a fixed number of queries ----------------------------------------------------------
+
 def test_anonymous_reads_studios_with_lead_skills_and_member_count(token_client_for):
     skill = factories.make_skill()
     lead = factories.make_expert(name="王强")
@@ -67,6 +71,25 @@ def test_a_filter_across_skills_does_not_inflate_the_member_count(token_client_f
     assert row["member_count"] == 2
 
 
+def test_studio_filters():
+    skill = factories.make_skill(code="jieneng")
+    member = factories.make_studio(skills=[skill], membership_status=Studio.MembershipStatus.MEMBER,
+                                   level=Studio.Level.NATIONAL)
+    other = factories.make_studio(province="jiangsu", city="南京")
+    query = """query($province: Province, $skill: String, $membershipStatus: MembershipStatus, $level: StudioLevel) {
+      studios(province: $province, skill: $skill, membershipStatus: $membershipStatus, level: $level) {
+        totalCount edges { node { id } } } }"""
+
+    def ids(**variables):
+        return {e["node"]["id"] for e in run(query, variables).ok()["studios"]["edges"]}
+
+    assert ids() == {gid("Studio", member), gid("Studio", other)}
+    assert ids(province="JIANGSU") == {gid("Studio", other)}
+    assert ids(skill="jieneng") == {gid("Studio", member)}
+    assert ids(membershipStatus="MEMBER") == {gid("Studio", member)}
+    assert ids(level="NATIONAL") == {gid("Studio", member)}
+
+
 @pytest.mark.parametrize("rows", [3, 30])
 def test_the_list_costs_the_same_queries_for_3_or_30_studios(rows, token_client_for, django_assert_num_queries):
     skills = [factories.make_skill() for _ in range(3)]
@@ -78,7 +101,43 @@ def test_the_list_costs_the_same_queries_for_3_or_30_studios(rows, token_client_
     assert len(response.json()["results"]) == rows
 
 
-# --- registering ------------------------------------------------------------------------------
+STUDIOS_NESTED = """{ studios(first: 100) { totalCount edges { node {
+  id name lead { id name } members { id name skills { code } } skills { code } } } } }"""
+
+
+def build_studios(n):
+    skills = [factories.make_skill() for _ in range(2)]
+    for i in range(n):
+        studio = factories.make_studio(lead=factories.make_expert(), skills=skills[: 1 + i % 2])
+        for _ in range(2):
+            factories.make_expert(studio=studio, skills=skills[:1])
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_studios_with_lead_and_members_cost_a_fixed_number_of_queries(django_assert_num_queries, secretariat, rows):
+    build_studios(rows)
+    run("{ __typename }", user=secretariat)
+    # token+user, secretariat group, count, page, leads, members, members' skills, studio skills
+    with django_assert_num_queries(8):
+        data = run(STUDIOS_NESTED, user=secretariat).ok()
+    assert data["studios"]["totalCount"] == rows
+    assert all(len(e["node"]["members"]) == 2 and e["node"]["lead"] for e in data["studios"]["edges"])
+
+
+def test_anonymous_studio_list_costs_the_same_for_3_and_30_rows():
+    def cost():
+        with CaptureQueriesContext(connection) as ctx:
+            run(STUDIOS_NESTED).ok()
+        return len(ctx)
+
+    build_studios(3)
+    small = cost()
+    build_studios(27)
+    assert cost() == small == 6
+
+
+# --- registering a studio: its lead or the secretariat -------------------------------------------------------
+
 def test_an_expert_registers_the_studio_they_lead(token_client_for, expert_user):
     user, expert = expert_user
     response = token_client_for(user).post(URL, NEW, format="json")
@@ -126,7 +185,8 @@ def test_bad_input_is_a_400_and_nothing_written(token_client_for, expert_user):
     assert not Studio.objects.exists()
 
 
-# --- editing ----------------------------------------------------------------------------------
+# --- editing a studio: the lead, its manager accounts or the secretariat -------------------------------------
+
 def test_the_lead_edits_the_studio(token_client_for, expert_user):
     user, lead = expert_user
     studio = factories.make_studio(lead=lead)

@@ -1,14 +1,21 @@
-"""/api/v1/skills/ — the curated skill taxonomy: read by all, curated by the secretariat."""
+"""The skill taxonomy (experts.services, REST /api/v1/skills/, GraphQL `skills`): read by all, curated by the
+secretariat.
+"""
 import pytest
 
+from experts import services
 from experts.models import Skill
 from jianglian.choices import Category
+from jianglian.errors import NotAllowed
 from tests import factories
+from tests.gql import run
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/skills/"
 
+
+# --- reading and filtering -----------------------------------------------------------------------------------
 
 def test_anyone_reads_the_taxonomy_and_filters_it(token_client_for):
     area = factories.make_skill(code="separation", category=Category.TECHNOLOGY)
@@ -28,6 +35,19 @@ def test_anyone_reads_the_taxonomy_and_filters_it(token_client_for):
     assert lean.pk
 
 
+def test_skills_list_and_filters():
+    parent = factories.make_skill(code="fenli", category=Category.TECHNOLOGY)
+    child = factories.make_skill(code="jingliu-jieneng", parent=parent, category=Category.GREEN, synonyms=["节汽"])
+    data = run('{ skills(parent: "fenli") { edges { node { code synonyms parent { code } category } } } }').ok()
+    assert [e["node"] for e in data["skills"]["edges"]] == [
+        {"code": "jingliu-jieneng", "synonyms": ["节汽"], "parent": {"code": "fenli"}, "category": "GREEN"}]
+    top = run("{ skills(topLevel: true) { edges { node { code } } } }").ok()
+    assert [e["node"]["code"] for e in top["skills"]["edges"]] == ["fenli"]
+    by_code = run('{ skills(code: "jingliu-jieneng") { edges { node { code } } } }').ok()
+    assert [e["node"]["code"] for e in by_code["skills"]["edges"]] == ["jingliu-jieneng"]
+    assert child.pk
+
+
 @pytest.mark.parametrize("rows", [3, 30])
 def test_the_list_costs_the_same_queries_for_3_or_30_skills(rows, token_client_for, django_assert_num_queries):
     parent = factories.make_skill()
@@ -36,6 +56,16 @@ def test_the_list_costs_the_same_queries_for_3_or_30_skills(rows, token_client_f
     with django_assert_num_queries(2):  # count, skills (+parent)
         response = token_client_for(None).get(URL + "?page_size=100")
     assert len(response.json()["results"]) == rows
+
+
+# --- curating: the secretariat only --------------------------------------------------------------------------
+
+def test_only_the_secretariat_curates_skills(secretariat, expert_user):
+    user, _ = expert_user
+    skill = services.skill_create(user=secretariat, code="distillation", name="精馏", synonyms=["蒸馏"])
+    with pytest.raises(NotAllowed):
+        services.skill_update(user=user, skill=skill, name="x")
+    assert Skill.objects.get().synonyms == ["蒸馏"]
 
 
 def test_the_secretariat_adds_and_edits_a_skill(token_client_for, secretariat):
