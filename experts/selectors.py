@@ -26,7 +26,7 @@ def contact_visible_expert_ids(user) -> frozenset | None:
         return frozenset()
     if is_secretariat(user):
         return None
-    cached = getattr(user, "_jl_contact_visible_ids", None)
+    cached = getattr(user, "_cached_contact_visible_expert_ids", None)
     if cached is not None:
         return cached
     from matching.models import PairingAgreement
@@ -39,8 +39,8 @@ def contact_visible_expert_ids(user) -> frozenset | None:
     own = expert_of(user)
     if own is not None:
         ids.add(own.pk)
-    user._jl_contact_visible_ids = frozenset(ids)
-    return user._jl_contact_visible_ids
+    user._cached_contact_visible_expert_ids = frozenset(ids)
+    return user._cached_contact_visible_expert_ids
 
 
 def can_see_contact(user, expert: Expert) -> bool:

@@ -142,7 +142,7 @@ def expert_claim(*, user, token: str) -> Expert:
     if Expert.objects.filter(pk=expert.pk, user__isnull=True).update(user=user) != 1:
         raise Conflict(_("该劳模工匠已有账号。"), code="already_claimed")
     expert.user = user
-    user._jl_expert = expert
+    user.expert = expert  # the reverse accessor's cache: expert_of(user) asks no query
     from alliance.audit import audit_record
 
     audit_record(actor=user, subject=expert, action="claim", to_state="linked")

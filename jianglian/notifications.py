@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import NotificationLog, UserPreference
+from .roles import expert_of
 
 logger = logging.getLogger(__name__)
 
@@ -96,9 +97,8 @@ def recipient_address(user) -> str:
         return ""
     if user.email:
         return user.email
-    from experts.models import Expert
-
-    return Expert.objects.filter(user=user).values_list("email", flat=True).first() or ""
+    expert = expert_of(user)  # an expert without an account e-mail is written to at the catalog's address
+    return expert.email if expert is not None else ""
 
 
 def render(kind: str, language: str, context: dict) -> tuple[str, str]:

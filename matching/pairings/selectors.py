@@ -87,9 +87,9 @@ def is_party(user, pairing: PairingAgreement) -> bool:
 
 def _staff_ids(enterprise) -> frozenset:
     """User ids of `enterprise`'s staff, read once per enterprise object."""
-    cached = getattr(enterprise, "_jl_staff_ids", None)
+    cached = getattr(enterprise, "_cached_staff_user_ids", None)
     if cached is None:
-        cached = enterprise._jl_staff_ids = frozenset(enterprise.staff.values_list("pk", flat=True))
+        cached = enterprise._cached_staff_user_ids = frozenset(enterprise.staff.values_list("pk", flat=True))
     return cached
 
 
