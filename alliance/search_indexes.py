@@ -4,6 +4,7 @@ from experts.search_indexes import skill_text
 from search.index import Dependency, FilterField, IndexDefinition, SearchField, joined, register, values
 
 from .models import Studio
+from .selectors import studio_list
 
 
 class StudioIndex(IndexDefinition):
@@ -30,6 +31,9 @@ class StudioIndex(IndexDefinition):
 
     def get_queryset(self):
         return Studio.objects.select_related("lead").prefetch_related("skills")
+
+    def visible_rows(self, user):
+        return studio_list(user=user).select_related("lead").prefetch_related("skills")
 
     def document(self, studio):
         skills = list(studio.skills.all())

@@ -5,7 +5,7 @@ from experts.search_indexes import skill_text
 from search.index import Dependency, FilterField, IndexDefinition, SearchField, register, values
 
 from .models import Challenge, Enterprise
-from .selectors import PUBLIC_CHALLENGE_STATUSES
+from .selectors import PUBLIC_CHALLENGE_STATUSES, challenge_list
 
 
 class ChallengeIndex(IndexDefinition):
@@ -33,6 +33,9 @@ class ChallengeIndex(IndexDefinition):
             .select_related("enterprise")
             .prefetch_related("skills")
         )
+
+    def visible_rows(self, user):
+        return challenge_list(user=user).select_related("enterprise")
 
     def document(self, challenge):
         skills = list(challenge.skills.all())

@@ -72,12 +72,6 @@ def enterprise_verify(*, user, enterprise: Enterprise) -> Enterprise:
     return enterprise
 
 
-def _queue_matching(challenge: Challenge) -> None:
-    from matching.services import queue_match_computation
-
-    queue_match_computation(challenge)
-
-
 @transaction.atomic
 def challenge_create(*, user, enterprise: Enterprise, title: str, description: str, category: str,
                      skills=(), preferred_province: str = "", preferred_city: str = "",
@@ -101,7 +95,8 @@ def challenge_create(*, user, enterprise: Enterprise, title: str, description: s
 
 @transaction.atomic
 def challenge_update(*, user, challenge: Challenge, skills=None, **fields) -> Challenge:
-    """Edit a draft or open challenge of the caller's enterprise; an open one is re-matched."""
+    """Edit a draft or open challenge of the caller's enterprise; an open one is ranked again (matching
+    listens to the saved fields and skills: matching.receivers)."""
     if not can_manage_challenge(user, challenge):
         raise NotAllowed(_("只能修改本企业的需求。"))
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
@@ -113,15 +108,12 @@ def challenge_update(*, user, challenge: Challenge, skills=None, **fields) -> Ch
         challenge.save(update_fields=[*changed, "updated_at"])
     if skills is not None:
         challenge.skills.set(skills)
-        changed.append("skills")
-    if changed and challenge.status == Challenge.Status.OPEN:
-        _queue_matching(challenge)
     return challenge
 
 
 @transaction.atomic
 def challenge_publish(*, user, challenge: Challenge) -> Challenge:
-    """draft → open. Only a verified enterprise publishes; matching starts after commit."""
+    """draft → open. Only a verified enterprise publishes; matching ranks it after commit (matching.receivers)."""
     if not can_manage_challenge(user, challenge):
         raise NotAllowed(_("只能发布本企业的需求。"))
     challenge = Challenge.objects.select_for_update().select_related("enterprise").get(pk=challenge.pk)
@@ -133,7 +125,6 @@ def challenge_publish(*, user, challenge: Challenge) -> Challenge:
     challenge.published_at = timezone.now()
     challenge.save(update_fields=["status", "published_at", "updated_at"])
     audit_record(actor=user, subject=challenge, action="publish", from_state="draft", to_state="open")
-    _queue_matching(challenge)
     logger.info("challenge %s published by user %s", challenge.pk, user.pk)
     return challenge
 

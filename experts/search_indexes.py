@@ -1,11 +1,19 @@
-"""The search index of the 劳模工匠库. Contact details (phone, e-mail) are never part of a document."""
+"""The search index of the 劳模工匠库, and the words of the skill taxonomy the segmenter keeps whole.
+Contact details (phone, e-mail) are never part of a document."""
 from collections import defaultdict
 
 from search.index import Dependency, FilterField, IndexDefinition, SearchField, joined, register, values
+from search.text import register_words
 
 from alliance.models import Studio
 
 from .models import Expert, ExpertHonour, Skill
+from .selectors import expert_list, skill_words
+from .taxonomy import curated_words
+
+# The curated areas are known before any skill is loaded; the Skill rows are what the secretariat curates.
+register_words("experts.curated_taxonomy", curated_words, static=True)
+register_words("experts.skills", skill_words)
 
 
 def skill_text(skills) -> str:
@@ -44,6 +52,9 @@ class ExpertIndex(IndexDefinition):
 
     def get_queryset(self):
         return Expert.objects.all()
+
+    def visible_rows(self, user):
+        return expert_list(user=user).select_related("studio").prefetch_related("honours", "skills")
 
     def document(self, expert):
         return self.documents(Expert.objects.filter(pk=expert.pk))[0]

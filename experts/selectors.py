@@ -17,6 +17,16 @@ def skill_list() -> QuerySet[Skill]:
     return Skill.objects.select_related("parent")
 
 
+def skill_words() -> list[str]:
+    """Every skill's name and synonyms: words the search segmenter keeps whole (registered in
+    experts/search_indexes.py; reread after a taxonomy change)."""
+    words = []
+    for name, synonyms in Skill.objects.values_list("name", "synonyms"):
+        words.append(name)
+        words.extend(s for s in synonyms or [] if isinstance(s, str))
+    return words
+
+
 def contact_visible_expert_ids(user) -> frozenset | None:
     """Ids of experts whose contact details `user` may see; None means all of them (secretariat).
 

@@ -1,15 +1,36 @@
-"""Keep matches current: an expert's profile change re-derives its areas and re-ranks the challenges it affects;
-a challenge that reopens is ranked afresh.
+"""Keep matches current. This module is the one place that decides when challenges are ranked again:
+- a challenge published, or an open one whose text, category, region or skills change, is ranked afresh;
+  a challenge that reopens (its pairing terminated) too;
+- an expert's profile change (or a pairing taken or released, which changes the expert's free capacity)
+  re-derives the expert's areas and re-ranks the challenges it affects; experts and studios written in bulk
+  (a roster import: experts.signals.profiles_changed, alliance.signals.studios_changed) likewise, at once;
+- a taxonomy change (search.signals.taxonomy_changed, sent by experts) re-derives every candidate's areas
+  and re-ranks the open challenges.
+The apps below never call matching: matching listens to their models and signals. Besides these, a ranking
+is computed when someone asks for it (services.challenge_matches_request).
 
-Work is queued on commit (matching.tasks.refresh_experts, one task per transaction), never done inside the saving
-request.
+Work is queued on commit (matching.tasks, one task per transaction), never done inside the saving request.
 """
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_save
 
+from alliance.signals import studios_changed
+from enterprises.models import Challenge
+from experts.models import Expert
+from experts.signals import profiles_changed
 from jianglian.transactions import on_commit_collect
+from search.signals import taxonomy_changed
+
+from .engine.taxonomy import forget_taxonomy
+from .models import PairingAgreement
+from .selectors import RANKED_STATES
+from .services import queue_match_computation
+from .tasks import refresh_experts, rerank_after_taxonomy_change
 
 PROFILE_FIELDS = {"skill_tags", "bio", "achievements", "province", "city", "studio", "capacity",
                   "accepting_pairings"}
+# What a challenge is ranked on: an open challenge changing one of these is ranked again.
+CHALLENGE_RANKING_FIELDS = {"title", "description", "category", "preferred_province", "preferred_city",
+                            "region_strictness"}
 
 
 def queue_expert_refresh(expert_id: int) -> None:
@@ -18,14 +39,10 @@ def queue_expert_refresh(expert_id: int) -> None:
 
 def _send_expert_refreshes(expert_ids) -> None:
     """One task for every expert a transaction changed: its challenges are re-ranked once, not once per expert."""
-    from .tasks import refresh_experts
-
     refresh_experts.delay(sorted(expert_ids))
 
 
 def _send_studio_refreshes(studio_ids) -> None:
-    from .tasks import refresh_experts
-
     refresh_experts.delay([], sorted(studio_ids))
 
 
@@ -67,54 +84,45 @@ def pairing_saved(sender, instance, raw=False, **kwargs):
 
 
 def challenge_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
-    """A challenge whose status changes to a ranked one is ranked afresh: a paired challenge reopened after
-    its pairing was terminated was frozen meanwhile (publishing queues its own computation; one per commit)."""
-    from .selectors import RANKED_STATES
-    from .services import queue_match_computation
-
-    if raw or created or not update_fields or "status" not in update_fields:
+    """A challenge saved (by enterprises.services, which name the fields they change) in a ranked state is
+    ranked afresh when its status changed to it (published; reopened after its pairing was terminated, when
+    it was frozen meanwhile) or when something it is ranked on changed. One computation per commit."""
+    if raw or created or not update_fields or instance.status not in RANKED_STATES:
         return
-    if instance.status in RANKED_STATES:
+    if "status" in update_fields or CHALLENGE_RANKING_FIELDS & set(update_fields):
         queue_match_computation(instance)
 
 
-def skill_changed(sender, raw=False, **kwargs):
-    """A skill added, edited or deleted (admin, API, load_taxonomy): candidates' areas are derived anew,
-    once per transaction, after it commits."""
-    from .engine.taxonomy import forget_taxonomy
-
-    if raw:
+def challenge_skills_changed(sender, instance, action, reverse=False, pk_set=None, **kwargs):
+    """An open challenge's skills changed: it is ranked afresh."""
+    if action not in ("post_add", "post_remove", "post_clear"):
         return
+    if reverse:  # skill.challenges.add(...): instance is a Skill
+        challenges = Challenge.objects.filter(pk__in=pk_set or (), status__in=RANKED_STATES)
+    else:
+        challenges = [instance] if instance.status in RANKED_STATES else []
+    for challenge in challenges:
+        queue_match_computation(challenge)
+
+
+def taxonomy_change_received(sender, **kwargs):
+    """A skill added, edited or deleted (admin, API, load_taxonomy): the cached taxonomy is dropped now, and
+    candidates' areas are derived anew (and open challenges re-ranked) once per transaction, after it commits."""
     forget_taxonomy()
-    on_commit_collect("matching.taxonomy_changed", [True], _send_taxonomy_refresh)
+    on_commit_collect("matching.rerank_after_taxonomy_change", [True], _send_taxonomy_rerank)
 
 
-def related_skills_changed(sender, action, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
-        skill_changed(sender)
-
-
-def _send_taxonomy_refresh(_) -> None:
-    from .tasks import taxonomy_changed
-
-    taxonomy_changed.delay()
+def _send_taxonomy_rerank(_) -> None:
+    rerank_after_taxonomy_change.delay()
 
 
 def connect() -> None:
-    from enterprises.models import Challenge
-    from experts.models import Expert, Skill
-
-    from .models import PairingAgreement
-
-    from alliance.signals import studios_changed
-    from experts.signals import profiles_changed
-
     post_save.connect(expert_saved, sender=Expert, dispatch_uid="matching.expert_saved")
     profiles_changed.connect(expert_profiles_changed, sender=Expert, dispatch_uid="matching.expert_profiles_changed")
     studios_changed.connect(studio_profiles_changed, dispatch_uid="matching.studio_profiles_changed")
     m2m_changed.connect(expert_skills_changed, sender=Expert.skills.through, dispatch_uid="matching.expert_skills")
     post_save.connect(pairing_saved, sender=PairingAgreement, dispatch_uid="matching.pairing_saved")
-    post_save.connect(skill_changed, sender=Skill, dispatch_uid="matching.skill_saved")
-    post_delete.connect(skill_changed, sender=Skill, dispatch_uid="matching.skill_deleted")
-    m2m_changed.connect(related_skills_changed, sender=Skill.related.through, dispatch_uid="matching.skill_related")
     post_save.connect(challenge_saved, sender=Challenge, dispatch_uid="matching.challenge_saved")
+    m2m_changed.connect(challenge_skills_changed, sender=Challenge.skills.through,
+                        dispatch_uid="matching.challenge_skills")
+    taxonomy_changed.connect(taxonomy_change_received, dispatch_uid="matching.taxonomy_changed")

@@ -16,8 +16,8 @@ from .selectors import RANKED_STATES, ranking_refusal, ranking_request_refusal
 def queue_match_computation(challenge: Challenge) -> None:
     """Queue the (re)computation of a challenge's matches once the current transaction commits.
 
-    Called by the challenge services when a challenge is published or changed, by the receivers when a
-    candidate changes or a challenge reopens, and by `challenge_matches_request`. The task checks the
+    Called by the receivers (matching.receivers: a challenge published, changed or reopened, a candidate
+    changed) and by `challenge_matches_request`. The task checks the
     challenge's state again when it runs (it may have been closed meanwhile).
     """
     on_commit_collect("matching.compute_challenge_matches", [challenge.pk], _send_match_computations)
@@ -141,8 +141,8 @@ def experts_changed(*, expert_ids, studio_ids=()) -> int:
     return len(affected)
 
 
-def taxonomy_changed() -> int:
-    """After the skill taxonomy changed: re-derive every expert's and studio's areas with it and queue the
+def taxonomy_rerank() -> int:
+    """After the skill taxonomy changed (search.signals.taxonomy_changed): re-derive every expert's and studio's areas with it and queue the
     open challenges for ranking again. Returns the number of challenges queued."""
     from .engine.profiles import refresh_all_areas
     from .engine.taxonomy import forget_taxonomy

@@ -46,11 +46,11 @@ def refresh_experts(expert_ids: list[int], studio_ids: list[int] = ()) -> int:
     return experts_changed(expert_ids=expert_ids, studio_ids=studio_ids)
 
 
-@shared_task(name="matching.taxonomy_changed", acks_late=True)
-def taxonomy_changed() -> int:
+@shared_task(name="matching.rerank_after_taxonomy_change", acks_late=True)
+def rerank_after_taxonomy_change() -> int:
     """Re-derive every candidate's skill areas with the edited taxonomy and re-rank the open challenges."""
-    from .services import taxonomy_changed as refresh_after_taxonomy_change
+    from .services import taxonomy_rerank
 
-    queued = refresh_after_taxonomy_change()
+    queued = taxonomy_rerank()
     logger.info("skill taxonomy changed: candidate areas re-derived, %d open challenges queued for ranking", queued)
     return queued

@@ -1,8 +1,10 @@
 """Index definitions: which rows of a model are searchable and what document each row becomes.
 
 An app declares its indexes in `<app>/search_indexes.py` by subclassing
-`IndexDefinition` and calling `register(...)`; `search.apps` imports those
-modules at start-up. Backends only see definitions and plain documents:
+`IndexDefinition` and calling `register(...)` (and the words its documents
+hold that the segmenter must keep whole, with `search.text.register_words`);
+`search.apps` imports those modules at start-up, so the engine imports no
+app. Backends only see definitions and plain documents:
 
     {"id": 7, "name": "王师傅", "skills": "精馏 节能", "province": ["sichuan"], ...}
 
@@ -55,6 +57,12 @@ class IndexDefinition:
     def get_queryset(self) -> QuerySet:
         """The searchable rows, with what `document` reads prefetched."""
         return self.model._default_manager.all()
+
+    def visible_rows(self, user) -> QuerySet:
+        """The rows `user` may see, the app's list selector's rule, with what a page of hits shows loaded:
+        `search.selectors.search_visible` reads each page of hits through it, so a hit the index still
+        holds but `user` may not see (or a row deleted since) is left out."""
+        raise NotImplementedError(f"{type(self).__name__} does not say which rows a user may see")
 
     def document(self, obj) -> dict:
         raise NotImplementedError

@@ -1,18 +1,8 @@
 """Reads of the search indexes for the API layers."""
 from dataclasses import dataclass
 
-from alliance.selectors import studio_list
-from enterprises.selectors import challenge_list
-from experts.selectors import expert_list
 from search.backends import Hit, get_backend
 from search.index import get_definition
-
-LIST_SELECTORS = {"expert": expert_list, "studio": studio_list, "challenge": challenge_list}
-EAGER_LOADING = {
-    "expert": lambda rows: rows.select_related("studio").prefetch_related("honours", "skills"),
-    "studio": lambda rows: rows.select_related("lead").prefetch_related("skills"),
-    "challenge": lambda rows: rows.select_related("enterprise"),
-}
 
 
 @dataclass
@@ -23,7 +13,8 @@ class VisibleHits:
 
 
 def search_visible(*, user, type: str, q: str, filters: dict, page: int, page_size: int) -> VisibleHits:
-    """One page of hits of index `type` with their rows, as the list selector lets `user` see them.
+    """One page of hits of index `type` with their rows, as the index's `visible_rows` (its app's list
+    selector) lets `user` see them.
 
     Filters the index does not have are ignored. A hit whose row is gone or hidden
     (the index a step behind the database) is left out of the page.
@@ -34,7 +25,7 @@ def search_visible(*, user, type: str, q: str, filters: dict, page: int, page_si
         definition, q, filters=filters, limit=page_size, offset=(page - 1) * page_size,
         facets=definition.facet_field_names, highlight=True,
     )
-    rows = EAGER_LOADING[type](LIST_SELECTORS[type](user=user).filter(pk__in=results.ids))
+    rows = definition.visible_rows(user).filter(pk__in=results.ids)
     rows = {row.pk: row for row in rows}
     return VisibleHits(
         total=results.total,

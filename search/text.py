@@ -17,16 +17,21 @@ Public API (keep these names stable, other apps import them):
 - ``tokens_with_offsets(text) -> list[Token]``: tokens with their character span.
 - ``highlight(text, tokens, max_chars=...) -> str``: an HTML-escaped snippet with
   the matched tokens wrapped in ``<em>``, or "" when nothing matched.
-- ``reload_user_dictionary()``: rebuild the segmenter's user dictionary from the
-  skill taxonomy (Skill names and synonyms in the database, plus
-  ``experts.taxonomy.data`` when that module exists).
+- ``register_words(name, read, static=False)``: a source of user dictionary
+  words. The engine imports no app: each app registers its words where it
+  registers its indexes (``<app>/search_indexes.py``; experts registers the
+  curated taxonomy and the Skill rows' names and synonyms).
+- ``reload_user_dictionary()``: rebuild the segmenter's user dictionary from
+  the registered sources.
 - ``dictionary_version()``: a fingerprint of the words in that dictionary.
 
-Every process also rereads the taxonomy by itself, at most every
-``SEARCH_TAXONOMY_CHECK_SECONDS`` (the secretariat edits skills in another
-process), and reloads the dictionary when its words changed. Document
-fingerprints include ``dictionary_version()``, so after a change the reconcile
-task finds every document cut with the old words stale and re-indexes it.
+When an app's words change it sends ``search.signals.taxonomy_changed``; this
+process rereads the words after that transaction commits. Every process also
+rereads them by itself, at most every ``SEARCH_TAXONOMY_CHECK_SECONDS`` (the
+secretariat edits skills in another process), and reloads the dictionary when
+its words changed. Document fingerprints include ``dictionary_version()``, so
+after a change the reconcile task finds every document cut with the old words
+stale and re-indexes it.
 
 Latin and digit runs are not given to jieba: a run joined by ``& / - . + ' ·``
 stays one token (c++, o&m, plc/dcs, 4-nitrophenol) and its parts of two or more
@@ -37,15 +42,19 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-import importlib
 import logging
 import re
 import threading
 import time
 import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import rjieba
+from django.conf import settings
+
+from jianglian.transactions import on_commit_collect
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +124,7 @@ def normalize(text: str) -> str:
     return (text or "").translate(_CHAR_TABLE)
 
 
-# --- segmenter with the taxonomy as user dictionary ---------------------------
+# --- segmenter with the registered words as user dictionary -------------------
 
 _segmenter: rjieba.Jieba | None = None
 _segmenter_lock = threading.Lock()
@@ -130,59 +139,50 @@ def _is_cjk_word(term: str) -> bool:
     return 2 <= len(term) <= 16 and re.fullmatch(f"[{_CJK}]+", term) is not None
 
 
-def _terms_in(value, depth=0) -> list[str]:
-    """Names and synonyms found anywhere in a taxonomy structure of dicts and lists."""
-    if depth > 8:
-        return []
-    terms = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key in {"name", "name_zh", "zh", "synonyms", "aliases"}:
-                terms.extend([item] if isinstance(item, str) else [t for t in item or [] if isinstance(t, str)])
-            elif isinstance(item, (dict, list, tuple)):
-                terms.extend(_terms_in(item, depth + 1))
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            terms.extend(_terms_in(item, depth + 1))
-    return terms
+@dataclass(frozen=True)
+class WordSource:
+    """Where user dictionary words come from: `read()` returns them. A static source (a module's curated
+    data) is read once per process; the others (database rows) are reread at every check."""
+
+    name: str
+    read: Callable[[], Iterable[str]]
+    static: bool = False
+
+
+_word_sources: dict[str, WordSource] = {}
+
+
+def register_words(name: str, read: Callable[[], Iterable[str]], *, static: bool = False) -> None:
+    """Add (or replace) the word source `name`; the next use of the segmenter builds it with these words."""
+    global _segmenter
+    _word_sources[name] = WordSource(name, read, static)
+    _static_words.cache_clear()
+    with _segmenter_lock:
+        _segmenter = None
 
 
 @functools.lru_cache(maxsize=1)
-def _static_taxonomy_terms() -> tuple[str, ...]:
-    try:
-        data = importlib.import_module("experts.taxonomy.data")
-    except ImportError:
-        return ()
-    terms = []
-    for name in dir(data):
-        if name.isupper():
-            terms.extend(_terms_in(getattr(data, name)))
-    return tuple(terms)
+def _static_words() -> tuple[str, ...]:
+    return tuple(word for source in _word_sources.values() if source.static for word in source.read())
 
 
-def _database_taxonomy_terms() -> list[str] | None:
-    """Skill names and synonyms in the database; None when it cannot be read."""
-    try:
-        from experts.models import Skill
+def _database_words() -> list[str] | None:
+    """The words of the sources read from the database; None when one cannot be read."""
+    words = []
+    for source in _word_sources.values():
+        if source.static:
+            continue
+        try:
+            words.extend(source.read())
+        except Exception as exc:  # no database yet (before migrate, or outside a test's db access)
+            logger.debug("dictionary words of %s not read: %s", source.name, exc)
+            return None
+    return words
 
-        terms = []
-        for name, synonyms in Skill.objects.values_list("name", "synonyms"):
-            terms.append(name)
-            terms.extend(s for s in synonyms or [] if isinstance(s, str))
-        return terms
-    except Exception as exc:  # no database yet (before migrate, or outside a test's db access)
-        logger.debug("skill taxonomy not loaded from the database: %s", exc)
-        return None
 
-
-def _dictionary_words(database_terms) -> frozenset[str]:
-    terms = {normalize(t.strip()) for t in (*_static_taxonomy_terms(), *(database_terms or ()))}
+def _dictionary_words(database_words) -> frozenset[str]:
+    terms = {normalize(t.strip()) for t in (*_static_words(), *(database_words or ())) if isinstance(t, str)}
     return frozenset(t for t in terms if _is_cjk_word(t)) | _extra_terms
-
-
-def taxonomy_terms() -> list[str]:
-    """The CJK words the segmenter keeps whole, from the static and the curated taxonomy."""
-    return sorted(_dictionary_words(_database_taxonomy_terms()) - _extra_terms)
 
 
 def _version_of(words) -> str:
@@ -190,7 +190,7 @@ def _version_of(words) -> str:
 
 
 def reload_user_dictionary(extra_terms=None) -> int:
-    """Rebuild the segmenter from the taxonomy; returns the number of words added.
+    """Rebuild the segmenter from the registered words; returns the number of words added.
 
     `extra_terms` (words that are not skills) replace the previous extra terms and
     are kept through later reloads; None keeps the previous ones.
@@ -198,7 +198,7 @@ def reload_user_dictionary(extra_terms=None) -> int:
     global _extra_terms
     if extra_terms is not None:
         _extra_terms = frozenset(normalize(t) for t in extra_terms if _is_cjk_word(normalize(t)))
-    words = _dictionary_words(_database_taxonomy_terms())
+    words = _dictionary_words(_database_words())
     _install(words)
     return len(words)
 
@@ -215,28 +215,37 @@ def _install(words: frozenset[str]) -> None:
         _line_index_text.cache_clear()
 
 
-def _check_taxonomy() -> None:
-    """Reload the dictionary if the taxonomy's words changed since it was built (another process edited it)."""
+def _check_words() -> None:
+    """Reload the dictionary if the registered words changed since it was built (another process edited them)."""
     global _checked_at
     _checked_at = time.monotonic()
-    database_terms = _database_taxonomy_terms()
-    if database_terms is None:
+    database_words = _database_words()
+    if database_words is None:
         return  # keep the words we have rather than drop the curated ones
-    words = _dictionary_words(database_terms)
+    words = _dictionary_words(database_words)
     if _version_of(words) != _dictionary_version:
         _install(words)
-        logger.info("skill taxonomy changed: segmenter dictionary reloaded with %d words (version %s)",
+        logger.info("dictionary words changed: segmenter dictionary reloaded with %d words (version %s)",
                     len(words), _dictionary_version)
 
 
-def _check_interval() -> float | None:
-    from django.conf import settings
+def taxonomy_changed_receiver(sender=None, **kwargs) -> None:
+    """search.signals.taxonomy_changed: reread the words once the change commits (once per transaction).
+    A process that has not segmented anything yet builds its dictionary when it first does."""
+    on_commit_collect("search.dictionary_words", [True], _recheck_after_commit)
 
+
+def _recheck_after_commit(_) -> None:
+    if _segmenter is not None and not _checks_held:
+        _check_words()
+
+
+def _check_interval() -> float | None:
     return getattr(settings, "SEARCH_TAXONOMY_CHECK_SECONDS", DEFAULT_TAXONOMY_CHECK_SECONDS)
 
 
 def hold_dictionary() -> None:
-    """Stop rereading the taxonomy in this process (forked workers, which must not use the database)."""
+    """Stop rereading the registered words in this process (forked workers, which must not use the database)."""
     global _checks_held
     _checks_held = True
 
@@ -250,7 +259,7 @@ def _get_segmenter() -> rjieba.Jieba:
     elif not _checks_held:
         interval = _check_interval()
         if interval is not None and time.monotonic() - _checked_at >= interval:
-            _check_taxonomy()
+            _check_words()
     return _segmenter
 
 

@@ -1,6 +1,9 @@
 """Upsert the curated taxonomy into Skill rows, idempotently."""
 from django.db import transaction
 
+from search.signals import taxonomy_changed
+
+from ..models import Skill
 from .data import AREAS, MERGED
 
 
@@ -8,12 +11,11 @@ def load_taxonomy(areas=AREAS, merged=MERGED) -> dict:
     """Create or update one top-level Skill per area and its adjacency; returns counts.
 
     Curated edits made in the admin to areas that are not in `areas` are left alone; areas that
-    are in it are brought back to the curated text. Afterwards the search segmenter reloads its
-    user dictionary so new terms are segmented as one word.
+    are in it are brought back to the curated text. A load that changed anything sends
+    `taxonomy_changed` (as each skill save does): after it commits, the search segmenter rereads its
+    words and matching re-derives the candidates' areas, once.
     """
-    from experts.models import Skill
-
-    created = updated = 0
+    created = updated = changed = 0
     with transaction.atomic():
         by_code = {}
         for area in areas:
@@ -43,18 +45,10 @@ def load_taxonomy(areas=AREAS, merged=MERGED) -> dict:
             missing = wanted - current
             if missing:
                 skill.related.add(*missing)
+                changed += 1
         for old_code, new_code in merged.items():
-            Skill.objects.filter(code=old_code).exclude(parent=by_code[new_code]).update(parent=by_code[new_code])
-    _reload_segmenter()
-    from matching.engine.taxonomy import forget_taxonomy
-
-    forget_taxonomy()
+            changed += (Skill.objects.filter(code=old_code).exclude(parent=by_code[new_code])
+                        .update(parent=by_code[new_code]))  # an update() sends no post_save
+        if created or updated or changed:
+            taxonomy_changed.send(sender=Skill)
     return {"areas": len(areas), "created": created, "updated": updated}
-
-
-def _reload_segmenter():
-    try:
-        from search.text import reload_user_dictionary
-    except ImportError:  # the search package has no segmenter yet
-        return
-    reload_user_dictionary()

@@ -158,7 +158,7 @@ def test_loading_a_changed_taxonomy_queues_one_refresh(django_capture_on_commit_
         result = load_taxonomy(areas=[*AREAS, *added])
 
     assert (result["created"], result["updated"]) == (3, 3)
-    assert [c.name for c in callbacks if getattr(c, "items", None)].count("matching.taxonomy_changed") == 1
+    assert [c.name for c in callbacks if getattr(c, "items", None)].count("matching.rerank_after_taxonomy_change") == 1
 
 
 # --- which challenges are ranked: open ones live, a draft's preview on request, frozen ones never ------------
@@ -281,6 +281,51 @@ def test_a_challenge_reopened_after_its_pairing_ended_is_ranked_afresh(world, dj
     assert challenge.status == Challenge.Status.OPEN
     reranked = ranking(challenge)
     assert reranked[0][0] == "密封师傅" and reranked[0][1] > paired_ranking[0][1]
+
+
+def queued_rankings(callbacks):
+    """Challenge ids whose ranking a transaction queued (matching.services.queue_match_computation)."""
+    return {pk for c in callbacks if getattr(c, "name", None) == "matching.compute_challenge_matches" for pk in c.items}
+
+
+@pytest.mark.parametrize("edit", [
+    {"description": "输送泵和计量泵都在漏。"}, {"category": "management"}, {"preferred_province": "sichuan"},
+])
+def test_an_open_challenge_edited_by_its_enterprise_is_ranked_again_once(world, edit,
+                                                                         django_capture_on_commit_callbacks):
+    user, enterprise, _, _ = world
+    challenge, draft = leaking_pump(enterprise), leaking_pump(enterprise, status=Challenge.Status.DRAFT)
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        challenges.challenge_update(user=user, challenge=challenge, **edit)
+        challenges.challenge_update(user=user, challenge=challenge, **edit, title="输送泵总是漏料")
+        challenges.challenge_update(user=user, challenge=draft, **edit)
+
+    assert queued_rankings(callbacks) == {challenge.pk}
+
+
+def test_an_open_challenges_skills_changed_rank_it_again(world, django_capture_on_commit_callbacks):
+    user, enterprise, _, _ = world
+    challenge = leaking_pump(enterprise)
+    seals = factories.make_skill()
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        challenges.challenge_update(user=user, challenge=challenge, skills=[seals])
+    assert queued_rankings(callbacks) == {challenge.pk}
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        challenges.challenge_update(user=user, challenge=challenge, skills=[seals])  # the same skills
+    assert queued_rankings(callbacks) == set()
+
+
+def test_publishing_ranks_the_challenge_once(world, django_capture_on_commit_callbacks):
+    user, enterprise, _, _ = world
+    draft = leaking_pump(enterprise, status=Challenge.Status.DRAFT)
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        challenges.challenge_publish(user=user, challenge=draft)
+
+    assert queued_rankings(callbacks) == {draft.pk}
 
 
 # --- asking for a ranking now: a refresh, or a draft's preview (its enterprise and the secretariat) ----------

@@ -146,6 +146,41 @@ def test_a_skill_saved_elsewhere_becomes_a_word_after_the_check_interval(db, set
         text.reload_user_dictionary()
 
 
+def test_a_committed_skill_change_reaches_this_processs_dictionary_at_once(db, django_capture_on_commit_callbacks):
+    """experts sends search.signals.taxonomy_changed; the engine rereads its registered words after the commit
+    (a rolled-back change is never read)."""
+    from django.db import transaction
+
+    from experts.models import Skill
+
+    text.reload_user_dictionary()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Skill.objects.create(code="qhzl", name="蒸汽单耗优化", synonyms=["汽耗偏高治理"])
+        raise RuntimeError("rolled back")
+    assert "汽耗偏高治理" not in text.tokenize_for_index("开展汽耗偏高治理")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            Skill.objects.create(code="qhzl", name="蒸汽单耗优化", synonyms=["汽耗偏高治理"])
+
+        assert "汽耗偏高治理" in text.tokenize_for_index("开展汽耗偏高治理")
+    finally:
+        Skill.objects.filter(code="qhzl").delete()
+        text.reload_user_dictionary()
+
+
+def test_the_segmenter_keeps_whole_the_words_of_every_registered_source(db, monkeypatch):
+    """The engine imports no app: apps register where their words come from (experts: the taxonomy)."""
+    monkeypatch.setitem(text._word_sources, "tests.glossary", text.WordSource("tests.glossary", lambda: ["塔釜结焦治理"]))
+    try:
+        text.reload_user_dictionary()
+
+        assert "塔釜结焦治理" in text.tokenize_for_index("开展塔釜结焦治理")
+        assert {"experts.curated_taxonomy", "experts.skills"} <= set(text._word_sources)
+    finally:
+        monkeypatch.undo()
+        text.reload_user_dictionary()
+
+
 def test_an_unreadable_database_keeps_the_curated_words(curated_skill, settings, django_db_blocker):
     text.reload_user_dictionary()
     version = text.dictionary_version()

@@ -6,7 +6,7 @@ from experts.taxonomy.loader import load_taxonomy
 class Command(BaseCommand):
     help = ("Load the curated skill taxonomy (chemical and pharmaceutical skill areas) into Skill rows; idempotent. "
             "When the taxonomy changed, every expert's and studio's derived skill areas are re-derived "
-            "(the matching.taxonomy_changed task, queued after the load commits).")
+            "(the matching.rerank_after_taxonomy_change task, queued after the load commits).")
 
     def handle(self, *args, **options):
         result = load_taxonomy()
