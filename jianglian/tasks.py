@@ -3,6 +3,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from .notifications import deliver, pending_ids
+
 
 @shared_task(
     name="jianglian.send_notification", acks_late=True,
@@ -10,14 +12,10 @@ from celery import shared_task
 )
 def send_notification(log_id: int) -> bool:
     """Send one recorded notification; idempotent (a sent one is not sent again)."""
-    from .notifications import deliver
-
     return deliver(log_id)
 
 
 @shared_task(name="jianglian.flush_notifications", acks_late=True)
 def flush_notifications() -> int:
     """Beat task: send notifications whose task never ran. Returns how many were sent."""
-    from .notifications import deliver, pending_ids
-
     return sum(1 for log_id in pending_ids() if deliver(log_id))

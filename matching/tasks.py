@@ -1,7 +1,15 @@
-"""Celery tasks of matching: each takes ids, loads the objects and calls a service (idempotent)."""
+"""Celery tasks of matching: each takes ids, loads the objects and calls a service (idempotent).
+
+Tasks import the services; the services queue tasks after commit through a function-local import (the one
+lazy side of the pair, listed in the import contract in pyproject.toml)."""
 import logging
 
 from celery import shared_task
+
+from enterprises.models import Challenge
+from jianglian.errors import IllegalTransition
+
+from .services import challenge_matches_compute, expert_changed, experts_changed, taxonomy_rerank
 
 logger = logging.getLogger(__name__)
 
@@ -12,11 +20,6 @@ def compute_challenge_matches(challenge_id: int) -> int:
 
     A challenge deleted, or paired, resolved or closed, before the worker got to it is left as it is (0).
     """
-    from enterprises.models import Challenge
-    from jianglian.errors import IllegalTransition
-
-    from .services import challenge_matches_compute
-
     challenge = Challenge.objects.filter(pk=challenge_id).first()
     if challenge is None:  # deleted before the worker got to it
         return 0
@@ -32,8 +35,6 @@ def compute_challenge_matches(challenge_id: int) -> int:
 @shared_task(name="matching.refresh_expert", acks_late=True)
 def refresh_expert(expert_id: int) -> int:
     """Re-derive one expert's skill areas, then queue the open challenges the change may affect."""
-    from .services import expert_changed
-
     return expert_changed(expert_id=expert_id)
 
 
@@ -41,16 +42,12 @@ def refresh_expert(expert_id: int) -> int:
 def refresh_experts(expert_ids: list[int], studio_ids: list[int] = ()) -> int:
     """Re-derive the skill areas of the experts (and studios) changed by one transaction, then queue the open
     challenges the changes may affect, each once."""
-    from .services import experts_changed
-
     return experts_changed(expert_ids=expert_ids, studio_ids=studio_ids)
 
 
 @shared_task(name="matching.rerank_after_taxonomy_change", acks_late=True)
 def rerank_after_taxonomy_change() -> int:
     """Re-derive every candidate's skill areas with the edited taxonomy and re-rank the open challenges."""
-    from .services import taxonomy_rerank
-
     queued = taxonomy_rerank()
     logger.info("skill taxonomy changed: candidate areas re-derived, %d open challenges queued for ranking", queued)
     return queued

@@ -5,16 +5,14 @@ claimed by a conditional update of `reminder_sent_at` before its notification is
 """
 from celery import shared_task
 
+from .services import pairing_expire_due, pairing_send_reminders
+
 
 @shared_task(name="matching.pairings.expire_proposals", acks_late=True)
 def expire_proposals() -> int:
-    from .services import pairing_expire_due
-
     return pairing_expire_due()
 
 
 @shared_task(name="matching.pairings.send_expiry_reminders", acks_late=True)
 def send_expiry_reminders() -> int:
-    from .services import pairing_send_reminders
-
     return pairing_send_reminders()

@@ -3,6 +3,12 @@
 `build_plan(seed)` returns plain dataclasses (enterprises, experts, studios, challenges, events …)
 that the command then writes, keyed on natural keys. Everything here is invented: company and
 person names are plausible combinations, not real ones; credit codes carry valid check characters.
+
+Why it lives in matching: the demo is a whole campaign, written through every domain app's services
+(experts, studios and membership batches, enterprises and challenges, outreach events) and then
+matching's own (rankings, invitations, signed agreements). Only the top of the domain may import all
+of them (jianglian < search < experts · enterprises · alliance < matching < interfaces), and a layer of
+its own above matching would add a layer to the import contract for one command that holds no rule.
 """
 from __future__ import annotations
 

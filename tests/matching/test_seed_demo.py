@@ -10,7 +10,7 @@ from enterprises.models import Challenge, Enterprise
 from enterprises.validators import validate_credit_code
 from experts.models import Expert
 from jianglian.choices import Category
-from jianglian.management.demo_data import build_plan
+from matching.demo_data import build_plan
 from jianglian.roles import enterprise_ids, expert_of, is_secretariat
 from matching.models import PairingAgreement
 

@@ -5,6 +5,7 @@ Rows are keyed on natural keys (username, credit code, studio name, (expert name
 changes nothing. Where a rule applies the services are called (registering and verifying
 enterprises, applying for and approving membership, creating and publishing challenges — which
 queues matching); plain catalog rows (experts, studios, honours) are bulk-created for speed.
+It belongs to matching, the top of the domain, because it needs every app (see matching/demo_data.py).
 """
 import io
 import logging
@@ -19,18 +20,28 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 from tqdm import tqdm
 
 from alliance.models import MembershipApplication, MembershipBatch, OutreachEvent, Studio
+from alliance.services import (
+    ReviewDecision, event_confirm, event_create, event_hold, event_invite_experts, event_respond, membership_apply,
+    membership_batch_publish, membership_review,
+)
 from enterprises.models import Challenge, Enterprise
+from enterprises.services import (
+    challenge_close, challenge_create, challenge_publish, enterprise_register, enterprise_verify,
+)
 from experts.models import Expert, ExpertHonour, Skill
 from jianglian.roles import SECRETARIAT_GROUP
+from matching.demo_data import build_plan
 from matching.engine.profiles import refresh_expert_areas, refresh_studio_areas
 from matching.models import Match, PairingAgreement
+from matching.pairings.services import (
+    pairing_accept, pairing_complete, pairing_propose, pairing_rate, pairing_sign,
+)
 
-from ..demo_data import build_plan
-
-logger = logging.getLogger("jianglian.seed_demo")
+logger = logging.getLogger("matching.seed_demo")
 
 DEFAULT_PASSWORD = "jianglian-demo"
 SECRETARIAT_APPS = ("experts", "alliance", "enterprises", "matching", "authtoken", "search")
@@ -137,14 +148,10 @@ class Command(BaseCommand):
                                           email="enterprise@demo.jianglian.local")
         self.expert_user = self._user("expert", password=self.password, first_name="工匠用户",
                                       email="expert@demo.jianglian.local")
-        from rest_framework.authtoken.models import Token
-
         self.tokens = {u.username: Token.objects.get_or_create(user=u)[0].key
                        for u in (self.secretariat, self.enterprise_user, self.expert_user)}
 
     def ensure_enterprises(self):
-        from enterprises.services import enterprise_register, enterprise_verify
-
         existing = {e.credit_code: e for e in Enterprise.objects.filter(
             credit_code__in=[p.credit_code for p in self.plan.enterprises])}
         created = verified = 0
@@ -235,8 +242,6 @@ class Command(BaseCommand):
         self.demo_expert = Expert.objects.get(user=self.expert_user)
 
     def ensure_membership(self):
-        from alliance.services import ReviewDecision, membership_apply, membership_batch_publish, membership_review
-
         applied = approved = 0
         first_batch = []
         for index, plan in enumerate(self.plan.studios):
@@ -284,8 +289,6 @@ class Command(BaseCommand):
         The open ones are published after the pairings (`publish_open`): their matching then sees the
         experts' remaining capacity, and the pairings re-rank no open challenge on the way.
         """
-        from enterprises.services import challenge_create
-
         existing = {(c.enterprise_id, c.title): c for c in Challenge.objects.filter(
             enterprise__in=self.enterprises.values())}
         created = 0
@@ -314,8 +317,6 @@ class Command(BaseCommand):
 
     def _close(self, planned_status):
         """Challenges planned as closed were published, then closed by their enterprise (still-draft ones)."""
-        from enterprises.services import challenge_close, challenge_publish
-
         todo = [(plan, challenge) for plan, challenge in self.challenges
                 if plan.status == planned_status and challenge.status == Challenge.Status.DRAFT]
         for plan, challenge in todo:
@@ -326,8 +327,6 @@ class Command(BaseCommand):
 
     def _publish(self, planned_status):
         """Publish the still-draft challenges planned as `planned_status`; matching runs when the step commits."""
-        from enterprises.services import challenge_publish
-
         todo = [(plan, challenge) for plan, challenge in self.challenges
                 if plan.status == planned_status and challenge.status == Challenge.Status.DRAFT]
         for plan, challenge in tqdm(todo, desc=f"publish ({planned_status})", unit="challenge", leave=False,
@@ -356,10 +355,6 @@ class Command(BaseCommand):
 
     def ensure_pairings(self):
         """Challenges planned as paired go through the whole agreement: propose, accept, both sign."""
-        from matching.pairings.services import (
-            pairing_accept, pairing_complete, pairing_propose, pairing_rate, pairing_sign,
-        )
-
         busy = set(PairingAgreement.objects.filter(status__in=PairingAgreement.HOLDING_STATES)
                    .values_list("expert_id", flat=True)) | {self.demo_expert.pk}
         made = completed = 0
@@ -397,8 +392,6 @@ class Command(BaseCommand):
 
     def _invite_demo_expert(self):
         """The demo expert has an invitation waiting in their inbox."""
-        from matching.pairings.services import pairing_propose
-
         demo_code = self.plan.enterprises[self._demo_enterprise_index()].credit_code
         if not PairingAgreement.objects.filter(expert=self.demo_expert).exists() and self.demo_expert.accepting_pairings:
             challenge = (Challenge.objects.filter(enterprise=self.enterprises[demo_code], status=Challenge.Status.OPEN)
@@ -409,8 +402,6 @@ class Command(BaseCommand):
                 self.counts["invitations to the demo expert"] = 1
 
     def ensure_events(self):
-        from alliance.services import event_confirm, event_create, event_hold, event_invite_experts, event_respond
-
         existing = {(e.title, e.school) for e in OutreachEvent.objects.all()}
         created = 0
         now = timezone.now().replace(minute=0, second=0, microsecond=0)
