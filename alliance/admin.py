@@ -1,23 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from jianglian.admin import ReadOnlyAdmin
 from jianglian.admin_actions import run_service
 
 from . import services
-from .models import AuditEntry, EventParticipation, MembershipApplication, MembershipBatch, OutreachEvent, Studio
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services: listed and read, never edited here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from .models import EventParticipation, MembershipApplication, MembershipBatch, OutreachEvent, Studio
 
 
 @admin.register(MembershipBatch)
@@ -104,12 +92,3 @@ class EventParticipationAdmin(admin.ModelAdmin):
     autocomplete_fields = ("event", "expert")
     readonly_fields = ("status", "invited_at", "responded_at")
     list_select_related = ("event", "expert")
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor", "subject_type", "subject_id", "action", "from_state", "to_state", "note")
-    list_filter = ("subject_type", "action")
-    search_fields = ("note", "actor__username", "subject_type")
-    list_select_related = ("actor",)
-    date_hierarchy = "at"

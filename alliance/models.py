@@ -184,28 +184,3 @@ class EventParticipation(models.Model):
         verbose_name = _("活动参与")
         verbose_name_plural = _("活动参与")
         constraints = [models.UniqueConstraint(fields=["event", "expert"], name="one_participation_per_expert")]
-
-
-class AuditEntry(models.Model):
-    """One state change of an application, batch, pairing, event or challenge: who, when, from → to."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="audit_entries",
-    )
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
-    subject_type = models.CharField(_("对象类型"), max_length=64)
-    subject_id = models.BigIntegerField(_("对象编号"))
-    action = models.CharField(_("操作"), max_length=64)
-    from_state = models.CharField(_("原状态"), max_length=32, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=32, blank=True)
-    note = models.TextField(_("备注"), blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        verbose_name = _("审计记录")
-        verbose_name_plural = _("审计记录")
-        indexes = [models.Index(fields=["subject_type", "subject_id"])]
-
-    def __str__(self):
-        return f"{self.subject_type}#{self.subject_id} {self.from_state}→{self.to_state}"

@@ -1,9 +1,11 @@
 """Reads of studios, membership applications and batches."""
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
+from jianglian.errors import NotAllowed
+from jianglian.models import AuditEntry
 from jianglian.roles import expert_of, is_secretariat
 
-from .models import MembershipApplication, Studio
+from .models import EventParticipation, MembershipApplication, MembershipBatch, OutreachEvent, Studio
 
 
 def studio_list(*, user=None) -> QuerySet[Studio]:
@@ -41,8 +43,6 @@ def membership_application_list(*, user, status: str | None = None) -> QuerySet[
 
 def membership_batch_list() -> QuerySet:
     """Published batches, public: each with its member studios (prefetched)."""
-    from .models import MembershipBatch
-
     return MembershipBatch.objects.prefetch_related("studios")
 
 
@@ -52,8 +52,6 @@ PUBLIC_EVENT_STATES = ("confirmed", "held")
 
 
 def event_list(*, user, status: str | None = None, expert_id: int | None = None) -> QuerySet:
-    from .models import OutreachEvent
-
     qs = OutreachEvent.objects.all()
     if status:
         qs = qs.filter(status=status)
@@ -80,8 +78,6 @@ def event_participations_visible(*, user, event) -> list:
 
 def public_participations() -> QuerySet:
     """Confirmed participations in confirmed or held events: what experts' profiles show."""
-    from .models import EventParticipation
-
     return (
         EventParticipation.objects.filter(status="confirmed", event__status__in=PUBLIC_EVENT_STATES)
         .select_related("event").order_by("-event__starts_at", "-id")
@@ -94,18 +90,12 @@ def expert_outreach_history(*, expert) -> QuerySet:
 
 def prefetch_outreach_history(to_attr: str = "outreach_history"):
     """A Prefetch that loads every listed expert's outreach history in one query."""
-    from django.db.models import Prefetch
-
     return Prefetch("event_participations", queryset=public_participations(), to_attr=to_attr)
 
 
 def audit_entry_list(*, user, subject_type: str | None = None, subject_id: int | None = None,
                      action: str | None = None, actor_id: int | None = None, since=None, until=None) -> QuerySet:
     """The audit trail, secretariat only (NotAllowed otherwise), newest first, filterable."""
-    from jianglian.errors import NotAllowed
-
-    from .models import AuditEntry
-
     if not is_secretariat(user):
         raise NotAllowed("只有秘书处可以查看审计记录。")
     qs = AuditEntry.objects.select_related("actor")

@@ -7,11 +7,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jianglian.audit import audit_record
 from jianglian.errors import Conflict, DomainError, IllegalTransition, NotAllowed
+from jianglian.notifications import Kind, notify
 from jianglian.roles import expert_of, is_secretariat
 from jianglian.services import apply_fields
 
-from .audit import audit_record
 from .models import EventParticipation, MembershipApplication, MembershipBatch, OutreachEvent, Studio
 from .selectors import can_manage_studio
 
@@ -135,8 +136,6 @@ def _studio_recipients(studio: Studio):
 
 
 def _notify_membership_decision(application: MembershipApplication) -> None:
-    from jianglian.notifications import Kind, notify
-
     notify(kind=Kind.MEMBERSHIP_DECISION, recipients=_studio_recipients(application.studio), subject=application,
            context=dict(application_id=application.pk, studio=application.studio.name,
                         decision=application.status, note=application.review_note))
@@ -274,8 +273,6 @@ def event_update(*, user, event: OutreachEvent, **fields) -> OutreachEvent:
 @transaction.atomic
 def event_invite_experts(*, user, event: OutreachEvent, experts, role: str = "") -> list[EventParticipation]:
     """Invite experts to a planned or confirmed event; experts already invited are left as they are."""
-    from jianglian.notifications import Kind, notify
-
     _require_secretariat(user, _("只有秘书处可以邀请劳模工匠参加活动。"))
     event = OutreachEvent.objects.select_for_update().get(pk=event.pk)
     if event.status not in EVENT_OPEN_STATES:

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.audit import audit_record
+from jianglian.audit import audit_record
 from jianglian.errors import IllegalTransition, NotAllowed
 from jianglian.roles import is_secretariat
 from jianglian.services import apply_fields

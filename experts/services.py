@@ -1,10 +1,12 @@
 """Writes of expert profiles and the skill taxonomy."""
 import logging
 
+from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jianglian.errors import NotAllowed
+from jianglian.audit import audit_record
+from jianglian.errors import Conflict, DomainError, IllegalTransition, NotAllowed
 from jianglian.roles import expert_of, is_secretariat
 from jianglian.services import apply_fields
 
@@ -98,10 +100,6 @@ EXPERT_CLAIM_MAX_AGE = 14 * 24 * 3600
 
 def expert_claim_token(*, user, expert: Expert) -> str:
     """The secretariat issues a sign-up token for an unclaimed catalog entry."""
-    from django.core import signing
-
-    from jianglian.errors import IllegalTransition
-
     _require_secretariat(user, _("只有秘书处可以发放认领链接。"))
     if expert.user_id is not None:
         raise IllegalTransition(_("该劳模工匠已有账号。"), code="already_claimed")
@@ -110,10 +108,6 @@ def expert_claim_token(*, user, expert: Expert) -> str:
 
 def expert_from_claim_token(token: str) -> Expert:
     """The unclaimed expert a token names; DomainError when it is invalid, expired or used."""
-    from django.core import signing
-
-    from jianglian.errors import DomainError, IllegalTransition
-
     try:
         payload = signing.loads(token, salt=EXPERT_CLAIM_SALT, max_age=EXPERT_CLAIM_MAX_AGE)
     except signing.SignatureExpired:
@@ -131,8 +125,6 @@ def expert_from_claim_token(token: str) -> Expert:
 @transaction.atomic
 def expert_claim(*, user, token: str) -> Expert:
     """Link `user` to the catalog entry the secretariat's token names (once)."""
-    from jianglian.errors import Conflict
-
     if user is None or not user.is_authenticated:
         raise NotAllowed(_("请先登录。"), code="not_authenticated")
     if expert_of(user) is not None:
@@ -143,8 +135,6 @@ def expert_claim(*, user, token: str) -> Expert:
         raise Conflict(_("该劳模工匠已有账号。"), code="already_claimed")
     expert.user = user
     user.expert = expert  # the reverse accessor's cache: expert_of(user) asks no query
-    from alliance.audit import audit_record
-
     audit_record(actor=user, subject=expert, action="claim", to_state="linked")
     logger.info("expert %s claimed by user %s", expert.pk, user.pk)
     return expert

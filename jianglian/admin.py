@@ -1,8 +1,19 @@
 from django.contrib import admin
 
-from alliance.admin import ReadOnlyAdmin
+from .models import AuditEntry, NotificationLog, UserPreference
 
-from .models import NotificationLog, UserPreference
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by services: listed and read, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(UserPreference)
@@ -22,3 +33,12 @@ class NotificationLogAdmin(ReadOnlyAdmin):
     search_fields = ("key", "subject", "to_email", "recipient__username")
     list_select_related = ("recipient",)
     date_hierarchy = "created_at"
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor", "subject_type", "subject_id", "action", "from_state", "to_state", "note")
+    list_filter = ("subject_type", "action")
+    search_fields = ("note", "actor__username", "subject_type")
+    list_select_related = ("actor",)
+    date_hierarchy = "at"

@@ -1,4 +1,4 @@
-"""Cross-app records: a user's language preference and the notification outbox."""
+"""Cross-app records: a user's language preference, the notification outbox and the audit trail."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -53,3 +53,33 @@ class NotificationLog(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class AuditEntry(models.Model):
+    """One state change of an application, batch, pairing, event or challenge: who, when, from → to.
+
+    Every app writes it (jianglian.audit.audit_record), so it lives in the ground. It moved here from alliance
+    with its table: `alliance_auditentry` keeps its name and rows (migrations jianglian 0002, alliance 0003).
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="audit_entries",
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    subject_type = models.CharField(_("对象类型"), max_length=64)
+    subject_id = models.BigIntegerField(_("对象编号"))
+    action = models.CharField(_("操作"), max_length=64)
+    from_state = models.CharField(_("原状态"), max_length=32, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=32, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        db_table = "alliance_auditentry"
+        ordering = ["-at", "-id"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="alliance_au_subject_3dc2b6_idx")]
+
+    def __str__(self):
+        return f"{self.subject_type}#{self.subject_id} {self.from_state}→{self.to_state}"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from alliance.admin import ReadOnlyAdmin
+from jianglian.admin import ReadOnlyAdmin
 
 from .models import ChallengeNeed, ExpertArea, Match, PairingAgreement, StudioArea
 

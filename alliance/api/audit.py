@@ -8,9 +8,9 @@ from jianglian.api.schema import summary
 from jianglian.api.serializers import DateTimeField, OutputModelSerializer
 from jianglian.api.views import ServiceViewSet
 from jianglian.filters import MAX_DB_INTEGER
+from jianglian.models import AuditEntry
 
 from .. import selectors
-from ..models import AuditEntry
 
 
 class AuditEntrySerializer(OutputModelSerializer):

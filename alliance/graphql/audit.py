@@ -4,9 +4,9 @@ import graphene
 
 from jianglian.filters import IntegerFilter
 from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
+from jianglian.models import AuditEntry
 
 from .. import selectors
-from ..models import AuditEntry
 
 
 class AuditEntryType(JLObjectType):

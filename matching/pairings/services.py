@@ -40,7 +40,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.audit import audit_record
+from jianglian.audit import audit_record
 from enterprises.models import Challenge
 from experts.models import Expert
 from jianglian.errors import Conflict, IllegalTransition

@@ -2,7 +2,7 @@
 import pytest
 
 from alliance import selectors
-from alliance.models import AuditEntry
+from jianglian.models import AuditEntry
 from jianglian.errors import NotAllowed
 from matching.pairings import services as pairing_services
 from tests import factories

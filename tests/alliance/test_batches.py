@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from alliance import selectors, services
-from alliance.models import AuditEntry, MembershipApplication
+from alliance.models import MembershipApplication
+from jianglian.models import AuditEntry
 from alliance.services import ReviewDecision
 from jianglian.errors import IllegalTransition, NotAllowed
 from tests import factories

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from alliance import selectors, services
-from alliance.models import AuditEntry, EventParticipation, OutreachEvent
+from alliance.models import EventParticipation, OutreachEvent
+from jianglian.models import AuditEntry
 from jianglian.errors import DomainError, IllegalTransition, NotAllowed
 from jianglian.models import NotificationLog
 from tests import factories

@@ -11,7 +11,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from alliance import services
-from alliance.models import AuditEntry, MembershipApplication, Studio
+from alliance.models import MembershipApplication, Studio
+from jianglian.models import AuditEntry
 from alliance.services import ReviewDecision
 from jianglian.errors import Conflict, IllegalTransition, NotAllowed
 from jianglian.models import NotificationLog

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from alliance.models import AuditEntry
+from jianglian.models import AuditEntry
 from enterprises import selectors, services
 from enterprises.models import Challenge, Enterprise
 from jianglian.choices import Category, Province

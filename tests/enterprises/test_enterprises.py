@@ -9,7 +9,7 @@ only the secretariat verifies it.
 import pytest
 from django.core.exceptions import ValidationError
 
-from alliance.models import AuditEntry
+from jianglian.models import AuditEntry
 from enterprises import selectors, services
 from enterprises.models import Enterprise
 from jianglian.choices import Province

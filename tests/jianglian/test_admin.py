@@ -3,7 +3,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from alliance.models import AuditEntry, MembershipApplication
+from alliance.models import MembershipApplication
+from jianglian.models import AuditEntry
 from enterprises.models import Challenge
 from tests import factories
 

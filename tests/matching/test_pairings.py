@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
-from alliance.models import AuditEntry
+from jianglian.models import AuditEntry
 from enterprises.models import Challenge
 from experts.selectors import can_see_contact
 from jianglian.errors import Conflict, DomainError, IllegalTransition, NotAllowed

@@ -5,7 +5,8 @@ from django.contrib.auth import authenticate as django_authenticate
 from django.test import RequestFactory
 from django.core.management import call_command
 
-from alliance.models import AuditEntry, MembershipApplication, MembershipBatch, OutreachEvent, Studio
+from alliance.models import MembershipApplication, MembershipBatch, OutreachEvent, Studio
+from jianglian.models import AuditEntry
 from enterprises.models import Challenge, Enterprise
 from enterprises.validators import validate_credit_code
 from experts.models import Expert
@@ -94,6 +95,7 @@ def test_seed_demo_loads_the_demo_data_through_the_services_and_a_second_run_cha
     enterprise = authenticate(username="enterprise", password="demo-pass-123")
     expert = authenticate(username="expert", password="demo-pass-123")
     assert is_secretariat(secretariat) and secretariat.is_staff
+    assert secretariat.has_perm("jianglian.view_auditentry") and not secretariat.has_perm("jianglian.view_notificationlog")
     assert enterprise_ids(enterprise) and not is_secretariat(enterprise)
     # the demo enterprise has challenges in every state (README), the closed one closed by its staff
     mine = Challenge.objects.filter(enterprise_id__in=enterprise_ids(enterprise))

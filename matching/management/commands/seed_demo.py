@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.db.models import Q
 from django.test.utils import override_settings
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -45,6 +46,7 @@ logger = logging.getLogger("matching.seed_demo")
 
 DEFAULT_PASSWORD = "jianglian-demo"
 SECRETARIAT_APPS = ("experts", "alliance", "enterprises", "matching", "authtoken", "search")
+SECRETARIAT_MODELS = (("jianglian", "auditentry"),)  # the audit trail (the ground's other models are not theirs)
 FIRST_BATCH_NAME = "首批成员名单"
 
 
@@ -136,7 +138,10 @@ class Command(BaseCommand):
 
     def ensure_accounts(self):
         group, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
-        wanted = set(Permission.objects.filter(content_type__app_label__in=SECRETARIAT_APPS).values_list("id", flat=True))
+        granted = Q(content_type__app_label__in=SECRETARIAT_APPS)
+        for app_label, model in SECRETARIAT_MODELS:
+            granted |= Q(content_type__app_label=app_label, content_type__model=model)
+        wanted = set(Permission.objects.filter(granted).values_list("id", flat=True))
         missing = wanted - set(group.permissions.values_list("id", flat=True))
         if missing:
             group.permissions.add(*missing)

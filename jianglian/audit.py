@@ -1,4 +1,5 @@
-"""The audit trail: every state change of an application, batch, pairing, event or challenge."""
+"""The audit trail: every state change of an application, batch, pairing, event or challenge, written by the
+services of every app (so it lives in the ground), read by the secretariat (alliance's audit feature)."""
 from .models import AuditEntry
 
 

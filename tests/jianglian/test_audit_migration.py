@@ -1,0 +1,42 @@
+"""The audit trail moved from alliance to the ground package (jianglian) without touching its table:
+rows written before the move are read after it, with their actor, and the content type (which permissions
+and admin log entries hang on) is the same row, renamed."""
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+MOVED_APPS = ("alliance", "jianglian")
+BEFORE = [("alliance", "0002_initial"), ("jianglian", "0001_initial")]
+AFTER = [("alliance", "0003_auditentry_to_jianglian"), ("jianglian", "0002_auditentry")]
+
+
+def migrate(nodes):
+    """Every app at its latest migration except alliance and jianglian, which are at `nodes`; the apps then."""
+    executor = MigrationExecutor(connection)
+    targets = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in MOVED_APPS] + nodes
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_written_before_the_move_are_read_after_it():
+    old = migrate(BEFORE)
+    actor = old.get_model("auth", "User").objects.create(username="auditor")
+    old.get_model("alliance", "AuditEntry").objects.create(
+        actor_id=actor.pk, subject_type="alliance.studio", subject_id=7, action="suspend",
+        from_state="member", to_state="suspended", note="年度考核未通过",
+    )
+    ContentType.objects.clear_cache()
+    content_type = ContentType.objects.get(app_label="alliance", model="auditentry")
+
+    new = migrate(AFTER)
+
+    entry = new.get_model("jianglian", "AuditEntry").objects.get()
+    assert (entry.actor_id, entry.subject_type, entry.subject_id, entry.action, entry.from_state, entry.to_state,
+            entry.note) == (actor.pk, "alliance.studio", 7, "suspend", "member", "suspended", "年度考核未通过")
+    moved = ContentType.objects.get(pk=content_type.pk)
+    assert (moved.app_label, moved.model) == ("jianglian", "auditentry")
+    assert "alliance_auditentry" in connection.introspection.table_names()
+    ContentType.objects.clear_cache()
