@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from jianglian.admin_actions import run_service
+from matching.services import challenge_matches_request  # the admin is an interface: it may use every layer
 
 from . import services
 from .models import Challenge, Enterprise
@@ -46,8 +47,6 @@ class ChallengeAdmin(admin.ModelAdmin):
         """Ask for each selected challenge's ranking as its page does (matching.services.challenge_matches_request:
         an open one is recomputed, a draft previewed, a paired, resolved or closed one refused with the reason),
         and say for each challenge what happened."""
-        from matching.services import challenge_matches_request
-
         def request_ranking(challenge):
             challenge_matches_request(user=request.user, challenge=challenge)
             queued = _("已排队计算匹配预览") if challenge.status == Challenge.Status.DRAFT else _("已排队重新计算")

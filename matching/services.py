@@ -7,8 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from enterprises.models import Challenge
+from experts.models import Expert
 from jianglian.transactions import on_commit_collect
 
+from .engine import ALGORITHM_VERSION, needs_of, rank_challenge
+from .engine.profiles import refresh_all_areas, refresh_expert_areas, refresh_studio_areas
+from .engine.taxonomy import forget_taxonomy
 from .models import ChallengeNeed, Match
 from .selectors import RANKED_STATES, ranking_refusal, ranking_request_refusal
 
@@ -24,7 +28,7 @@ def queue_match_computation(challenge: Challenge) -> None:
 
 
 def _send_match_computations(challenge_ids) -> None:
-    from .tasks import compute_challenge_matches
+    from .tasks import compute_challenge_matches  # the lazy side of services ↔ tasks (pyproject's import contract)
 
     for challenge_id in sorted(challenge_ids):
         compute_challenge_matches.delay(challenge_id)
@@ -50,8 +54,6 @@ def challenge_matches_compute(*, challenge: Challenge) -> int:
     judged on its state when the computation starts, under the challenge's row lock.
     Idempotent: running it twice stores the same ranking (with a newer computed_at).
     """
-    from .engine import ALGORITHM_VERSION, needs_of, rank_challenge
-
     # Two workers recomputing the same challenge take turns (else their inserted ranks would collide), and
     # a challenge closed or paired since the computation was queued is seen as it is now.
     status = Challenge.objects.select_for_update().filter(pk=challenge.pk).values_list("status", flat=True).first()
@@ -106,9 +108,6 @@ def experts_changed(*, expert_ids, studio_ids=()) -> int:
     In bulk: a roster import of 10,000 experts is one call, whose queries do not grow with the rows beyond
     their batches. Returns the number of challenges queued.
     """
-    from .engine.profiles import refresh_expert_areas, refresh_studio_areas
-    from experts.models import Expert
-
     expert_ids = sorted(set(expert_ids))  # an id deleted meanwhile has no areas, matches or needs: a no-op
     studio_ids = set(studio_ids)
     affected = set()
@@ -144,9 +143,6 @@ def experts_changed(*, expert_ids, studio_ids=()) -> int:
 def taxonomy_rerank() -> int:
     """After the skill taxonomy changed (search.signals.taxonomy_changed): re-derive every expert's and studio's areas with it and queue the
     open challenges for ranking again. Returns the number of challenges queued."""
-    from .engine.profiles import refresh_all_areas
-    from .engine.taxonomy import forget_taxonomy
-
     forget_taxonomy()  # this process may hold an index built before the change
     refresh_all_areas()
     with transaction.atomic():

@@ -21,6 +21,8 @@ from typing import Callable, Iterable, Iterator
 
 from django.db.models import Model, QuerySet
 
+from search.text import dictionary_version
+
 
 @dataclass(frozen=True)
 class SearchField:
@@ -119,8 +121,6 @@ class IndexDefinition:
 def document_fingerprint(document: dict) -> int:
     """A 63-bit hash of a document's content and of the words it was cut with: reconcile compares
     it with the indexed one, so a document cut before the skill taxonomy changed is stale."""
-    from search.text import dictionary_version
-
     raw = (dictionary_version() + json.dumps(document, sort_keys=True, ensure_ascii=False, default=str)).encode()
     return int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "big") >> 1
 
