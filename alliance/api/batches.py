@@ -6,11 +6,12 @@ from rest_framework.routers import SimpleRouter
 
 from jianglian.api.permissions import IsSecretariatOrReadOnly
 from jianglian.api.schema import summary
-from jianglian.api.serializers import OutputModelSerializer, StrictInputSerializer, StudioBriefSerializer
+from jianglian.api.serializers import OutputModelSerializer, StrictInputSerializer
 from jianglian.api.views import ServiceViewSet
 
 from .. import selectors, services
 from ..models import MembershipBatch
+from .references import StudioBriefSerializer
 
 
 class BatchBriefSerializer(serializers.ModelSerializer):

@@ -13,7 +13,7 @@ from rest_framework.routers import SimpleRouter
 
 from jianglian.api.permissions import IsSecretariat
 from jianglian.api.schema import summary
-from jianglian.api.serializers import OutputModelSerializer, StrictInputSerializer, StudioBriefSerializer
+from jianglian.api.serializers import OutputModelSerializer, StrictInputSerializer
 from jianglian.api.views import ServiceViewSet
 
 from .. import selectors, services
@@ -21,6 +21,7 @@ from ..filters import MembershipApplicationFilter
 from ..models import MembershipApplication, Studio
 from ..services import ReviewDecision
 from .batches import BatchBriefSerializer
+from .references import StudioBriefSerializer
 from .studios import StudioSerializer
 
 

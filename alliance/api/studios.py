@@ -9,10 +9,8 @@ from rest_framework.routers import SimpleRouter
 from experts.filters import filter_skill_id_or_code
 from jianglian.api.permissions import ReadOnlyOrAuthenticated
 from jianglian.api.schema import summary
-from jianglian.api.serializers import (
-    ExpertBriefSerializer, OutputModelSerializer, SkillBriefSerializer, SkillReferenceField,
-    StrictInputModelSerializer,
-)
+from experts.api.references import ExpertBriefSerializer, SkillBriefSerializer, SkillReferenceField
+from jianglian.api.serializers import OutputModelSerializer, StrictInputModelSerializer
 from jianglian.api.views import ServiceViewSet
 from jianglian.choices import Honour
 from jianglian.filters import IntegerFilter

@@ -11,13 +11,11 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.routers import SimpleRouter
 
+from experts.api.references import SkillBriefSerializer, SkillReferenceField
 from experts.filters import filter_skill_id_or_code
 from jianglian.api.permissions import ReadOnlyOrAuthenticated
 from jianglian.api.schema import summary
-from jianglian.api.serializers import (
-    OutputModelSerializer, SkillBriefSerializer, SkillReferenceField, StrictInputModelSerializer,
-    StrictInputSerializer,
-)
+from jianglian.api.serializers import OutputModelSerializer, StrictInputModelSerializer, StrictInputSerializer
 from jianglian.api.views import ServiceViewSet
 from jianglian.roles import enterprise_ids
 

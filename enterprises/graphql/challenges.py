@@ -3,12 +3,11 @@ challenge mutations. They translate input and call enterprises.services / select
 import graphene
 from graphene_django.filter import TypedFilter
 
-from experts.graphql.skills import SkillType
+from experts.graphql.skills import SkillType, skills_from_ids
 from jianglian.filters import GlobalIDFilter
 from jianglian.graphql.enums import CategoryEnum, ProvinceEnum, enum_from_choices
 from jianglian.graphql.types import (
     ConnectionField, CountableConnection, JLObjectType, Node, get_visible, load_visible, require_login,
-    skills_from_ids,
 )
 from matching.graphql.matches import matches_field
 

@@ -2,7 +2,7 @@
 
 Private contact details (phone, email, birth year) are filled only for the experts in
 `context["contact_visible_ids"]` (computed once per request by
-`experts.selectors.contact_visible_expert_ids`; None = all, for the secretariat); for everyone
+`matching.pairings.selectors.contact_visible_expert_ids`; None = all, for the secretariat); for everyone
 else they are null and `contact_visible` is false.
 """
 import django_filters
@@ -13,16 +13,16 @@ from rest_framework.routers import SimpleRouter
 from alliance.selectors import prefetch_outreach_history
 from jianglian.api.permissions import IsSecretariatOrReadOnly, ReadOnlyOrAuthenticated
 from jianglian.api.schema import summary
-from jianglian.api.serializers import (
-    OutputModelSerializer, OutputSerializer, SkillBriefSerializer, SkillReferenceField, StrictInputModelSerializer,
-    StudioBriefSerializer,
-)
+from alliance.api.references import StudioBriefSerializer
+from jianglian.api.serializers import OutputModelSerializer, OutputSerializer, StrictInputModelSerializer
 from jianglian.api.views import ServiceViewSet
 from jianglian.choices import Honour
+from matching.pairings.selectors import contact_visible_expert_ids
 
 from .. import selectors, services
 from ..filters import ExpertFilter, filter_skill_id_or_code
 from ..models import Expert
+from .references import SkillBriefSerializer, SkillReferenceField
 
 PRIVATE_FIELDS = ("phone", "email", "birth_year")
 
@@ -144,7 +144,7 @@ class ExpertViewSet(ServiceViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         # One query for the whole page, whatever its length.
-        context["contact_visible_ids"] = selectors.contact_visible_expert_ids(self.request.user)
+        context["contact_visible_ids"] = contact_visible_expert_ids(self.request.user)
         return context
 
     def select(self):

@@ -10,13 +10,14 @@ from jianglian.errors import NotAllowed
 from jianglian.filters import GlobalIDFilter
 from jianglian.graphql.enums import CategoryEnum, HonourEnum, IndustryEnum, ProvinceEnum, enum_from_choices
 from jianglian.graphql.types import (
-    ConnectionField, CountableConnection, JLObjectType, Node, get_visible, require_login, skills_from_ids,
+    ConnectionField, CountableConnection, JLObjectType, Node, get_visible, require_login,
 )
 from jianglian.roles import expert_of
+from matching.pairings.selectors import can_see_contact
 
 from .. import filters, selectors, services
 from ..models import Expert, ExpertHonour
-from .skills import SkillType
+from .skills import SkillType, skills_from_ids
 
 ExpertRoleEnum = enum_from_choices(Expert.Role, "ExpertRole", "劳模 / 工匠")
 GenderEnum = enum_from_choices(Expert.Gender, "Gender")
@@ -119,10 +120,10 @@ class ExpertType(JLObjectType):
         return alliance_selectors.expert_outreach_history(expert=root)
 
     def resolve_phone(root, info):
-        return root.phone if selectors.can_see_contact(info.context.user, root) else None
+        return root.phone if can_see_contact(info.context.user, root) else None
 
     def resolve_email(root, info):
-        return root.email if selectors.can_see_contact(info.context.user, root) else None
+        return root.email if can_see_contact(info.context.user, root) else None
 
 
 class ExpertQueries(graphene.ObjectType):

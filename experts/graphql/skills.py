@@ -1,9 +1,11 @@
 """GraphQL of the skill taxonomy: the Skill type and `skills(category:, parent:, topLevel:)`."""
 import graphene
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.utils.translation import gettext as _
 from graphene_django.filter import TypedFilter
 
 from jianglian.graphql.enums import CategoryEnum
-from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
+from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node, get_visible_many
 
 from .. import filters, selectors
 from ..models import Skill
@@ -33,6 +35,15 @@ class SkillType(JLObjectType):
 
     def resolve_parent(root, info):
         return root.parent
+
+
+def skills_from_ids(info, global_ids):
+    """Skills for a list of global ids (every input that takes skills); unknown ids are bad input on the
+    `skills` field."""
+    try:
+        return get_visible_many(info, SkillType, global_ids)
+    except ObjectDoesNotExist:
+        raise ValidationError({"skills": [_("技能不存在 / Unknown skill.")]}) from None
 
 
 class SkillQueries(graphene.ObjectType):

@@ -100,29 +100,3 @@ class OutputModelSerializer(EagerLoading, serializers.ModelSerializer):
     def update(self, instance, validated_data):  # pragma: no cover - guard
         raise NotImplementedError
 
-
-class SkillBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    code = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    category = serializers.CharField(read_only=True)
-
-
-class StudioBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
-
-
-class ExpertBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
-
-
-class SkillReferenceField(serializers.PrimaryKeyRelatedField):
-    """A skill given by id; used by every input that takes skills."""
-
-    def __init__(self, **kwargs):
-        from experts.models import Skill
-
-        kwargs.setdefault("queryset", Skill.objects.all())
-        super().__init__(**kwargs)

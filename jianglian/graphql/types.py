@@ -246,15 +246,5 @@ def load_visible(info, type_cls, global_id):
     return get_visible(info, type_cls, global_id)
 
 
-def skills_from_ids(info, global_ids):
-    """Skills for a list of global ids; unknown ids are bad input on the `skills` field."""
-    from experts.graphql.skills import SkillType
-
-    try:
-        return get_visible_many(info, SkillType, global_ids)
-    except ObjectDoesNotExist:
-        raise ValidationError({"skills": [_("技能不存在 / Unknown skill.")]}) from None
-
-
 class NodeQuery(graphene.ObjectType):
     node = Node.Field(description="Any object by its global id (NOT_FOUND if the caller may not see it).")

@@ -21,7 +21,6 @@ from rest_framework.routers import SimpleRouter
 
 from enterprises.models import Challenge
 from experts.models import Expert
-from experts.selectors import contact_visible_expert_ids
 from jianglian.api.schema import ERROR_DESCRIPTIONS, ErrorSerializer, summary
 from jianglian.api.serializers import OutputModelSerializer, StrictInputSerializer
 from jianglian.api.views import ServiceViewSet
@@ -53,7 +52,7 @@ class PairingExpertSerializer(serializers.Serializer):
 
     def _visible(self, expert) -> bool:
         request = self.context.get("request")
-        visible = contact_visible_expert_ids(getattr(request, "user", None))  # one query per request, cached
+        visible = selectors.contact_visible_expert_ids(getattr(request, "user", None))  # one query per request, cached
         return visible is None or expert.pk in visible
 
     def get_phone(self, expert) -> str | None:

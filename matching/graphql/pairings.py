@@ -64,7 +64,7 @@ class PairingFilter(django_filters.FilterSet):
 
 class PairingType(JLObjectType):
     """结对意向书. Only its parties and the secretariat see it; the expert's phone and e-mail show to the
-    enterprise once the expert accepted (Expert.phone/email follow experts.selectors.can_see_contact)."""
+    enterprise once the expert accepted (Expert.phone/email follow matching.pairings.selectors.can_see_contact)."""
 
     status = PairingStatusEnum(required=True)
     challenge = graphene.Field(ChallengeType, required=True)

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from enterprises.models import Challenge
 from enterprises.selectors import can_manage_challenge
 from experts.models import Expert
-from experts.selectors import can_see_contact
 from jianglian.errors import DomainError, IllegalTransition, NotAllowed
 from jianglian.roles import enterprise_ids, expert_of, is_secretariat
 
@@ -56,8 +55,44 @@ def pairing_get(*, user, pairing_id) -> PairingAgreement:
     return pairing_list(user=user).get(pk=pairing_id)
 
 
+# --- whose contact details a user sees (an expert's phone and e-mail, in every interface) --------------
+#
+# The secretariat sees all; an expert sees their own; an enterprise sees an expert's once the expert has
+# accepted one of its pairings, for good. A rule of pairings, so it lives here (experts never import matching).
+CONTACT_REVEALING_PAIRING_STATES = (Status.ACCEPTED, Status.ACTIVE, Status.COMPLETED, Status.TERMINATED)
+
+
+def contact_visible_expert_ids(user) -> frozenset | None:
+    """Ids of experts whose contact details `user` may see; None means all of them (secretariat).
+
+    One query whatever the number of experts listed, so lists can ask once per request.
+    """
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    if is_secretariat(user):
+        return None
+    cached = getattr(user, "_cached_contact_visible_expert_ids", None)
+    if cached is not None:
+        return cached
+    ids = set(
+        PairingAgreement.objects.filter(
+            challenge__enterprise_id__in=enterprise_ids(user), status__in=CONTACT_REVEALING_PAIRING_STATES
+        ).values_list("expert_id", flat=True)
+    )
+    own = expert_of(user)
+    if own is not None:
+        ids.add(own.pk)
+    user._cached_contact_visible_expert_ids = frozenset(ids)
+    return user._cached_contact_visible_expert_ids
+
+
+def can_see_contact(user, expert: Expert) -> bool:
+    visible = contact_visible_expert_ids(user)
+    return visible is None or expert.pk in visible
+
+
 def pairing_contact_visible(*, user, pairing: PairingAgreement) -> bool:
-    """Whether the expert's contact details may be shown to `user` (see experts.selectors)."""
+    """Whether the expert's contact details may be shown to `user` (can_see_contact)."""
     return can_see_contact(user, pairing.expert)
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from alliance import services as events
 from enterprises.models import Challenge
-from experts import selectors, services
+from experts import services
 from experts.models import Expert
 from experts.services import (
     EXPERT_CLAIM_MAX_AGE, EXPERT_CLAIM_SALT, expert_claim, expert_claim_token, expert_from_claim_token,
@@ -27,6 +27,7 @@ from experts.services import (
 from jianglian.choices import Category, Honour, Province
 from jianglian.errors import Conflict, DomainError, NotAllowed
 from matching.models import PairingAgreement
+from matching.pairings.selectors import can_see_contact
 from tests import factories
 from tests.gql import gid, run, token_for
 
@@ -63,18 +64,18 @@ def test_contact_details_are_visible_after_an_accepted_pairing_only(enterprise_u
     user, enterprise = enterprise_user
     expert = factories.make_expert()
     challenge = factories.make_challenge(enterprise=enterprise)
-    assert not selectors.can_see_contact(user, expert)
-    assert selectors.can_see_contact(secretariat, expert)
+    assert not can_see_contact(user, expert)
+    assert can_see_contact(secretariat, expert)
     PairingAgreement.objects.create(challenge=challenge, expert=expert, status=PairingAgreement.Status.PROPOSED)
-    assert not selectors.can_see_contact(fresh(user), expert)
+    assert not can_see_contact(fresh(user), expert)
     PairingAgreement.objects.filter(expert=expert).update(status=PairingAgreement.Status.ACCEPTED)
-    assert selectors.can_see_contact(fresh(user), expert)
-    assert not selectors.can_see_contact(None, expert)
+    assert can_see_contact(fresh(user), expert)
+    assert not can_see_contact(None, expert)
 
 
 def test_an_expert_sees_their_own_contact_details(expert_user):
     user, expert = expert_user
-    assert selectors.can_see_contact(user, expert)
+    assert can_see_contact(user, expert)
 
 
 def test_anonymous_reads_the_catalog_without_contact_details(token_client_for):

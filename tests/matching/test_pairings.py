@@ -26,7 +26,7 @@ from pypdf import PdfReader
 
 from jianglian.models import AuditEntry
 from enterprises.models import Challenge
-from experts.selectors import can_see_contact
+from matching.pairings.selectors import can_see_contact
 from jianglian.errors import Conflict, DomainError, IllegalTransition, NotAllowed
 from jianglian.models import NotificationLog
 from matching.models import PairingAgreement
