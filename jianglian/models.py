@@ -1,4 +1,6 @@
 """Cross-app records: a user's language preference, the notification outbox and the audit trail."""
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -83,3 +85,55 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.subject_type}#{self.subject_id} {self.from_state}→{self.to_state}"
+
+
+class RosterUpload(models.Model):
+    """A roster file the secretariat uploaded (page or REST): checked (a dry run), then imported when confirmed.
+
+    The file is kept until it is imported or refused (then emptied), so the confirmation imports exactly the
+    file that was previewed; the check and the import run in Celery (jianglian.rosters.jobs), which records
+    their progress here for the page to poll. The URL names an upload by its `token`, never by its number.
+    """
+
+    class Status(models.TextChoices):
+        PENDING_CHECK = "pending_check", _("等待预检查")
+        CHECKING = "checking", _("预检查中")
+        CHECKED = "checked", _("待确认")
+        REFUSED = "refused", _("文件被拒绝")
+        PENDING_IMPORT = "pending_import", _("等待导入")
+        IMPORTING = "importing", _("导入中")
+        IMPORTED = "imported", _("已导入")
+        NOT_IMPORTED = "not_imported", _("未导入")
+        FAILED = "failed", _("导入失败")
+
+    token = models.UUIDField(_("令牌"), unique=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("名册类型"), max_length=32)
+    filename = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveIntegerField(_("大小（字节）"), default=0)
+    data = models.BinaryField(_("文件内容"), default=bytes, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING_CHECK)
+    phase = models.CharField(_("阶段"), max_length=16, blank=True)
+    done = models.PositiveIntegerField(_("已处理行数"), default=0)
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    valid_rows_only = models.BooleanField(_("只导入正确的行"), default=False)
+    check_report = models.JSONField(_("预检查报告"), null=True, blank=True)
+    import_report = models.JSONField(_("导入报告"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    failure = models.TextField(_("失败原因"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("名册上传")
+        verbose_name_plural = _("名册上传")
+
+    def __str__(self):
+        return f"{self.kind} · {self.filename}"

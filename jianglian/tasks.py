@@ -4,6 +4,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from .notifications import deliver, pending_ids
+from .rosters.jobs import upload_run
 
 
 @shared_task(
@@ -19,3 +20,9 @@ def send_notification(log_id: int) -> bool:
 def flush_notifications() -> int:
     """Beat task: send notifications whose task never ran. Returns how many were sent."""
     return sum(1 for log_id in pending_ids() if deliver(log_id))
+
+
+@shared_task(name="jianglian.roster_upload_run")
+def roster_upload_run(upload_id: int) -> str | None:
+    """Check or import one roster upload (jianglian.rosters.jobs); a second delivery finds nothing to claim."""
+    return upload_run(upload_id)

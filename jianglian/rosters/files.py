@@ -68,13 +68,7 @@ def read_rows(data: bytes, filename: str) -> RawSheet:
     """The rows of the roster in `data` (the whole uploaded file), after every guard."""
     if not data:
         raise RosterFileError(_("文件是空的。"), code="roster_empty")
-    max_bytes = limit("ROSTER_MAX_FILE_BYTES")
-    if len(data) > max_bytes:
-        raise RosterFileError(
-            _("文件太大（%(size)s），上限为 %(limit)s。请分成几个文件导入。")
-            % {"size": human_size(len(data)), "limit": human_size(max_bytes)},
-            code="roster_too_large",
-        )
+    check_size(len(data))
     declared = ACCEPTED_EXTENSIONS.get(PurePath(filename or "").suffix.lower())
     actual = sniff(data)
     if declared is None:
@@ -91,6 +85,17 @@ def read_rows(data: bytes, filename: str) -> RawSheet:
     if actual == XLSX:
         return RawSheet(XLSX, _xlsx_rows(data))
     return RawSheet(CSV, _csv_rows(data))
+
+
+def check_size(size: int) -> None:
+    """Refuse a file larger than ROSTER_MAX_FILE_BYTES (the upload views ask before reading it)."""
+    max_bytes = limit("ROSTER_MAX_FILE_BYTES")
+    if size > max_bytes:
+        raise RosterFileError(
+            _("文件太大（%(size)s），上限为 %(limit)s。请分成几个文件导入。")
+            % {"size": human_size(size), "limit": human_size(max_bytes)},
+            code="roster_too_large",
+        )
 
 
 def sniff(data: bytes) -> str:

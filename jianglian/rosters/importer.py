@@ -147,6 +147,13 @@ def import_roster(kind: RosterKind, data: bytes, filename: str, *, user=None, dr
     return report
 
 
+def read_file(kind: RosterKind, data: bytes, filename: str) -> int:
+    """Read the file as the import will (every file guard, the header, the row cap) and return how many data
+    rows it has; raises RosterFileError when it would be refused. The upload page and REST call it before they
+    keep a file, so a bad file is answered at once."""
+    return len(_read(kind, data, filename, Report(kind=kind.name)))
+
+
 def _read(kind: RosterKind, data: bytes, filename: str, report: Report) -> list[Row]:
     sheet = read_rows(data, filename)
     header = find_header(sheet.rows, kind.columns)
@@ -254,6 +261,11 @@ def register(kind: type[RosterKind], service: Callable[..., Report]) -> None:
     """
     _kinds[kind.name] = kind
     _services[kind.name] = service
+
+
+def registered() -> list[str]:
+    """The names of the registered kinds, in registration order (experts, studios, enterprises)."""
+    return list(_kinds)
 
 
 def kinds() -> list[RosterKind]:

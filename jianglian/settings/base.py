@@ -175,6 +175,7 @@ SPECTACULAR_SETTINGS = {
         "HonourEnum": "jianglian.choices.Honour",
         "CategoryEnum": "jianglian.choices.Category",
         "IndustryEnum": "jianglian.choices.Industry",
+        "RosterUploadStatusEnum": "jianglian.models.RosterUpload.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -234,6 +235,10 @@ ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", 20_000))
 ROSTER_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 ROSTER_MAX_COMPRESSION_RATIO = 200
 ROSTER_MAX_ZIP_ENTRIES = 1000
+# Uploads from the page and REST (jianglian.rosters.jobs): a preview is confirmed within this many hours, and
+# uploads are deleted after this many days.
+ROSTER_UPLOAD_CONFIRM_HOURS = 24
+ROSTER_UPLOAD_KEEP_DAYS = 7
 
 LOGGING = {
     "version": 1,
