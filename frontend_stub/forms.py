@@ -207,3 +207,15 @@ class BatchForm(PageForm):
 
         self.fields["applications"].queryset = MembershipApplication.objects.filter(
             pk__in=[a.pk for a in applications]).select_related("studio").order_by("pk")
+
+
+class RosterUploadForm(NoColonMixin, forms.Form):
+    """The secretariat's roster upload: which roster, and the file (the preview comes before any import)."""
+
+    kind = forms.ChoiceField(label=_("名册类型"))
+    file = forms.FileField(label=_("名册文件"), help_text=_(".xlsx 或 .csv（UTF-8 或 GB18030）；先预检查，确认后才导入"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind.name, kind.label) for kind in kinds]

@@ -1,7 +1,7 @@
 """The web pages. Registered last in jianglian/urls.py with path("", include("frontend_stub.urls"))."""
 from django.urls import path
 
-from .views import accounts, enterprise, expert, pairings, public, secretariat
+from .views import accounts, enterprise, expert, imports, pairings, public, secretariat
 
 app_name = "web"
 
@@ -52,4 +52,9 @@ urlpatterns = [
     path("secretariat/batches/publish/", secretariat.publish_batch, name="publish_batch"),
     path("secretariat/enterprises/<int:pk>/verify/", secretariat.verify_enterprise, name="verify_enterprise"),
     path("secretariat/experts/<int:pk>/claim-link/", secretariat.expert_claim_link, name="expert_claim_link"),
+    path("secretariat/imports/", imports.imports, name="roster_imports"),
+    path("secretariat/imports/<uuid:token>/", imports.import_detail, name="roster_import"),
+    path("secretariat/imports/<uuid:token>/progress/", imports.import_progress, name="roster_import_progress"),
+    path("secretariat/imports/<uuid:token>/confirm/", imports.import_confirm, name="roster_import_confirm"),
+    path("secretariat/imports/<slug:kind>/template/", imports.import_template, name="roster_import_template"),
 ]

@@ -19,7 +19,26 @@
       select.addEventListener("change", function () { select.form.submit(); });
     });
     document.querySelectorAll("select[data-skill-picker]").forEach(skillPicker);
+    document.querySelectorAll("[data-import-progress]").forEach(importProgress);
   });
+
+  /* A roster upload being checked or imported by Celery: poll its progress, reload when it is done. */
+  function importProgress(box) {
+    var url = box.getAttribute("data-url");
+    var bar = box.querySelector("progress");
+    var text = box.querySelector("[data-progress-text]");
+    function poll() {
+      fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (p) {
+          if (bar) { bar.value = p.percent; }
+          if (text && p.text) { text.textContent = p.text; }
+          if (p.running) { setTimeout(poll, 1000); } else { window.location.reload(); }
+        })
+        .catch(function () { setTimeout(poll, 3000); });
+    }
+    setTimeout(poll, 700);
+  }
 
   /* Turns <select multiple data-skill-picker> into chips + a search box (ARIA combobox).
      The <select> stays in the form (hidden) and carries the chosen values. */
