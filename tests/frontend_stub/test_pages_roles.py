@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from alliance.services import membership_apply
+from jianglian.models import RosterUpload
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,11 @@ PAGES = [
     ("web:publish_batch", "post", None, SECRETARIAT),
     ("web:verify_enterprise", "post", lambda w: [w.unverified.pk], SECRETARIAT),
     ("web:expert_claim_link", "post", lambda w: [w.unclaimed.pk], SECRETARIAT),
+    ("web:roster_imports", "get", None, SECRETARIAT),
+    ("web:roster_import", "get", lambda w: [w.upload.token], SECRETARIAT),
+    ("web:roster_import_progress", "get", lambda w: [w.upload.token], SECRETARIAT),
+    ("web:roster_import_confirm", "post", lambda w: [w.upload.token], SECRETARIAT),
+    ("web:roster_import_template", "get", lambda w: ["experts"], SECRETARIAT),
 ]
 
 
@@ -80,6 +86,7 @@ def world(django_user_model):
         application=membership_apply(user=lead_user, studio=studio, statement="十年来完成技改项目四十余项。"),
         unverified=factories.make_enterprise(verified=False),
         unclaimed=factories.make_expert(),
+        upload=RosterUpload.objects.create(kind="experts", filename="roster.xlsx"),
     )
 
 
