@@ -5,6 +5,7 @@ class MatchingConfig(AppConfig):
     name = "matching"
 
     def ready(self):
-        from . import receivers
+        from . import reading, receivers
 
         receivers.connect()
+        reading.connect()

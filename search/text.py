@@ -355,6 +355,18 @@ def tokenize_query(text: str) -> list[str]:
     return list(seen)[:MAX_QUERY_TOKENS]
 
 
+def words(text: str) -> list[str]:
+    """The words of `text` as the segmenter's default mode cuts them, Latin and digit runs whole, normalized,
+    stopwords dropped: the units a query's needs are made of (`search.query`)."""
+    found = []
+    for match in _TOKEN_RE.finditer(normalize((text or "")[:MAX_QUERY_CHARS])):
+        if match.lastgroup == "latin":
+            found.append(match.group())
+        else:
+            found.extend(_get_segmenter().cut(match.group(), True))
+    return [word for word in found if word.strip() and word not in _DROPPED]
+
+
 def index_text(text: str) -> str:
     """The tokens of `text` joined by spaces: what a whitespace-tokenized field receives.
 
@@ -415,7 +427,9 @@ def _highlight_pattern(tokens: frozenset) -> re.Pattern | None:
     if not tokens:
         return None
     alternatives = [
-        re.escape(t) if _CJK_RUN_RE.fullmatch(t) else rf"(?<![^\W_]){re.escape(t)}(?![^\W_])"
+        # A Latin token is a whole word among Latin letters and digits, whatever Chinese text touches it
+        # (出水COD超标, 高盐废水MVR蒸发): the same boundaries as the tokenizer's.
+        re.escape(t) if _CJK_RUN_RE.fullmatch(t) else rf"(?<!{_ALNUM}){re.escape(t)}(?!{_ALNUM})"
         for t in sorted(tokens, key=len, reverse=True)
     ]
     return re.compile("|".join(alternatives))

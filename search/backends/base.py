@@ -12,9 +12,11 @@ Queries
 
 - `index`: an index name ("expert", "studio", "challenge") or its definition.
 - `query`: a user's text (`str`, segmented with `text.tokenize_query`), a list of
-  tokens already made by `search.text` (used as they are), or a mapping
+  tokens already made by `search.text` (used as they are), a mapping
   token → weight (the matching engine weights expanded synonyms below the
-  original words). An empty query matches every document (filters still apply),
+  original words), or a `search.query.ReadQuery` (what the catalog searches:
+  weighted tokens and needs; hits meeting more needs come first, then by the
+  score below). An empty query matches every document (filters still apply),
   in id order.
 - `filters`: {filter field: value or list of values}; values of one field are
   ORed, fields are ANDed. Filters never change scores. An unknown field raises
@@ -44,8 +46,9 @@ from dataclasses import dataclass, field
 from search import text
 from search.errors import UnknownFilter
 from search.index import IndexDefinition, document_fingerprint, get_definition
+from search.query import Need, ReadQuery
 
-Query = str | Sequence[str] | Mapping[str, float]
+Query = str | Sequence[str] | Mapping[str, float] | ReadQuery
 Filters = Mapping[str, str | Sequence[str]]
 
 MAX_LIMIT = 1000
@@ -122,11 +125,18 @@ def resolve(index) -> IndexDefinition:
 
 def weighted_tokens(query: Query) -> dict[str, float]:
     """token → weight for any accepted form of query."""
+    if isinstance(query, ReadQuery):
+        return dict(query.weights)
     if isinstance(query, str):
         return dict.fromkeys(text.tokenize_query(query), 1.0)
     if isinstance(query, Mapping):
         return {str(t): float(w) for t, w in query.items() if t and w > 0}
     return dict.fromkeys((str(t) for t in query if t), 1.0)
+
+
+def query_needs(query: Query) -> tuple[Need, ...]:
+    """The needs whose coverage orders the hits first: only a read query (`search.query.read_query`) has them."""
+    return query.needs if isinstance(query, ReadQuery) else ()
 
 
 def clean_filters(definition: IndexDefinition, filters: Filters | None) -> dict[str, list[str]]:

@@ -6,7 +6,8 @@
 - Search fields are `text` with a whitespace analyzer: they receive the tokens
   of `search.text`, as tantivy does, and the query is one `multi_match`
   (`most_fields`, per-field boosts) per token, weighted like the embedded
-  backend's term queries, so both rank alike. Filters are `keyword` fields in
+  backend's term queries, so both rank alike; a read query's needs add one
+  `dis_max` of `constant_score` clauses each (coverage first, as in tantivy). Filters are `keyword` fields in
   `bool.filter`; facets are `terms` aggregations. Raw texts sit in a
   non-indexed `source` object, and snippets are made from them by
   `search.text.highlight`, exactly as the embedded backend does.
@@ -31,8 +32,9 @@ from search.errors import UNAVAILABLE_MESSAGE, SearchUnavailable
 
 from .base import (
     Hit, SearchBackend, SearchResults, bounded, clean_facets, clean_filters, highlights_for, prepare, prepare_all,
-    resolve, weighted_tokens,
+    query_needs, resolve, weighted_tokens,
 )
+from search.query import COVERAGE_SCORE
 
 logger = logging.getLogger(__name__)
 
@@ -190,11 +192,22 @@ class ElasticsearchBackend(SearchBackend):
             dsl.Q("multi_match", query=token, fields=fields, type="most_fields", analyzer=WHITESPACE, boost=weight)
             for token, weight in tokens.items()
         ]
+        # Each need met adds COVERAGE_SCORE × its best credit, as the embedded backend's coverage clauses do.
+        coverage = [
+            dsl.Q("dis_max", tie_breaker=0, queries=[
+                dsl.Q("constant_score", boost=COVERAGE_SCORE * credit, filter=dsl.Q(
+                    "bool", should=[dsl.Q("terms", **{field.name: items}) for field in definition.search_fields],
+                ))
+                for credit, items in need.levels()
+            ])
+            for need in query_needs(query)
+        ] if text_queries else []
         search = dsl.Search(using=self.client, index=self.alias(definition))
         search = search.query(dsl.Q(
             "bool",
             must=[dsl.Q("bool", should=text_queries)] if text_queries else [dsl.Q("match_all")],
             filter=[dsl.Q("terms", **{name: items}) for name, items in filters.items()],
+            **({"should": coverage} if coverage else {}),
         ))
         if not tokens:
             search = search.sort({"id": "asc"})

@@ -36,8 +36,9 @@ from search.index import IndexDefinition
 
 from .base import (
     Hit, Prepared, SearchBackend, SearchResults, bounded, clean_facets, clean_filters, highlights_for, prepare,
-    prepare_all, resolve, weighted_tokens,
+    prepare_all, query_needs, resolve, weighted_tokens,
 )
+from search.query import COVERAGE_SCORE
 
 logger = logging.getLogger(__name__)
 
@@ -262,6 +263,17 @@ class EmbeddedBackend(SearchBackend):
         ]
         return Query.boolean_query(clauses)
 
+    def _coverage_query(self, definition, schema, need) -> Query:
+        """COVERAGE_SCORE × the best credit among the need's tokens the document holds (in any search field)."""
+        return Query.disjunction_max_query([
+            Query.const_score_query(
+                Query.boolean_query([(Occur.Should, Query.term_set_query(schema, field.name, tokens))
+                                     for field in definition.search_fields]),
+                COVERAGE_SCORE * credit,
+            )
+            for credit, tokens in need.levels()
+        ])
+
     def search(self, index, query="", *, filters=None, limit=20, offset=0, facets=(), highlight=False):
         definition = resolve(index)
         filters = clean_filters(definition, filters)
@@ -279,6 +291,7 @@ class EmbeddedBackend(SearchBackend):
         ]
         if tokens:
             clauses.append((Occur.Must, self._text_query(definition, schema, tokens)))
+            clauses += [(Occur.Should, self._coverage_query(definition, schema, need)) for need in query_needs(query)]
         full = Query.boolean_query(clauses) if clauses else Query.all_query()
 
         if tokens:

@@ -16,6 +16,7 @@ from jianglian.graphql.optimizer import collect_fields, prefetches_for
 from search.backends import get_backend
 from search.backends.base import MAX_OFFSET
 from search.index import get_definition
+from search.query import read_query
 
 
 class SearchTypeEnum(graphene.Enum):
@@ -123,12 +124,14 @@ def resolve_search(info, query, types, filters, first, after):
     names = list(dict.fromkeys(getattr(t, "value", t) for t in (types or ["expert"])))
     filters = {k: v for k, v in dict(filters or {}).items() if v}
     backend = get_backend()
+    # Read as search_visible reads it (the catalog's words, needs met first), until this resolver goes through it.
+    read = read_query(query)
 
     scored, total, facets = [], 0, []
     for name in names:
         definition = get_definition(name)
         results = backend.search(
-            definition, query, limit=start + first, offset=0, highlight=True,
+            definition, read, limit=start + first, offset=0, highlight=True,
             filters={k: v for k, v in filters.items() if k in definition.filter_field_names},
             facets=definition.facet_field_names,
         )

@@ -8,10 +8,13 @@ through the index definitions, as the sync tasks do.
 import pytest
 
 from enterprises.models import Challenge
+from experts.models import Skill
+from experts.taxonomy.loader import load_taxonomy
 from jianglian.choices import Category, Honour, Province
 from search import sync
 from search.errors import UnknownFilter
 from search.index import document_fingerprint, get_definition
+from search.query import read_query
 from tests import factories
 
 
@@ -192,6 +195,61 @@ class BackendBehaviour:
 
         assert backend.count("expert") == 2
         assert experts["zhao"].pk not in backend.search("expert", "精馏").ids
+
+    # --- catalog queries (search.query.read_query): needs met first, the taxonomy's words below the user's ----
+
+    def test_a_document_meeting_every_need_ranks_above_those_meeting_one_however_often(self, backend):
+        both = factories.make_expert(name="甲工", bio="处理过离心机振动大的故障。")
+        one = [factories.make_expert(name=f"乙工{n}", bio="离心机检修、离心机选型、离心机安装，熟悉各类离心机。")
+               for n in range(3)]
+        other = [factories.make_expert(name=f"丙工{n}", bio="振动分析、振动监测、振动诊断，长期做振动治理。")
+                 for n in range(3)]
+        index_all(backend, "expert")
+
+        hits = backend.search("expert", read_query("离心机 振动")).hits
+
+        assert hits[0].id == both.pk and hits[0].score > hits[1].score
+        assert {hit.id for hit in hits[1:]} == {e.pk for e in one + other}
+
+    def test_coverage_orders_the_hits_and_never_adds_or_drops_one(self, backend, experts):
+        for query in ("精馏 密封", "我们厂精馏塔怎么节能", "PLC 机械密封 安全"):
+            read = backend.search("expert", read_query(query), limit=50)
+            plain = backend.search("expert", query, limit=50)
+
+            assert read.total == plain.total and sorted(read.ids) == sorted(plain.ids)
+
+    @pytest.mark.parametrize("query, area, decoy_area, decoy_words", [
+        ("机封泄漏", "pumps-seals", "vocs", "LDAR泄漏检测与修复，泄漏点消缺"),
+        ("出水超标", "wastewater", "vocs", "尾气排放超标整改，超标排口销号"),
+    ], ids=["seal-leak", "effluent-over-limit"])
+    def test_a_plants_plain_words_for_a_problem_find_the_experts_of_its_area(self, backend, query, area,
+                                                                                decoy_area, decoy_words):
+        load_taxonomy()
+        skills = {s.code: s for s in Skill.objects.filter(code__in=[area, decoy_area])}
+        # The area's experts write as experts do (the skill, not the plant's symptom); the others share a word.
+        area_experts = [factories.make_expert(name=f"甲工{n}", bio="负责本专业设备的检修和技术改造。",
+                                              skills=[skills[area]]) for n in range(10)]
+        for n in range(10):
+            factories.make_expert(name=f"乙工{n}", bio=f"{decoy_words}。", skill_tags=[decoy_words],
+                                  skills=[skills[decoy_area]])
+        index_all(backend, "expert")
+
+        top = backend.search("expert", read_query(query), limit=10).ids
+
+        assert set(top) == {e.pk for e in area_experts}
+
+    def test_the_users_own_word_outranks_what_it_stands_for(self, backend):
+        load_taxonomy()
+        wastewater = Skill.objects.get(code="wastewater")
+        says_it = factories.make_expert(name="甲工", bio="出水COD稳定达标。")
+        area_only = [factories.make_expert(name=f"乙工{n}", bio="生化系统运行。", skills=[wastewater]) for n in range(3)]
+        index_all(backend, "expert")
+
+        hits = backend.search("expert", read_query("COD"), highlight=True).hits
+
+        assert [hit.id for hit in hits][0] == says_it.pk
+        assert {hit.id for hit in hits[1:]} == {e.pk for e in area_only}
+        assert hits[0].highlights["bio"] == "出水<em>COD</em>稳定达标。"
 
     # --- studios and challenges --------------------------------------------------
 

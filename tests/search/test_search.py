@@ -240,4 +240,5 @@ def test_the_number_of_queries_does_not_grow_with_the_hits(indexed_for_graphql, 
             run(query, {"q": "精馏", "types": types, "first": first}).ok()
         return len(queries)
 
+    count(1)  # warm-up: the first read of a query loads the skill taxonomy (search.query readers), once
     assert count(14) == count(2)

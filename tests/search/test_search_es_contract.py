@@ -9,6 +9,7 @@ import pytest
 
 from search.backends.elasticsearch import ElasticsearchBackend, index_body
 from search.index import definitions, get_definition
+from search.query import COVERAGE_SCORE, Need, ReadQuery
 
 from .es_capture import capturing_client
 from .es_spec_checker import EsSpec, check_analysis_names, check_analyzers_used, defined_analysis, query_analyzers, spec_directory
@@ -50,7 +51,18 @@ def search_variants(definition):
         dict(query={"精馏": 2.0, "节能": 0.5}, limit=200),
         dict(query=["plc", "dcs"], highlight=True),
         dict(query='"(((* a:b', limit=10**9, offset=-3),
+        dict(query=READ, filters=some_filter, facets=facets, highlight=True),
     ]
+
+
+# A catalog query as search.query.read_query makes it: weighted tokens and two needs, one met by its own word,
+# by what the word stands for or by a part of it.
+READ = ReadQuery(
+    text="污水处理 COD",
+    weights={"污水处理": 1.0, "处理": 1.0, "cod": 1.0, "废水处理": 0.3, "污水站": 0.3},
+    needs=(Need("污水处理", {"污水处理": 1.0, "废水处理": 0.75, "污水站": 0.75, "处理": 0.5}),
+           Need("cod", {"cod": 1.0, "废水处理": 0.75})),
+)
 
 
 # --- the checker itself ----------------------------------------------------------------
@@ -190,3 +202,28 @@ def test_reading_fingerprints_scrolls_with_valid_bodies(spec, captured):
     assert scans and all(spec.check("search", r.json) == [] for r in scans)
     for request in cluster.of("DELETE", r"/_search/scroll"):
         assert spec.check("clear_scroll", request.json) == []
+
+
+def test_a_read_query_adds_one_coverage_clause_per_need_scored_as_tantivy_scores_it(spec, captured):
+    backend, cluster = captured
+    definition = get_definition("expert")
+
+    backend.search(definition, READ)
+
+    body = cluster.of("POST", r"/jl-test-expert/_search")[-1].json
+    assert spec.check("search", body) == []
+    coverage = body["query"]["bool"]["should"]
+    assert len(coverage) == len(READ.needs)
+    first = coverage[0]["dis_max"]["queries"]
+    assert [q["constant_score"]["boost"] for q in first] == [COVERAGE_SCORE, COVERAGE_SCORE * 0.75, COVERAGE_SCORE * 0.5]
+    assert first[0]["constant_score"]["filter"]["bool"]["should"] == [
+        {"terms": {name: ["污水处理"]}} for name in definition.search_field_names
+    ]
+
+
+def test_a_plain_query_sends_no_coverage_clause(captured):
+    backend, cluster = captured
+
+    backend.search(get_definition("expert"), "污水处理 COD")
+
+    assert "should" not in cluster.of("POST", r"/jl-test-expert/_search")[-1].json["query"]["bool"]

@@ -89,6 +89,21 @@ def test_highlight_marks_matches_in_the_original_and_escapes_html():
     assert snippet == "&lt;b&gt;<em>精餾塔</em>&lt;/b&gt;节能改造"
 
 
+@pytest.mark.parametrize("written, token, marked", [
+    ("高盐废水MVR蒸发处理", "mvr", "高盐废水<em>MVR</em>蒸发处理"),
+    ("出水COD超标", "cod", "出水<em>COD</em>超标"),
+    ("熟悉PLC/DCS系统", "dcs", "熟悉PLC/<em>DCS</em>系统"),
+    ("ＤＣＳ组态", "dcs", "<em>ＤＣＳ</em>组态"),
+])
+def test_latin_tokens_are_highlighted_where_chinese_text_touches_them(written, token, marked):
+    assert text.highlight(written, [token]) == marked
+
+
+@pytest.mark.parametrize("written, token", [("CODEX改造", "cod"), ("MVRS蒸发", "mvr"), ("2MVR", "mvr")])
+def test_a_latin_token_is_not_highlighted_inside_a_longer_latin_word(written, token):
+    assert text.highlight(written, [token]) == ""
+
+
 def test_highlight_is_empty_when_nothing_matches():
     assert text.highlight("精馏塔节能改造", ["离心泵"]) == ""
 
