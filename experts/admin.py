@@ -1,17 +1,90 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .models import Expert, ExpertHonour, Skill
+from .models import Expert, ExpertHonour, Skill, SkillWord
+from .services import SKILL_EDITABLE_FIELDS, SKILL_WORD_MAX, skill_create, skill_update, split_words
+
+
+class WordListField(forms.CharField):
+    """A list of words edited as text, one word a line (、 and commas separate too): never raw JSON."""
+
+    widget = forms.Textarea(attrs={"rows": 8, "cols": 60})
+
+    def __init__(self, *, max_word_length, **kwargs):
+        self.max_word_length = max_word_length
+        super().__init__(required=False, strip=False, **kwargs)
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return split_words(value)
+
+    def validate(self, value):
+        too_long = [w for w in value if len(w) > self.max_word_length]
+        if too_long:
+            raise ValidationError(_("“%(word)s…”过长：每个词最多 %(max)s 个字符。")
+                                  % {"word": too_long[0][:10], "max": self.max_word_length})
+
+    def has_changed(self, initial, data):
+        return list(initial or []) != self.to_python(data)
+
+
+class SkillAdminForm(forms.ModelForm):
+    synonyms = WordListField(max_word_length=SKILL_WORD_MAX[SkillWord.Kind.SYNONYM], label=_("同义词"),
+                             help_text=_("每行一个词"))
+    problems = WordListField(max_word_length=SKILL_WORD_MAX[SkillWord.Kind.PROBLEM], label=_("典型问题"),
+                             help_text=_("每行一个：企业描述问题时的说法"))
+
+    class Meta:
+        model = Skill
+        fields = ("code", "name", "name_en", "category", "parent", "synonyms", "problems", "related", "description")
 
 
 @admin.register(Skill)
 class SkillAdmin(admin.ModelAdmin):
+    """The taxonomy in the admin: edits go through experts.services (curated fields and each word's provenance
+    recorded, audited), so load_taxonomy keeps them as it keeps the curation page's."""
+
+    form = SkillAdminForm
     list_display = ("code", "name", "name_en", "category", "parent")
     list_filter = ("category", ("parent", admin.EmptyFieldListFilter))
     search_fields = ("code", "name", "name_en", "description")
     autocomplete_fields = ("parent",)
     filter_horizontal = ("related",)
     list_select_related = ("parent",)
+    readonly_fields = ("provenance",)
+
+    @admin.display(description=_("词的来源"))
+    def provenance(self, skill):
+        """Who added (or removed) each word: the shipped taxonomy file or a member of the secretariat."""
+        if skill.pk is None:
+            return "—"
+        rows = skill.words.select_related("added_by", "removed_by").order_by("kind", "id")
+        return format_html_join(
+            "", "<div>{} · {} · {}{}</div>",
+            ((row.get_kind_display(), row.word,
+              row.added_by.username if row.added_by else row.get_source_display(),
+              format_html("（{} {}）", _("已删除"), row.removed_by.username if row.removed_by else "—")
+              if row.removed_at else "") for row in rows),
+        ) or "—"
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in SKILL_EDITABLE_FIELDS}
+        if change:
+            saved = skill_update(user=request.user, skill=Skill.objects.get(pk=obj.pk), **fields)
+        else:
+            fields = {k: v for k, v in fields.items() if k not in ("code", "name")}
+            saved = skill_create(user=request.user, code=form.cleaned_data["code"], name=form.cleaned_data["name"],
+                                 **fields)
+            obj.pk = saved.pk
+            obj._state.adding = False
+            obj._state.db = saved._state.db
 
 
 class ExpertHonourInline(admin.TabularInline):

@@ -27,6 +27,14 @@ class Skill(models.Model):
     )
     related = models.ManyToManyField("self", verbose_name=_("相关领域"), blank=True, symmetrical=True)
     description = models.TextField(_("说明"), blank=True)
+    # Provenance (issue 13 §4): the fields the secretariat set keep their value when load_taxonomy runs again;
+    # each synonym and problem word has its own record (SkillWord).
+    curated_fields = models.JSONField(_("秘书处修改过的字段"), default=list, blank=True, editable=False)
+    curated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("最后修改人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
+    curated_at = models.DateTimeField(_("最后修改时间"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -35,6 +43,45 @@ class Skill(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SkillWord(models.Model):
+    """One synonym or typical-problem word of a skill: who added it (the shipped taxonomy file or a member of
+    the secretariat) and, once removed, who removed it. `Skill.synonyms` / `Skill.problems` hold the words in
+    force, in order (search and matching read them); these rows say where each came from, so load_taxonomy
+    adds the file's new words and never brings back a word the secretariat removed."""
+
+    class Kind(models.TextChoices):
+        SYNONYM = "synonym", _("同义词")
+        PROBLEM = "problem", _("典型问题")
+
+    class Source(models.TextChoices):
+        TAXONOMY = "taxonomy", _("技能分类文件")
+        SECRETARIAT = "secretariat", _("秘书处")
+
+    skill = models.ForeignKey(Skill, verbose_name=_("技能"), on_delete=models.CASCADE, related_name="words")
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    word = models.CharField(_("词"), max_length=200)
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("添加人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("删除人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    removed_at = models.DateTimeField(_("删除时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["skill", "kind", "id"]
+        constraints = [models.UniqueConstraint(fields=["skill", "kind", "word"], name="skillword_unique_word")]
+        verbose_name = _("技能词")
+        verbose_name_plural = _("技能词")
+
+    def __str__(self):
+        return f"{self.skill} · {self.word}"
 
 
 class Expert(models.Model):

@@ -1,7 +1,7 @@
 """Reads of the 劳模工匠库 and the skill taxonomy."""
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from .models import Expert, Skill
+from .models import Expert, Skill, SkillWord
 
 
 def expert_list(*, user=None) -> QuerySet[Expert]:
@@ -20,3 +20,49 @@ def skill_words() -> list[str]:
         words.append(name)
         words.extend(s for s in synonyms or [] if isinstance(s, str))
     return words
+
+
+def skill_word_records(skill: Skill) -> dict:
+    """Where each word of `skill` came from: {"synonym" | "problem": {word: SkillWord}} (with who added it, and
+    the removed ones, which the curation page lists apart)."""
+    records = {SkillWord.Kind.SYNONYM: {}, SkillWord.Kind.PROBLEM: {}}
+    for row in skill.words.select_related("added_by", "removed_by").order_by("id"):
+        records[row.kind][row.word] = row
+    return records
+
+
+def skill_change_preview(skill: Skill, *, synonyms: list[str] | None = None, problems: list[str] | None = None,
+                         limit: int = 50) -> dict:
+    """Which experts a change of `skill`'s words affects, before it is saved: those whose biography,
+    achievements or self-filled skills mention a word added or removed (matching reads those texts through the
+    taxonomy's words), besides the experts who list the skill itself.
+
+    Returns {"added": [...], "removed": [...], "experts": [(expert, [words it mentions])] (at most `limit`),
+    "count": how many experts are affected, "with_skill": how many list the skill}."""
+    added, removed = [], []
+    for field, given in (("synonyms", synonyms), ("problems", problems)):
+        if given is None:
+            continue
+        current = list(getattr(skill, field) or [])
+        added += [w for w in given if w not in current]
+        removed += [w for w in current if w not in given]
+    words = [*added, *removed]
+    affected = {}
+    if words:
+        mentions = Q()
+        for word in words:
+            mentions |= Q(bio__contains=word) | Q(achievements__contains=word)
+        for pk, bio, achievements in Expert.objects.filter(mentions).values_list("pk", "bio", "achievements"):
+            affected[pk] = [w for w in words if w in (bio or "") or w in (achievements or "")]
+        for pk, tags in Expert.objects.exclude(skill_tags=[]).values_list("pk", "skill_tags"):
+            found = [w for w in words if any(isinstance(t, str) and w in t for t in tags or ())]
+            if found:
+                affected[pk] = sorted({*affected.get(pk, ()), *found}, key=words.index)
+    shown = sorted(affected)[:limit]
+    experts = Expert.objects.in_bulk(shown)
+    return {
+        "added": added, "removed": removed,
+        "experts": [(experts[pk], affected[pk]) for pk in shown if pk in experts],
+        "count": len(affected),
+        "with_skill": skill.experts.count(),
+    }

@@ -1,8 +1,11 @@
 """Writes of expert profiles and the skill taxonomy."""
 import logging
+import re
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jianglian.audit import audit_record
@@ -10,7 +13,7 @@ from jianglian.errors import Conflict, DomainError, IllegalTransition, NotAllowe
 from jianglian.roles import expert_of, is_secretariat
 from jianglian.services import apply_fields
 
-from .models import Expert, ExpertHonour, Skill
+from .models import Expert, ExpertHonour, Skill, SkillWord
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +26,8 @@ EXPERT_SECRETARIAT_EDITABLE_FIELDS = EXPERT_SELF_EDITABLE_FIELDS | {
     "name", "gender", "birth_year", "role", "employer", "province", "industry", "studio",
 }
 SKILL_EDITABLE_FIELDS = {"name", "name_en", "category", "parent", "synonyms", "problems", "description"}
+# Fields of a skill that load_taxonomy leaves alone once the secretariat has set them (words: SkillWord).
+SKILL_CURATED_FIELDS = {"name", "name_en", "category", "parent", "description"}
 
 
 def _require_secretariat(user, message):
@@ -71,22 +76,130 @@ def expert_update(*, user, expert: Expert, skills=None, honours=None, **fields) 
     return expert
 
 
+SKILL_WORD_FIELDS = {SkillWord.Kind.SYNONYM: "synonyms", SkillWord.Kind.PROBLEM: "problems"}
+SKILL_WORD_MAX = {SkillWord.Kind.SYNONYM: 64, SkillWord.Kind.PROBLEM: 200}
+
+
 @transaction.atomic
 def skill_create(*, user, code: str, name: str, **fields) -> Skill:
+    """A skill the secretariat adds: every field it sets is curated (load_taxonomy keeps it), each word is
+    recorded as the secretariat's."""
     _require_secretariat(user, _("只有秘书处可以维护技能分类。"))
+    words = {key: fields.pop(key) for key in ("synonyms", "problems") if key in fields}
     skill = Skill(code=code, name=name)
-    apply_fields(skill, fields, allowed=SKILL_EDITABLE_FIELDS)
+    changed = apply_fields(skill, fields, allowed=SKILL_EDITABLE_FIELDS)
+    skill.curated_fields = sorted({"name", *changed} & SKILL_CURATED_FIELDS)
+    skill.curated_by, skill.curated_at = user, timezone.now()
     skill.save()
+    if words:
+        skill_words_set(user=user, skill=skill, **words)
     return skill
 
 
 @transaction.atomic
 def skill_update(*, user, skill: Skill, **fields) -> Skill:
+    """The secretariat edits a skill; the fields it changes are curated from then on (load_taxonomy keeps them)
+    and synonyms / problems go through `skill_words_set` (each word's provenance recorded)."""
     _require_secretariat(user, _("只有秘书处可以维护技能分类。"))
+    words = {key: fields.pop(key) for key in ("synonyms", "problems") if key in fields}
     changed = apply_fields(skill, fields, allowed=SKILL_EDITABLE_FIELDS)
     if changed:
-        skill.save(update_fields=changed)
+        skill.curated_fields = sorted(set(skill.curated_fields or ()) | (set(changed) & SKILL_CURATED_FIELDS))
+        skill.curated_by, skill.curated_at = user, timezone.now()
+        skill.save(update_fields=[*changed, "curated_fields", "curated_by", "curated_at"])
+        audit_record(actor=user, subject=skill, action="skill_edited", note="、".join(changed))
+    if words:
+        skill_words_set(user=user, skill=skill, **words)
     return skill
+
+
+WORD_SEPARATORS = re.compile(r"[、，,；;\n\r]+")
+
+
+def split_words(text: str) -> list[str]:
+    """The words typed in one box (the curation page, the admin): separated by 、 ， , ； ; or line breaks — not
+    by a slash, which words such as A/O hold."""
+    return [w.strip() for w in WORD_SEPARATORS.split(text or "") if w.strip()]
+
+
+def clean_words(words, *, kind, field: str) -> list[str]:
+    """The words of a list as the secretariat typed them: trimmed, blanks dropped, repeats dropped (first
+    kept), each at most SKILL_WORD_MAX characters (a ValidationError on the field otherwise)."""
+    if isinstance(words, str) or not isinstance(words, list | tuple):
+        raise ValidationError({field: [_("应为词的列表。")]})
+    cleaned, seen, errors = [], set(), []
+    for word in words:
+        if not isinstance(word, str):
+            errors.append(_("应为词的列表。"))
+            continue
+        word = " ".join(word.split())
+        if not word or word in seen:
+            continue
+        if len(word) > SKILL_WORD_MAX[kind] or "\x00" in word:
+            errors.append(_("“%(word)s…”过长：每个词最多 %(max)s 个字符。") % {"word": word[:10], "max": SKILL_WORD_MAX[kind]})
+            continue
+        seen.add(word)
+        cleaned.append(word)
+    if errors:
+        raise ValidationError({field: errors})
+    return cleaned
+
+
+@transaction.atomic
+def skill_words_set(*, user, skill: Skill, synonyms=None, problems=None) -> Skill:
+    """Set a skill's synonyms and/or typical problems to the given lists (the secretariat's curation page, the
+    admin, REST and GraphQL updates).
+
+    Each added word is recorded as added by `user`, each removed one as removed by `user` (so load_taxonomy
+    never brings it back); a word removed earlier and added again is in force again. One audit entry lists
+    what changed; the taxonomy_changed signal (post_save) refreshes search and matching after the commit."""
+    _require_secretariat(user, _("只有秘书处可以维护技能分类。"))
+    skill = Skill.objects.select_for_update().get(pk=skill.pk)
+    now = timezone.now()
+    shipped = _shipped_words(skill.code)
+    records = {(row.kind, row.word): row for row in skill.words.all()}
+    changed_fields, notes = [], []
+    for kind, given in ((SkillWord.Kind.SYNONYM, synonyms), (SkillWord.Kind.PROBLEM, problems)):
+        if given is None:
+            continue
+        field = SKILL_WORD_FIELDS[kind]
+        wanted = clean_words(given, kind=kind, field=field)
+        current = list(getattr(skill, field) or [])
+        added = [w for w in wanted if w not in current]
+        removed = [w for w in current if w not in wanted]
+        for word in added:
+            row = records.get((kind, word))
+            if row is None:
+                SkillWord.objects.create(skill=skill, kind=kind, word=word, source=SkillWord.Source.SECRETARIAT,
+                                         added_by=user)
+            else:
+                SkillWord.objects.filter(pk=row.pk).update(source=SkillWord.Source.SECRETARIAT, added_by=user,
+                                                           added_at=now, removed_by=None, removed_at=None)
+        for word in removed:
+            row = records.get((kind, word))
+            if row is None:  # in force before words had records: the file's if the file has it
+                source = SkillWord.Source.TAXONOMY if word in shipped[kind] else SkillWord.Source.SECRETARIAT
+                row = SkillWord.objects.create(skill=skill, kind=kind, word=word, source=source)
+            SkillWord.objects.filter(pk=row.pk).update(removed_by=user, removed_at=now)
+        if wanted != current:
+            setattr(skill, field, wanted)
+            changed_fields.append(field)
+            label = SkillWord.Kind(kind).label
+            notes.append(f"{label} " + " ".join([*(f"+{w}" for w in added), *(f"−{w}" for w in removed)]
+                                                or [_("调整顺序")]))
+    if changed_fields:
+        skill.curated_by, skill.curated_at = user, now
+        skill.save(update_fields=[*changed_fields, "curated_by", "curated_at"])
+        audit_record(actor=user, subject=skill, action="skill_words", note="；".join(notes))
+    return skill
+
+
+def _shipped_words(code: str) -> dict:
+    """The words the shipped taxonomy file gives the area `code` (empty sets for a skill it does not have)."""
+    from .taxonomy import AREAS
+
+    area = next((a for a in AREAS if a["code"] == code), {})
+    return {SkillWord.Kind.SYNONYM: set(area.get("synonyms", ())), SkillWord.Kind.PROBLEM: set(area.get("problems", ()))}
 
 
 # --- Linking a user account to a catalog entry -----------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Challenge, Enterprise
 from experts.models import Expert, Skill
+from experts.services import split_words
 from jianglian.choices import Category, Industry, Province
 
 
@@ -219,3 +220,50 @@ class RosterUploadForm(NoColonMixin, forms.Form):
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(kind.name, kind.label) for kind in kinds]
+
+
+class SkillCurationForm(NoColonMixin, forms.Form):
+    """The secretariat's curation of one skill: its names, category and description, and its synonyms and typical
+    problems as lists — words to remove (checked), words removed earlier to restore, new words to add."""
+
+    name = forms.CharField(label=_("名称"), max_length=64)
+    name_en = forms.CharField(label=_("英文名称"), max_length=128, required=False)
+    category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
+    description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    remove_synonyms = forms.MultipleChoiceField(label=_("删除同义词"), required=False,
+                                                widget=forms.CheckboxSelectMultiple)
+    restore_synonyms = forms.MultipleChoiceField(label=_("恢复同义词"), required=False,
+                                                 widget=forms.CheckboxSelectMultiple)
+    add_synonyms = forms.CharField(label=_("新增同义词"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                   help_text=_("多个词用“、”、逗号或换行分隔"))
+    remove_problems = forms.MultipleChoiceField(label=_("删除典型问题"), required=False,
+                                                widget=forms.CheckboxSelectMultiple)
+    restore_problems = forms.MultipleChoiceField(label=_("恢复典型问题"), required=False,
+                                                 widget=forms.CheckboxSelectMultiple)
+    add_problems = forms.CharField(label=_("新增典型问题"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                   help_text=_("企业描述问题时的说法：症状、目标、设备；多个用“、”、逗号或换行分隔"))
+
+    def __init__(self, *args, skill, removed_words, **kwargs):
+        kwargs.setdefault("initial", {"name": skill.name, "name_en": skill.name_en, "category": skill.category,
+                                      "description": skill.description})
+        super().__init__(*args, **kwargs)
+        self.skill = skill
+        for key, field in (("synonym", "synonyms"), ("problem", "problems")):
+            self.fields[f"remove_{field}"].choices = [(w, w) for w in getattr(skill, field) or ()]
+            self.fields[f"restore_{field}"].choices = [(w, w) for w in removed_words[key]]
+
+    def words(self, field: str) -> list[str]:
+        """The list `field` ("synonyms" / "problems") as the form leaves it: kept words in their order, then the
+        restored ones, then the new ones."""
+        data = self.cleaned_data
+        removed = set(data.get(f"remove_{field}") or ())
+        kept = [w for w in getattr(self.skill, field) or () if w not in removed]
+        return kept + [w for w in [*(data.get(f"restore_{field}") or ()), *split_words(data.get(f"add_{field}"))]
+                       if w not in kept]
+
+    def changes(self) -> dict:
+        """The service's arguments: the changed fields and both word lists."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in ("name", "name_en", "category", "description")
+                  if data[name] != getattr(self.skill, name)}
+        return {**fields, "synonyms": self.words("synonyms"), "problems": self.words("problems")}

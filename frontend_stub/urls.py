@@ -1,7 +1,7 @@
 """The web pages. Registered last in jianglian/urls.py with path("", include("frontend_stub.urls"))."""
 from django.urls import path
 
-from .views import accounts, enterprise, expert, imports, pairings, public, secretariat
+from .views import accounts, enterprise, expert, imports, pairings, public, secretariat, taxonomy
 
 app_name = "web"
 
@@ -57,4 +57,6 @@ urlpatterns = [
     path("secretariat/imports/<uuid:token>/progress/", imports.import_progress, name="roster_import_progress"),
     path("secretariat/imports/<uuid:token>/confirm/", imports.import_confirm, name="roster_import_confirm"),
     path("secretariat/imports/<slug:kind>/template/", imports.import_template, name="roster_import_template"),
+    path("secretariat/taxonomy/", taxonomy.taxonomy, name="taxonomy"),
+    path("secretariat/taxonomy/<int:pk>/", taxonomy.taxonomy_skill, name="taxonomy_skill"),
 ]

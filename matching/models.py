@@ -160,3 +160,21 @@ class ChallengeNeed(models.Model):
         verbose_name = _("需求技能领域")
         verbose_name_plural = _("需求技能领域")
         constraints = [models.UniqueConstraint(fields=["challenge", "skill", "role"], name="challenge_need_once")]
+
+
+class DemoRecord(models.Model):
+    """A row seed_demo created, under its key in the demo plan: a second run finds its rows by these records, so
+    nothing is created twice whatever was edited since (an expert's employer or phone, a studio's name, a
+    challenge's title)."""
+
+    kind = models.CharField(_("类型"), max_length=32)
+    key = models.CharField(_("演示数据键"), max_length=255)
+    object_id = models.BigIntegerField(_("对象编号"))
+
+    class Meta:
+        verbose_name = _("演示数据记录")
+        verbose_name_plural = _("演示数据记录")
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="demo_record_once")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.key}"

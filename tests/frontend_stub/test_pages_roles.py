@@ -63,6 +63,8 @@ PAGES = [
     ("web:roster_import_progress", "get", lambda w: [w.upload.token], SECRETARIAT),
     ("web:roster_import_confirm", "post", lambda w: [w.upload.token], SECRETARIAT),
     ("web:roster_import_template", "get", lambda w: ["experts"], SECRETARIAT),
+    ("web:taxonomy", "get", None, SECRETARIAT),
+    ("web:taxonomy_skill", "get", lambda w: [w.skill.pk], SECRETARIAT),
 ]
 
 
@@ -87,6 +89,7 @@ def world(django_user_model):
         unverified=factories.make_enterprise(verified=False),
         unclaimed=factories.make_expert(),
         upload=RosterUpload.objects.create(kind="experts", filename="roster.xlsx"),
+        skill=factories.make_skill(),
     )
 
 

@@ -13,7 +13,7 @@ from experts.models import Expert
 from jianglian.choices import Category
 from matching.demo_data import build_plan
 from jianglian.roles import enterprise_ids, expert_of, is_secretariat
-from matching.models import PairingAgreement
+from matching.models import DemoRecord, PairingAgreement
 
 SEED_APPS = ("auth", "authtoken", "experts", "alliance", "enterprises", "matching", "jianglian")
 
@@ -112,3 +112,33 @@ def test_seed_demo_loads_the_demo_data_through_the_services_and_a_second_run_cha
     assert row_counts() == before
     assert list(Expert.objects.order_by("id").values("id", "name", "bio", "studio_id", "updated_at")) == snapshot
     assert authenticate(username="secretariat", password="demo-pass-123") is not None
+
+    # and after edits in the admin and on the pages (the plan's natural keys no longer match), still nothing
+    moved = Expert.objects.filter(user__isnull=True).order_by("id").first()
+    phone = moved.phone
+    moved.employer, moved.phone = "另一家化工有限公司", "13999999999"  # changed jobs, new phone
+    moved.save()
+    studio, challenge = Studio.objects.order_by("id").first(), Challenge.objects.filter(status="draft").first()
+    event = OutreachEvent.objects.order_by("id").first()
+    names = (studio.name, challenge.title, event.title)
+    Studio.objects.filter(pk=studio.pk).update(name=studio.name + "（更名）")
+    Challenge.objects.filter(pk=challenge.pk).update(title="改过标题的需求")
+    OutreachEvent.objects.filter(pk=event.pk).update(title="改过标题的活动")
+    edited = row_counts()
+    call_command("seed_demo", "--no-progress", "--scale", "0.34")
+    assert row_counts() == edited
+    assert Expert.objects.filter(name=moved.name).count() == 1  # no second 谭帅
+    moved.refresh_from_db()
+    assert (moved.employer, moved.phone) == ("另一家化工有限公司", "13999999999")
+    assert Studio.objects.get(pk=studio.pk).name.endswith("（更名）")
+    assert Challenge.objects.get(pk=challenge.pk).title == "改过标题的需求"
+
+    # a database seeded before the records existed: its rows are found by their natural keys (an expert by
+    # phone, whatever the employer says) and recorded then
+    DemoRecord.objects.all().delete()
+    Expert.objects.filter(pk=moved.pk).update(phone=phone)
+    Studio.objects.filter(pk=studio.pk).update(name=names[0])
+    Challenge.objects.filter(pk=challenge.pk).update(title=names[1])
+    OutreachEvent.objects.filter(pk=event.pk).update(title=names[2])
+    call_command("seed_demo", "--no-progress", "--scale", "0.34")
+    assert row_counts() == edited

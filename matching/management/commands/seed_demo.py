@@ -1,8 +1,11 @@
 """manage.py seed_demo — a realistic Chinese demo data set, deterministic and idempotent.
 
-Rows are keyed on natural keys (username, credit code, studio name, (expert name, employer),
-(enterprise, challenge title), (event title, school)), so a second run creates nothing and
-changes nothing. Where a rule applies the services are called (registering and verifying
+Every row it creates is recorded under its key in the plan (matching.models.DemoRecord: credit code, studio
+name, (expert name, employer), (enterprise, challenge title), (event title, school)), and a second run finds
+its rows through these records, so it creates nothing and changes nothing even after the rows were edited
+in the admin or on the pages (an expert's employer, a studio's name …). Rows of a database seeded before
+the records existed are found by their natural keys (an expert by mobile phone, then name and employer) and
+recorded then. Where a rule applies the services are called (registering and verifying
 enterprises, applying for and approving membership, creating and publishing challenges — which
 queues matching); plain catalog rows (experts, studios, honours) are bulk-created for speed.
 It belongs to matching, the top of the domain, because it needs every app (see matching/demo_data.py).
@@ -37,7 +40,7 @@ from experts.models import Expert, ExpertHonour, Skill
 from jianglian.roles import SECRETARIAT_GROUP
 from matching.demo_data import build_plan
 from matching.engine.profiles import refresh_expert_areas, refresh_studio_areas
-from matching.models import Match, PairingAgreement
+from matching.models import DemoRecord, Match, PairingAgreement
 from matching.pairings.services import (
     pairing_accept, pairing_complete, pairing_propose, pairing_rate, pairing_sign,
 )
@@ -112,6 +115,24 @@ class Command(BaseCommand):
             logging.getLogger(name).setLevel(logging.WARNING)
         logger.setLevel(logging.INFO)
 
+    # --- what the earlier runs created ----------------------------------------------------------
+
+    @staticmethod
+    def _recorded(kind: str, model, keys) -> dict:
+        """{plan key: row} of the rows earlier runs created under `keys` (rows deleted since are not there)."""
+        ids = dict(DemoRecord.objects.filter(kind=kind, key__in=list(keys)).values_list("key", "object_id"))
+        rows = model.objects.in_bulk(list(ids.values()))
+        return {key: rows[pk] for key, pk in ids.items() if pk in rows}
+
+    @staticmethod
+    def _record(kind: str, rows: dict) -> None:
+        """Record {plan key: row} (a key whose row was deleted and created again points at the new row)."""
+        known = dict(DemoRecord.objects.filter(kind=kind, key__in=list(rows)).values_list("key", "object_id"))
+        stale = [key for key, row in rows.items() if key in known and known[key] != row.pk]
+        DemoRecord.objects.filter(kind=kind, key__in=stale).delete()
+        DemoRecord.objects.bulk_create([DemoRecord(kind=kind, key=key, object_id=row.pk) for key, row in rows.items()
+                                        if key not in known or key in stale])
+
     # --- steps ------------------------------------------------------------------------------------
 
     def ensure_taxonomy(self):
@@ -157,8 +178,10 @@ class Command(BaseCommand):
                        for u in (self.secretariat, self.enterprise_user, self.expert_user)}
 
     def ensure_enterprises(self):
-        existing = {e.credit_code: e for e in Enterprise.objects.filter(
-            credit_code__in=[p.credit_code for p in self.plan.enterprises])}
+        codes = [p.credit_code for p in self.plan.enterprises]
+        existing = self._recorded("enterprise", Enterprise, codes)
+        existing |= {e.credit_code: e for e in Enterprise.objects.filter(
+            credit_code__in=[c for c in codes if c not in existing])}
         created = verified = 0
         self.enterprises = {}
         self.enterprise_staff = {}
@@ -178,6 +201,7 @@ class Command(BaseCommand):
                 verified += 1
             self.enterprises[plan.credit_code] = enterprise
             self.enterprise_staff[plan.credit_code] = staff
+        self._record("enterprise", self.enterprises)
         self.counts["enterprises"] = len(self.enterprises)
         self.counts["enterprises created"] = created
         self.counts["enterprises verified now"] = verified
@@ -187,9 +211,18 @@ class Command(BaseCommand):
 
     def ensure_experts(self):
         plans = self.plan.experts
-        keys = {(p.name, p.employer) for p in plans}
-        existing = {(e.name, e.employer): e for e in Expert.objects.filter(
-            name__in={k[0] for k in keys}, employer__in={k[1] for k in keys})}
+        recorded = self._recorded("expert", Expert, [_expert_key(p) for p in plans])
+        existing = {(p.name, p.employer): recorded[_expert_key(p)] for p in plans if _expert_key(p) in recorded}
+        unrecorded = [p for p in plans if (p.name, p.employer) not in existing]
+        if unrecorded:  # seeded before the records: the roster's natural key (mobile phone, else name + employer)
+            by_phone = {e.phone: e for e in Expert.objects.filter(phone__in=[p.phone for p in unrecorded if p.phone])}
+            by_name = {(e.name, e.employer): e for e in Expert.objects.filter(
+                name__in={p.name for p in unrecorded}, employer__in={p.employer for p in unrecorded})}
+            for p in unrecorded:
+                found = by_phone.get(p.phone) if p.phone else None
+                found = found or by_name.get((p.name, p.employer))
+                if found is not None:
+                    existing[(p.name, p.employer)] = found
         new = [p for p in plans if (p.name, p.employer) not in existing]
         if new:
             fields = ("name", "gender", "birth_year", "role", "professional_title", "position", "employer",
@@ -198,7 +231,8 @@ class Command(BaseCommand):
             rows = Expert.objects.bulk_create([Expert(**{f: getattr(p, f) for f in fields}) for p in new])
             if not all(r.pk for r in rows):  # backends without RETURNING: read the ids back
                 rows = list(Expert.objects.filter(phone__in=[p.phone for p in new]))
-            by_key = {(r.name, r.employer): r for r in rows}
+            created = {(p.name, p.employer) for p in new}
+            by_key = {(r.name, r.employer): r for r in rows if (r.name, r.employer) in created}
             through = Expert.skills.through
             links, honours = [], []
             for p in new:
@@ -209,6 +243,7 @@ class Command(BaseCommand):
             ExpertHonour.objects.bulk_create(honours)
             existing.update(by_key)
         self.experts = existing
+        self._record("expert", {_expert_key(p): existing[(p.name, p.employer)] for p in plans})
         self.new_expert_ids = [existing[(p.name, p.employer)].pk for p in new]
         self.counts["experts"] = len(existing)
         self.counts["experts created"] = len(new)
@@ -216,7 +251,8 @@ class Command(BaseCommand):
 
     def ensure_studios(self):
         plans = self.plan.studios
-        existing = {s.name: s for s in Studio.objects.filter(name__in=[p.name for p in plans])}
+        existing = self._recorded("studio", Studio, [p.name for p in plans])
+        existing |= {s.name: s for s in Studio.objects.filter(name__in=[p.name for p in plans if p.name not in existing])}
         new = [p for p in plans if p.name not in existing]
         if new:
             fields = ("name", "level", "host_enterprise", "province", "city", "established_year", "focus",
@@ -237,6 +273,7 @@ class Command(BaseCommand):
                 Expert.objects.filter(pk__in=member_ids, studio__isnull=True).update(studio=by_name[p.name])
             existing.update(by_name)
         self.studios = existing
+        self._record("studio", existing)
         self.counts["studios"] = len(existing)
         self.counts["studios created"] = len(new)
         # The demo `expert` account is the lead of the first (national-level) studio.
@@ -294,13 +331,14 @@ class Command(BaseCommand):
         The open ones are published after the pairings (`publish_open`): their matching then sees the
         experts' remaining capacity, and the pairings re-rank no open challenge on the way.
         """
+        recorded = self._recorded("challenge", Challenge, [_challenge_key(p) for p in self.plan.challenges])
         existing = {(c.enterprise_id, c.title): c for c in Challenge.objects.filter(
             enterprise__in=self.enterprises.values())}
         created = 0
         self.challenges = []
         for plan in self.plan.challenges:
             enterprise = self.enterprises[plan.enterprise_code]
-            challenge = existing.get((enterprise.pk, plan.title))
+            challenge = recorded.get(_challenge_key(plan)) or existing.get((enterprise.pk, plan.title))
             if challenge is None:
                 challenge = challenge_create(
                     user=self.enterprise_staff[plan.enterprise_code], enterprise=enterprise, title=plan.title,
@@ -310,6 +348,7 @@ class Command(BaseCommand):
                 )
                 created += 1
             self.challenges.append((plan, challenge))
+        self._record("challenge", {_challenge_key(plan): challenge for plan, challenge in self.challenges})
         self.counts["challenges"] = len(self.challenges)
         self.counts["challenges created"] = created
         self._publish("paired")
@@ -407,11 +446,14 @@ class Command(BaseCommand):
                 self.counts["invitations to the demo expert"] = 1
 
     def ensure_events(self):
-        existing = {(e.title, e.school) for e in OutreachEvent.objects.all()}
+        recorded = self._recorded("event", OutreachEvent, [_event_key(p) for p in self.plan.events])
+        existing = {(e.title, e.school): e for e in OutreachEvent.objects.all()}
         created = 0
         now = timezone.now().replace(minute=0, second=0, microsecond=0)
         for plan in self.plan.events:
-            if (plan.title, plan.school) in existing:
+            found = recorded.get(_event_key(plan)) or existing.get((plan.title, plan.school))
+            if found is not None:
+                self._record("event", {_event_key(plan): found})
                 continue
             starts = (now + timedelta(days=plan.days_from_now)).replace(hour=6)  # 14:00 in Asia/Shanghai
             with transaction.atomic():
@@ -430,6 +472,7 @@ class Command(BaseCommand):
                 if plan.status == "held":
                     event_hold(user=self.secretariat, event=event, audience_count=plan.audience_count,
                                summary=plan.report_summary, feedback="学生反响很好，希望多安排实操环节。")
+                self._record("event", {_event_key(plan): event})
             created += 1
         self.counts["events"] = OutreachEvent.objects.count()
         self.counts["events created"] = created
@@ -453,3 +496,15 @@ class Command(BaseCommand):
                  "expert": f"劳模工匠 expert {self.demo_expert.name}"}
         for username, role in roles.items():
             out.write(f"  {username:<12} password {self.password:<16} token {self.tokens[username]}  {role}")
+
+
+def _expert_key(plan) -> str:
+    return f"{plan.name}|{plan.employer}"
+
+
+def _challenge_key(plan) -> str:
+    return f"{plan.enterprise_code}|{plan.title}"
+
+
+def _event_key(plan) -> str:
+    return f"{plan.title}|{plan.school}"
