@@ -5,9 +5,9 @@ curated stays.
 - a new area of the file is created, with its words recorded as the file's (SkillWord, source taxonomy);
 - a field of an existing area (name, English name, category, parent) is brought to the file's value only while
   the secretariat has not set it (`Skill.curated_fields`, kept by experts.services);
-- a synonym or problem word of the file that the skill does not have yet is added — unless the secretariat
-  removed it (its SkillWord says so); words the secretariat added are never removed, and neither is any other
-  word: the file only adds;
+- a synonym or problem word of the file that the skill does not have is added (again, after an edit that
+  bypassed the services) — unless the secretariat removed it (its SkillWord says so); words the secretariat
+  added are never removed, and neither is any other word: the file only adds;
 - related areas and merged codes are only added, as before.
 Words in force from before words had records are recorded on the way (the file's when the file has them, else
 the secretariat's), so the first run after the upgrade loses nothing either.
@@ -29,9 +29,12 @@ def load_taxonomy(areas=AREAS, merged=MERGED) -> dict:
     created = updated = words_added = changed = 0
     with transaction.atomic():
         existing = {s.code: s for s in Skill.objects.filter(code__in=[a["code"] for a in areas])}
-        records = {}
-        for row in SkillWord.objects.filter(skill__in=list(existing.values())).only("skill_id", "kind", "word"):
-            records.setdefault(row.skill_id, set()).add((row.kind, row.word))
+        records, removed = {}, set()
+        for skill_id, kind, word, removed_at in SkillWord.objects.filter(skill__in=list(existing.values())).values_list(
+                "skill_id", "kind", "word", "removed_at"):
+            records.setdefault(skill_id, set()).add((kind, word))
+            if removed_at is not None:
+                removed.add((skill_id, kind, word))
         new_records = []
         by_code = {}
         for area in areas:
@@ -58,10 +61,11 @@ def load_taxonomy(areas=AREAS, merged=MERGED) -> dict:
                         source = SkillWord.Source.TAXONOMY if word in area[key] else SkillWord.Source.SECRETARIAT
                         new_records.append(SkillWord(skill=skill, kind=kind, word=word, source=source))
                         known.add((kind, word))
-                added = [w for w in area[key] if (kind, w) not in known and w not in words]
+                # the file's words the skill lacks, unless the secretariat removed them
+                added = [w for w in area[key] if w not in words and (skill.pk, kind, w) not in removed]
                 if added:
                     new_records += [SkillWord(skill=skill, kind=kind, word=w, source=SkillWord.Source.TAXONOMY)
-                                    for w in added]
+                                    for w in added if (kind, w) not in known]
                     known |= {(kind, w) for w in added}
                     setattr(skill, key, words + added)
                     dirty.append(key)
