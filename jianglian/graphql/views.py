@@ -6,7 +6,8 @@
                    CSRF-exempt because it ignores session cookies entirely: without a valid token
                    the caller is anonymous.
 
-Both: standard validation rules + depth/alias/cost limits; the document is parsed with a token
+Both: standard validation rules + depth/alias/cost limits (limits.py; a lower cost budget for anonymous
+callers) and a response size cap; the document is parsed with a token
 bound; no batching; `__schema`/`__type` only for the secretariat (`__typename` always works);
 "Did you mean …" only for staff; every error has `extensions.code` (see errors.py). A `query` that is
 not a string, `variables` that are not an object, a non-UTF-8 or over-nested body: 400 BAD_REQUEST,
@@ -35,13 +36,11 @@ from jianglian.roles import is_secretariat
 
 from . import errors
 from .execution import JianglianExecutionContext
-from .limits import QueryLimitsRule, max_tokens
+from .limits import limits_rule, max_response_bytes, max_tokens
 
 MAX_SOURCE_LENGTH = 100_000
 MAX_VALIDATION_ERRORS = 20
-
-BASE_RULES = (*specified_rules, QueryLimitsRule)
-PUBLIC_RULES = (*BASE_RULES, NoSchemaIntrospectionCustomRule)
+RESPONSE_TOO_LARGE = "RESPONSE_TOO_LARGE"
 
 
 def bad_request(message):
@@ -49,9 +48,11 @@ def bad_request(message):
     return HttpError(HttpResponseBadRequest(message))
 
 
-def validation_rules_for(user):
-    """The secretariat may introspect (its GraphiQL console needs it); nobody else."""
-    return BASE_RULES if is_secretariat(user) else PUBLIC_RULES
+def validation_rules_for(user, variables=None):
+    """The standard rules, the limits with the caller's cost budget (lower when anonymous); the secretariat
+    may introspect (its GraphiQL console needs it), nobody else."""
+    rules = (*specified_rules, limits_rule(user=user, variables=variables))
+    return rules if is_secretariat(user) else (*rules, NoSchemaIntrospectionCustomRule)
 
 
 class JianglianGraphQLView(GraphQLView):
@@ -92,6 +93,19 @@ class JianglianGraphQLView(GraphQLView):
             raise bad_request("`operationName` must be a string.")
         return query, variables, operation_name, id_
 
+    def get_response(self, request, data, show_graphiql=False):
+        """graphene-django's, then the size cap: an answer longer than GRAPHQL_MAX_RESPONSE_BYTES is replaced
+        by one error (the cost rule keeps such answers rare; long texts can still add up)."""
+        result, status_code = super().get_response(request, data, show_graphiql)
+        limit = max_response_bytes()
+        if result is not None and len(result) > limit:
+            error = {"message": f"The answer would be {len(result)} bytes; at most {limit} are sent. "
+                                "Ask for fewer fields or smaller pages (a mutation that ran stays done).",
+                     "extensions": {"code": RESPONSE_TOO_LARGE, "reason": "max_response_size",
+                                    "size": len(result), "maximum": limit}}
+            result = self.json_encode(request, {"errors": [error], "data": None}, pretty=show_graphiql)
+        return result, status_code
+
     def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
         if not query:
             if show_graphiql:
@@ -116,7 +130,7 @@ class JianglianGraphQLView(GraphQLView):
 
         schema = self.schema.graphql_schema
         validation_errors = validate(
-            schema, document, validation_rules_for(request.user), max_errors=MAX_VALIDATION_ERRORS
+            schema, document, validation_rules_for(request.user, variables), max_errors=MAX_VALIDATION_ERRORS
         )
         if validation_errors:
             return ExecutionResult(data=None, errors=validation_errors)

@@ -194,6 +194,20 @@ GRAPHENE = {
 GRAPHQL_MAX_DEPTH = 10
 GRAPHQL_MAX_ALIASES = 30
 GRAPHQL_MAX_TOKENS = 5000
+# Cost (jianglian/graphql/limits.py): each field 1, times the page size (`first`, else the page cap) or the
+# list size it sits in. The console's saved operations cost 281, 8 and 6, the README's queries 251 and 41.
+GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", 20_000))
+GRAPHQL_MAX_COST_ANONYMOUS = int(os.environ.get("GRAPHQL_MAX_COST_ANONYMOUS", 5_000))
+GRAPHQL_MAX_RESPONSE_BYTES = int(os.environ.get("GRAPHQL_MAX_RESPONSE_BYTES", 5_000_000))
+# Lists of objects without a page: the longest one expected (the default for any other: 20).
+GRAPHQL_DEFAULT_LIST_SIZE = 20
+GRAPHQL_LIST_SIZES = {
+    "MembershipBatch.studios": 50,
+    "Studio.members": 30,
+    "OutreachEvent.participations": 30,
+    "Match.reasons": 10,
+    "Expert.honours": 10,
+}
 
 # --- Celery ------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -144,7 +144,7 @@ def test_a_costly_fragment_bomb_is_refused_before_execution():
     for i in range(1, 15):
         fragments.append(f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}")
     result, touched = run_counting("{ ...F14 } " + " ".join(fragments))
-    assert result.code == "GRAPHQL_VALIDATION_FAILED" and result.errors[0]["extensions"]["reason"] == "max_cost"
+    assert result.code == "COST_LIMIT_EXCEEDED" and result.errors[0]["extensions"]["reason"] == "max_cost"
     assert touched == []
 
 
