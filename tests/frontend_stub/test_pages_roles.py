@@ -1,7 +1,8 @@
 """Pages by role, one table: every page of the site × every role.
 
 A workspace page answers its own role(s); any other signed-in role gets 403 (with a link to its own
-workspace), an anonymous visitor is sent to sign in. Public pages answer everyone. Which objects a role may
+workspace), an anonymous visitor is sent to sign in. The pages of one agreement answer its two parties and the
+secretariat; to anyone else the agreement does not exist (404). Public pages answer everyone. Which objects a role may
 see or change on its own pages is each feature's spec; here every object belongs to the role that owns it.
 """
 from types import SimpleNamespace
@@ -20,6 +21,7 @@ EVERYONE = set(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 ENTERPRISE, EXPERT, SECRETARIAT = {"enterprise"}, {"expert"}, {"secretariat"}
 PARTIES = {"enterprise", "expert"}
+AGREEMENT = PARTIES | SECRETARIAT  # refused with 404: another user's agreement is not shown to exist
 
 # (url name, method, argument builder from the world, roles that may open it)
 PAGES = [
@@ -46,6 +48,11 @@ PAGES = [
     ("web:invite", "post", lambda w: [w.open_challenge.pk, w.expert.pk], ENTERPRISE),
     # both sides of an agreement
     ("web:my_agreements", "get", None, PARTIES),
+    ("web:pairing", "get", lambda w: [w.pairing.pk], AGREEMENT),
+    ("web:pairing_print", "get", lambda w: [w.pairing.pk], AGREEMENT),
+    ("web:pairing_pdf", "get", lambda w: [w.pairing.pk], AGREEMENT),
+    ("web:pairing_action", "post", lambda w: [w.pairing.pk, "sign"], PARTIES),  # the secretariat sees, never signs
+    ("web:pairing_complete", "post", lambda w: [w.pairing.pk], PARTIES),
     # experts
     ("web:my_invitations", "get", None, EXPERT),
     ("web:expert_open_challenges", "get", None, EXPERT),
@@ -76,6 +83,7 @@ def world(django_user_model):
     studio = factories.make_studio(lead=lead)
     event = factories.make_event()
     event.participations.create(expert=expert, role="主讲")
+    open_challenge = factories.make_challenge(enterprise=enterprise)
     return SimpleNamespace(
         users={
             "anonymous": None,
@@ -84,7 +92,8 @@ def world(django_user_model):
         },
         expert=expert, studio=studio, event=event,
         draft=factories.make_challenge(enterprise=enterprise, status="draft"),
-        open_challenge=factories.make_challenge(enterprise=enterprise),
+        open_challenge=open_challenge,
+        pairing=factories.make_pairing(challenge=open_challenge, expert=expert, status="accepted"),
         application=membership_apply(user=lead_user, studio=studio, statement="十年来完成技改项目四十余项。"),
         unverified=factories.make_enterprise(verified=False),
         unclaimed=factories.make_expert(),
@@ -97,7 +106,9 @@ def world(django_user_model):
 @pytest.mark.parametrize("name, method, args, allowed", PAGES, ids=[page[0].removeprefix("web:") for page in PAGES])
 def test_each_page_answers_its_roles_and_refuses_the_others(web, world, role, name, method, args, allowed):
     url = reverse(name, args=args(world) if args else None)
-    response = getattr(web(world.users[role]), method)(url)
+    # a filled-in outcome form, so that its page reaches the rule (an empty one is its field errors for anyone)
+    data = {"outcome-outcome_summary": "培训了三名班组长。"} if name == "web:pairing_complete" else None
+    response = getattr(web(world.users[role]), method)(url, data)
 
     if role in allowed:  # 400: the page's own form shown again with its field errors (nothing was filled in)
         assert response.status_code in {200, 302, 400}, response.status_code
@@ -105,6 +116,8 @@ def test_each_page_answers_its_roles_and_refuses_the_others(web, world, role, na
             assert not response["Location"].startswith(reverse("web:login"))
     elif role == "anonymous":
         assert response.status_code == 302 and response["Location"].startswith(reverse("web:login"))
+    elif name.startswith("web:pairing") and role not in AGREEMENT:
+        assert response.status_code == 404
     else:
         assert response.status_code == 403
         assert reverse("web:my_home") in response.content.decode()  # the way to the role's own workspace
@@ -114,9 +127,7 @@ def test_the_table_covers_every_page_of_the_site():
     from frontend_stub import urls
 
     listed = {name.removeprefix("web:") for name, *_ in PAGES}
-    # Pages of one agreement answer its two parties and the secretariat (tests/frontend_stub/test_pages_pairings.py);
-    # the expert sign-up answers a claim link (test_pages_accounts.py); sign-out and the skill suggestions are no
+    # The expert sign-up answers a claim link (test_pages_accounts.py); sign-out and the skill suggestions are no
     # pages of a role.
-    per_object = {"pairing", "pairing_print", "pairing_pdf", "pairing_complete", "pairing_action", "signup_expert",
-                  "logout", "skill_suggestions"}
+    per_object = {"signup_expert", "logout", "skill_suggestions"}
     assert {p.name for p in urls.urlpatterns} == listed | per_object
