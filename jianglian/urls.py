@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from jianglian.health import healthz, readyz
+
 # Each app contributes its REST routes under /api/v1/: one include per app (`<app>/api/urls.py`, composing
 # the app's feature modules `<app>/api/<feature>.py`).
 api_v1 = [
@@ -13,6 +15,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # for orchestrators: the process answers
+    path("readyz", readyz, name="readyz"),  # the database, the broker and search answer (503 names what failed)
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/", include("jianglian.api.docs_urls")),  # schema/ and docs/ (Swagger UI)

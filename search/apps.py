@@ -1,7 +1,10 @@
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 
+from jianglian import health
+
 from . import sync
+from .health import check_search
 from .signals import taxonomy_changed
 from .text import taxonomy_changed_receiver
 
@@ -14,3 +17,4 @@ class SearchConfig(AppConfig):
         autodiscover_modules("search_indexes")
         sync.connect_signals()
         taxonomy_changed.connect(taxonomy_changed_receiver, dispatch_uid="search.taxonomy_changed")
+        health.register("search", check_search)

@@ -139,6 +139,14 @@ LOGOUT_REDIRECT_URL = "/"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "匠联 Jianglian <noreply@jianglian.local>")
+# SMTP (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend) and the file backend's directory
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 
 # --- REST --------------------------------------------------------------------
 API_PAGE_SIZE = 20
@@ -196,8 +204,8 @@ GRAPHQL_MAX_ALIASES = 30
 GRAPHQL_MAX_TOKENS = 5000
 # Cost (jianglian/graphql/limits.py): each field 1, times the page size (`first`, else the page cap) or the
 # list size it sits in. The console's saved operations cost 281, 8 and 6, the README's queries 251 and 41.
-GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", 20_000))
-GRAPHQL_MAX_COST_ANONYMOUS = int(os.environ.get("GRAPHQL_MAX_COST_ANONYMOUS", 5_000))
+GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", 25_000))
+GRAPHQL_MAX_COST_ANONYMOUS = int(os.environ.get("GRAPHQL_MAX_COST_ANONYMOUS", 10_000))
 GRAPHQL_MAX_RESPONSE_BYTES = int(os.environ.get("GRAPHQL_MAX_RESPONSE_BYTES", 5_000_000))
 # Lists of objects without a page: the longest one expected (the default for any other: 20).
 GRAPHQL_DEFAULT_LIST_SIZE = 20
@@ -205,8 +213,9 @@ GRAPHQL_LIST_SIZES = {
     "MembershipBatch.studios": 50,
     "Studio.members": 30,
     "OutreachEvent.participations": 30,
-    "Match.reasons": 10,
-    "Expert.honours": 10,
+    "Expert.skills": 10, "Studio.skills": 10, "Challenge.skills": 10,
+    "Expert.honours": 10, "Expert.outreachHistory": 10,
+    "Match.reasons": 10, "Pairing.actions": 10, "Pairing.refusals": 10,
 }
 
 # --- Celery ------------------------------------------------------------------

@@ -21,3 +21,15 @@ SESSION_COOKIE_HTTPONLY = True
 # Persistent database connections (seconds) unless DATABASE_CONN_MAX_AGE says otherwise.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+# Probes talk to the process directly over HTTP (jianglian/health.py): no HTTPS redirect for them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Static files (admin, GraphiQL, pages' CSS) from the web process itself: `collectstatic` into STATIC_ROOT,
+# WhiteNoise serves them compressed (the vendored GraphiQL refers to source maps it does not ship, so no manifest).
+MIDDLEWARE = [  # noqa: F405
+    MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:],  # noqa: F405
+]
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT", str(STATIC_ROOT))  # noqa: F405
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
