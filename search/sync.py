@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.db import router
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from jianglian.api import anonymous_cache
 from jianglian.transactions import on_commit_collect
 from search.backends import get_backend
 from search.index import IndexDefinition, definitions, document_fingerprint, get_definition
@@ -68,6 +69,7 @@ def apply_update(index_name: str, ids: Iterable[int], backends=None) -> None:
             documents = definition.documents_for_ids(ids)
             backend.index_documents(definition, list(documents.values()), version=version)
             backend.delete_documents(definition, ids - documents.keys(), version=version)
+    anonymous_cache.data_changed()  # anonymous searches cached before this update are not used again
 
 
 @dataclass
@@ -129,6 +131,7 @@ def rebuild(index_names: Iterable[str] | None = None, backends=None, progress_fa
                 progress.close()
             if not backend.exclusive_writes:
                 reconcile([definition.name], backends=[backend])
+    anonymous_cache.data_changed()
     return counts
 
 

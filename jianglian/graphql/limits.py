@@ -67,7 +67,7 @@ def max_cost(user=None):
     """The caller's budget: anonymous callers get the lower one."""
     if user is not None and getattr(user, "is_authenticated", False):
         return getattr(settings, "GRAPHQL_MAX_COST", 50_000)
-    return getattr(settings, "GRAPHQL_MAX_COST_ANONYMOUS", 10_000)
+    return getattr(settings, "GRAPHQL_MAX_COST_ANONYMOUS", 20_000)
 
 
 def max_response_bytes():

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that can answer 404: an unknown /api/ URL gets the JSON error shape in every mode.
     "jianglian.api.middleware.ApiErrorShapeMiddleware",
+    # Anonymous GET /api/v1/… from the cache when API_ANONYMOUS_CACHE_SECONDS > 0 (jianglian/api/anonymous_cache.py)
+    "jianglian.api.anonymous_cache.AnonymousReadCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -205,7 +207,7 @@ GRAPHQL_MAX_TOKENS = 5000
 # Cost (jianglian/graphql/limits.py): each field 1, times the page size (`first`, else the page cap) or the
 # list size it sits in. The console's saved operations cost 281, 8 and 6, the README's queries 251 and 41.
 GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", 50_000))
-GRAPHQL_MAX_COST_ANONYMOUS = int(os.environ.get("GRAPHQL_MAX_COST_ANONYMOUS", 10_000))
+GRAPHQL_MAX_COST_ANONYMOUS = int(os.environ.get("GRAPHQL_MAX_COST_ANONYMOUS", 20_000))
 GRAPHQL_MAX_RESPONSE_BYTES = int(os.environ.get("GRAPHQL_MAX_RESPONSE_BYTES", 5_000_000))
 # Lists of objects without a page: the longest one expected (the default for any other: 20).
 GRAPHQL_DEFAULT_LIST_SIZE = 20
@@ -219,6 +221,18 @@ GRAPHQL_LIST_SIZES = {
 }
 
 # --- Celery ------------------------------------------------------------------
+# --- Cache -------------------------------------------------------------------
+# Redis when several processes serve (production): CACHE_URL=redis://127.0.0.1:6379/1. Without it, each process
+# has its own memory cache and the anonymous API read cache is off.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}, "KEY_PREFIX": "jianglian",
+    }}
+# Seconds an anonymous GET /api/v1/… answer is kept (every committed write starts a new generation).
+API_ANONYMOUS_CACHE_SECONDS = int(os.environ.get("API_ANONYMOUS_CACHE_SECONDS", "60" if CACHE_URL else "0"))
+
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:

@@ -16,3 +16,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 # that broker during a test. The live tests (marker celery_live) turn eager off on their app and start a real
 # worker on the broker themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# No anonymous API read cache across tests (tests/jianglian/test_anonymous_cache.py turns it on).
+API_ANONYMOUS_CACHE_SECONDS = 0

@@ -125,9 +125,10 @@ def test_studios_with_lead_and_members_cost_a_fixed_number_of_queries(django_ass
 
 
 def test_anonymous_studio_list_costs_the_same_for_3_and_30_rows():
+    # a page of 30 (all the rows): at 100, its GraphQL cost (41,001) is over the anonymous budget
     def cost():
         with CaptureQueriesContext(connection) as ctx:
-            run(STUDIOS_NESTED).ok()
+            run(STUDIOS_NESTED.replace("first: 100", "first: 30")).ok()
         return len(ctx)
 
     build_studios(3)
