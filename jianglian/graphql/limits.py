@@ -13,8 +13,8 @@ The cost is an upper bound of the fields the resolvers would be asked for: each 
 selection's cost times the number of objects it can return —
 - a paged field (it takes `first`/`last`: connections, `search`, `challengeMatches`, `Challenge.matches`):
   the page size asked for (a literal or the request's variable), else the argument's default, else the page
-  cap (RELAY_CONNECTION_MAX_LIMIT); never more than the cap, which the resolvers enforce too. A connection's
-  own `edges` are that page, not multiplied again;
+  cap (RELAY_CONNECTION_MAX_LIMIT); never more than the cap, which the resolvers enforce too. A list answers
+  that many items; a connection holds them in its `edges` (its totalCount, pageInfo, facets count once);
 - any other list of objects (`Studio.members`, `Expert.skills` …): GRAPHQL_LIST_SIZES[`Type.field`], else
   GRAPHQL_DEFAULT_LIST_SIZE — an estimate of the longest such list, since those lists have no page;
 - a scalar, a list of scalars, a single object: 1.
@@ -102,7 +102,7 @@ class QueryLimitsRule(ValidationRule):
         document = context.document
         self._schema = context.schema
         self._fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-        self._memo: dict[str, Measure] = {}
+        self._memo: dict[tuple[str, int], Measure] = {}
         self._cap = page_cap()
         self._variables = self.variables or {}
         self._budget = self.budget if self.budget is not None else max_cost(None)
@@ -137,7 +137,8 @@ class QueryLimitsRule(ValidationRule):
 
     # --- the walk ---------------------------------------------------------------------------------------
 
-    def _measure(self, selection_set, parent_type, path: frozenset) -> Measure:
+    def _measure(self, selection_set, parent_type, path: frozenset, page: int = 1) -> Measure:
+        """`page`: the page size of the connection whose selection this is (its `edges` are that page)."""
         total = Measure()
         if selection_set is None:
             return total
@@ -149,17 +150,18 @@ class QueryLimitsRule(ValidationRule):
                     continue
                 field = fields.get(name)
                 field_type = get_named_type(field.type) if field is not None else None
-                sub = self._measure(selection.selection_set, field_type, path)
-                total.cost += 1 + self._multiplier(parent_type, name, field, selection) * sub.cost
+                multiplier, child_page = self._multiplier(parent_type, name, field, selection, page)
+                sub = self._measure(selection.selection_set, field_type, path, child_page)
+                total.cost += 1 + multiplier * sub.cost
                 total.aliases += (1 if selection.alias else 0) + sub.aliases
                 total.depth = max(total.depth, 1 + sub.depth)
             else:
                 if isinstance(selection, InlineFragmentNode):
                     condition = selection.type_condition
                     typ = self._schema.get_type(condition.name.value) if condition else parent_type
-                    sub = self._measure(selection.selection_set, typ, path)
+                    sub = self._measure(selection.selection_set, typ, path, page)
                 elif isinstance(selection, FragmentSpreadNode):
-                    sub = self._fragment(selection.name.value, path)
+                    sub = self._fragment(selection.name.value, path, page)
                 else:  # pragma: no cover
                     continue
                 total.cost += sub.cost
@@ -167,26 +169,31 @@ class QueryLimitsRule(ValidationRule):
                 total.depth = max(total.depth, sub.depth)
         return total
 
-    def _fragment(self, name, path) -> Measure:
+    def _fragment(self, name, path, page) -> Measure:
         if name in path or name not in self._fragments:  # cycles are NoFragmentCyclesRule's to report
             return Measure()
-        if name not in self._memo:
+        if (name, page) not in self._memo:
             fragment = self._fragments[name]
             typ = self._schema.get_type(fragment.type_condition.name.value)
-            self._memo[name] = self._measure(fragment.selection_set, typ, path | {name})
-        return self._memo[name]
+            self._memo[name, page] = self._measure(fragment.selection_set, typ, path | {name}, page)
+        return self._memo[name, page]
 
-    def _multiplier(self, parent_type, name, field, node) -> int:
+    def _multiplier(self, parent_type, name, field, node, page) -> tuple[int, int]:
+        """(how many times the field's selection is resolved, the page its `edges` hold if it is a connection)."""
         if field is None:
-            return 1
-        if any(arg in field.args for arg in PAGE_ARGUMENTS):
-            return self._page_size(field, node)
+            return 1, 1
         nullable = get_nullable_type(field.type)
-        if isinstance(nullable, GraphQLList) and is_composite_type(get_named_type(nullable)):
+        is_object_list = isinstance(nullable, GraphQLList) and is_composite_type(get_named_type(nullable))
+        if any(arg in field.args for arg in PAGE_ARGUMENTS):
+            size = self._page_size(field, node)
+            # a list answers `size` items; a connection holds them in its `edges` (totalCount, pageInfo and
+            # facets are answered once)
+            return (size, 1) if is_object_list else (1, size)
+        if is_object_list:
             if name == "edges" and parent_type.name.endswith("Connection"):
-                return 1  # the page its connection field was counted with
-            return list_size(parent_type.name, name)
-        return 1
+                return page, 1
+            return list_size(parent_type.name, name), 1
+        return 1, 1
 
     def _page_size(self, field, node) -> int:
         given = {arg.name.value: arg.value for arg in node.arguments or ()}
@@ -195,9 +202,9 @@ class QueryLimitsRule(ValidationRule):
             if arg not in field.args:
                 continue
             value = self._int_value(given.get(arg))
-            if value is None and arg not in given:
+            if value is None:  # not given (or a variable without a value): the argument's default applies
                 default = field.args[arg].default_value
-                value = default if isinstance(default, int) else None
+                value = default if isinstance(default, int) and not isinstance(default, bool) else None
             if value is not None:
                 sizes.append(value)
         if not sizes:
@@ -205,19 +212,20 @@ class QueryLimitsRule(ValidationRule):
         return max(0, min(max(sizes), self._cap))
 
     def _int_value(self, node):
+        """The page size a literal or a variable gives, None when neither gives one."""
         if isinstance(node, IntValueNode):
             return int(node.value)
         if isinstance(node, VariableNode):
-            value = self._variables.get(node.name.value)
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-            if value is None:
-                for definition in getattr(self._operation, "variable_definitions", None) or ():
-                    if definition.variable.name.value == node.name.value and \
-                            isinstance(definition.default_value, IntValueNode):
-                        return int(definition.default_value.value)
-            return self._cap
-        return None  # null or a wrong type: other rules or the resolver refuse it
+            name = node.name.value
+            if name in self._variables:
+                value = self._variables[name]
+                if value is None:
+                    return None
+                return value if isinstance(value, int) and not isinstance(value, bool) else self._cap
+            for definition in getattr(self._operation, "variable_definitions", None) or ():
+                if definition.variable.name.value == name and isinstance(definition.default_value, IntValueNode):
+                    return int(definition.default_value.value)
+        return None
 
 
 def limits_rule(*, user=None, variables=None):

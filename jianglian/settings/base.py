@@ -205,7 +205,7 @@ GRAPHQL_MAX_DEPTH = 10
 GRAPHQL_MAX_ALIASES = 30
 GRAPHQL_MAX_TOKENS = 5000
 # Cost (jianglian/graphql/limits.py): each field 1, times the page size (`first`, else the page cap) or the
-# list size it sits in. The console's saved operations cost 281, 8 and 6, the README's queries 251 and 41.
+# list size it sits in. The console's saved operations cost 243, 8 and 6, the README's queries 193 and 41.
 GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", 50_000))
 GRAPHQL_MAX_COST_ANONYMOUS = int(os.environ.get("GRAPHQL_MAX_COST_ANONYMOUS", 20_000))
 GRAPHQL_MAX_RESPONSE_BYTES = int(os.environ.get("GRAPHQL_MAX_RESPONSE_BYTES", 5_000_000))

@@ -40,22 +40,29 @@ def readme_graphql_queries():
 # --- how the cost is counted ------------------------------------------------------------------------
 
 def test_each_field_costs_one_times_the_page_it_sits_in():
-    assert cost("{ studios(first: 3) { totalCount } }") == 1 + 3 * 1
-    # studios 1 + 3 × (edges 1 + 1 × (node 1 + name 1)): a connection's edges are its page, not multiplied again
-    assert cost("{ studios(first: 3) { edges { node { name } } } }") == 1 + 3 * 3
+    # a connection's page is its edges: studios 1 + totalCount 1
+    assert cost("{ studios(first: 3) { totalCount } }") == 1 + 1
+    # studios 1 + (edges 1 + 3 × (node 1 + name 1))
+    assert cost("{ studios(first: 3) { totalCount edges { node { name } } } }") == 1 + 1 + (1 + 3 * 2)
+    # a paged list (challengeMatches: [Match!]!): each item, page times
+    assert cost('{ challengeMatches(challenge: "x", first: 5) { rank score } }') == 1 + 5 * 2
 
 
 def test_page_sizes_multiply_through_nested_lists():
-    inner = cost("{ studios(first: 2) { edges { node { members { name } } } } }")
     members = settings.GRAPHQL_LIST_SIZES["Studio.members"]
-    assert inner == 1 + 2 * (1 + 1 * (1 + (1 + members * 1)))
+    skills = settings.GRAPHQL_LIST_SIZES["Expert.skills"]
+    query = "{ studios(first: 2) { edges { node { members { name skills { name } } } } } }"
+    assert cost(query) == 1 + (1 + 2 * (1 + (1 + members * (1 + (1 + skills * 1)))))
 
 
-def test_without_first_the_page_cap_counts_and_first_is_never_above_it():
+def test_without_first_the_argument_default_or_the_page_cap_counts_and_never_more():
     cap = settings.GRAPHENE["RELAY_CONNECTION_MAX_LIMIT"]
-    assert cost("{ skills { totalCount } }") == 1 + cap
-    assert cost("{ skills(first: 1000000) { totalCount } }") == 1 + cap
-    assert cost("{ challengeMatches(challenge: \"x\") { rank } }") == 1 + 20  # the argument's default
+    assert cost("{ skills { edges { node { name } } } }") == 1 + 1 + cap * 2
+    assert cost("{ skills(first: 1000000) { edges { node { name } } } }") == 1 + 1 + cap * 2
+    assert cost('{ challengeMatches(challenge: "x") { rank } }') == 1 + 20  # the argument's default
+    assert cost('query($n: Int) { challengeMatches(challenge: "x", first: $n) { rank } }') == 1 + 20
+    assert cost('{ search(query: "x") { facets { field } edges { node { score } } } }') == \
+        1 + (1 + settings.GRAPHQL_DEFAULT_LIST_SIZE) + (1 + 20 * 2)
 
 
 def test_variables_and_fragments_keep_their_multipliers():
@@ -91,7 +98,7 @@ def test_one_alias_of_it_is_refused_too():
 
 
 def test_anonymous_callers_have_the_lower_budget(enterprise_user):
-    # 1 + 100 × (1 + 1 + n) with n scalar fields: between the two budgets
+    # 1 + 1 + 100 × (1 + n) with n scalar fields: between the two budgets
     fields = " ".join(["name", "bio", "employer", "province", "city"] * 50)
     query = "{ experts(first: 100) { edges { node { %s } } } }" % fields
     assert settings.GRAPHQL_MAX_COST_ANONYMOUS < cost(query) <= settings.GRAPHQL_MAX_COST
@@ -101,7 +108,7 @@ def test_anonymous_callers_have_the_lower_budget(enterprise_user):
 
 def test_mutations_are_measured_too(enterprise_user):
     query = ('mutation { publishChallenge(id: "x") { challenge { matches(first: 100) { expert { skills { name } '
-             'studio { members { name skills { name } } } } } } } }')
+             'studio { members { name skills { name } outreachHistory { role } } } } } } } }')
     result, touched = run_counting(query, user=enterprise_user[0])
     assert "COST_LIMIT_EXCEEDED" in result.codes and touched == []
 
