@@ -4,7 +4,7 @@ stage runs it (.ci/run) and as an operator would after a deploy:
 
   python deploy/smoke.py http://127.0.0.1:8000 --mail-dir /path/of/EMAIL_FILE_PATH
 
-health and readiness → tokens for the demo `enterprise` and `expert` → the enterprise posts and publishes a
+health and readiness → static files and GraphQL → tokens for the demo `enterprise` and `expert` → the enterprise posts and publishes a
 challenge in the expert's skills → its matches appear (computed by the worker) with the expert among them →
 the search finds the new challenge (indexed by the worker) → propose → the expert accepts → both sign →
 complete → the expert's "pairing proposed" e-mail was delivered (the worker sent it; with the file e-mail
@@ -88,6 +88,12 @@ def run(base, *, password, mail_dir, timeout, host=None):
     assert_equal(ready["status"], "ready", "readyz")
     if set(ready["checks"]) < {"database", "broker", "search"}:
         raise SmokeFailed(f"readyz checks {ready['checks']}")
+
+    step("static files (WhiteNoise) and the GraphQL endpoint")
+    anonymous.get("/static/graphiql/console.js")
+    graphql = anonymous.post("/graphql/api/", {"query": "{ skills(first: 1) { totalCount } }"})
+    if not graphql.get("data", {}).get("skills", {}).get("totalCount"):
+        raise SmokeFailed(f"GraphQL: {graphql}")
 
     step("tokens for the demo enterprise and expert")
     enterprise, expert = Client(base, host), Client(base, host)
