@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEntry, NotificationLog, UserPreference
+from .models import AuditEntry, NotificationLog, RosterUpload, UserPreference
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -42,3 +42,15 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     search_fields = ("note", "actor__username", "subject_type")
     list_select_related = ("actor",)
     date_hierarchy = "at"
+
+
+@admin.register(RosterUpload)
+class RosterUploadAdmin(ReadOnlyAdmin):
+    """Roster uploads (jianglian.rosters.jobs): written by the import services; read here, the file itself not shown."""
+
+    list_display = ("created_at", "kind", "filename", "size", "uploaded_by", "status", "phase", "done")
+    list_filter = ("kind", "status")
+    search_fields = ("filename", "uploaded_by__username")
+    list_select_related = ("uploaded_by",)
+    exclude = ("data",)
+    date_hierarchy = "created_at"
