@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from jianglian.admin import ReadOnlyAdmin
+
 from .models import Expert, ExpertHonour, Skill, SkillWord
 from .services import SKILL_EDITABLE_FIELDS, SKILL_WORD_MAX, skill_create, skill_update, split_words
 
@@ -126,3 +128,14 @@ class ExpertHonourAdmin(admin.ModelAdmin):
     search_fields = ("expert__name",)
     autocomplete_fields = ("expert",)
     list_select_related = ("expert",)
+
+
+@admin.register(SkillWord)
+class SkillWordAdmin(ReadOnlyAdmin):
+    """Each synonym and problem word with its provenance: changed through the skill's form (and the taxonomy
+    page), read here."""
+
+    list_display = ("word", "kind", "skill", "source", "added_by", "added_at")
+    list_filter = ("kind", "source")
+    search_fields = ("word", "skill__name", "skill__code")
+    list_select_related = ("skill", "added_by")

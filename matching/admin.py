@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from jianglian.admin import ReadOnlyAdmin
 
-from .models import ChallengeNeed, ExpertArea, Match, PairingAgreement, StudioArea
+from .models import ChallengeNeed, DemoRecord, ExpertArea, Match, PairingAgreement, StudioArea
 
 
 @admin.register(Match)
@@ -56,3 +56,12 @@ class ChallengeNeedAdmin(ReadOnlyAdmin):
     list_filter = ("role", "skill")
     search_fields = ("challenge__title", "skill__name")
     list_select_related = ("challenge", "skill")
+
+
+@admin.register(DemoRecord)
+class DemoRecordAdmin(ReadOnlyAdmin):
+    """The rows seed_demo created, by their key in the demo plan (written by seed_demo only)."""
+
+    list_display = ("kind", "key", "object_id")
+    list_filter = ("kind",)
+    search_fields = ("key",)
