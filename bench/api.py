@@ -8,8 +8,9 @@ The database (DATABASE_URL, PostgreSQL) must hold the demo data (`seed_demo`, fu
 127.0.0.1:--port and the environment of this process (CELERY_BROKER_URL, SEARCH_BACKEND …), and is stopped at
 the end. For each endpoint, --clients concurrent clients (asyncio + httpx, keep-alive) send requests back to
 back for --duration seconds (default 60, after a short warm-up); printed per endpoint: requests, requests/s,
-p50/p95/p99 latency in ms, errors (a status other than 2xx, or no answer), and the load average of the machine
-before and after (the figures are only comparable on a quiet machine). The endpoints:
+p50/p95/p99 latency in ms, errors (a status other than 2xx, or no answer), the load average of the machine
+before and after (latencies and rates are only comparable on a quiet machine), and the CPU milliseconds per
+request of gunicorn (with --serve) and of the clients, which a busy machine does not distort. The endpoints:
 
 - experts:      GET /api/v1/experts/                       (anonymous, pages 1–5)
 - expert:       GET /api/v1/experts/<id>/                  (anonymous, 50 ids in turn)
@@ -102,7 +103,23 @@ def endpoints(expert_ids, challenge_ids, auth):
     }
 
 
-async def bench(base, *, clients, duration, warmup, only, password):
+def server_cpu_seconds(process):
+    """CPU seconds (user + system) of gunicorn's master and workers so far; None without --serve (or /proc)."""
+    if process is None:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    try:
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        for pid in [str(process.pid), *children]:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    except OSError:
+        return None
+    return total / ticks
+
+
+async def bench(base, *, clients, duration, warmup, only, password, process=None):
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, headers=HEADERS, limits=limits, timeout=30) as client:
         expert_ids, challenge_ids, auth = await prepare(client, password)
@@ -112,9 +129,11 @@ async def bench(base, *, clients, duration, warmup, only, password):
                 continue
             await drive(client, make_request, clients=clients, duration=warmup)
             load_before = os.getloadavg()[0]
-            started = time.monotonic()
+            started, client_cpu, server_cpu = time.monotonic(), time.process_time(), server_cpu_seconds(process)
             latencies, errors, samples = await drive(client, make_request, clients=clients, duration=duration)
             elapsed = time.monotonic() - started
+            client_cpu = time.process_time() - client_cpu
+            server_cpu = server_cpu_seconds(process) - server_cpu if server_cpu is not None else None
             ordered = sorted(latencies)
             results[name] = {
                 "requests": len(latencies), "rps": round(len(latencies) / elapsed, 1),
@@ -122,6 +141,14 @@ async def bench(base, *, clients, duration, warmup, only, password):
                 "p99_ms": round(percentile(ordered, 99) * 1000, 1), "errors": errors,
                 "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2),
             }
+            if latencies:  # CPU per request: what a busy machine does not distort
+                results[name]["client_cpu_ms"] = round(client_cpu / len(latencies) * 1000, 2)
+                if server_cpu is not None:
+                    server_ms = server_cpu / len(latencies) * 1000
+                    results[name]["server_cpu_ms"] = round(server_ms, 2)
+                    # what the cores could serve if the server had them all (the clients elsewhere)
+                    results[name]["cpu_bound_rps"] = round((os.cpu_count() or 1) * 1000 / server_ms, 1) \
+                        if server_ms else None
             if samples:
                 results[name]["error_samples"] = samples
             print(f"  {name}: {results[name]}", file=sys.stderr, flush=True)
@@ -185,7 +212,7 @@ def main(argv=None):
         if args.serve:
             process, base = serve(args.port)
         results = asyncio.run(bench(base, clients=args.clients, duration=args.duration, warmup=args.warmup,
-                                    only=args.only, password=args.password))
+                                    only=args.only, password=args.password, process=process))
     finally:
         if process is not None:
             stop(process)
@@ -194,10 +221,12 @@ def main(argv=None):
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return
     print(f"{args.clients} clients, {args.duration:g} s per endpoint, {os.cpu_count()} cores")
-    print(f"{'endpoint':<10}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>7}  load avg")
+    print(f"{'endpoint':<10}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>7}"
+          f"{'server CPU ms/req':>19}{'client CPU ms/req':>19}  load avg")
     for name, r in results.items():
         print(f"{name:<10}{r['requests']:>9}{r['rps']:>8}{r['p50_ms']:>8}{r['p95_ms']:>8}{r['p99_ms']:>8}"
-              f"{r['errors']:>7}  {r['load_before']} → {r['load_after']}")
+              f"{r['errors']:>7}{str(r.get('server_cpu_ms', '-')):>19}{str(r.get('client_cpu_ms', '-')):>19}"
+              f"  {r['load_before']} → {r['load_after']}")
 
 
 if __name__ == "__main__":
