@@ -163,7 +163,7 @@ def serve(port):
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         **os.environ,
         "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
-        "GUNICORN_ACCESS_LOG": "",
+        "GUNICORN_ACCESS_LOG": "", "GUNICORN_MAX_REQUESTS": "0",  # no worker recycled: its CPU time stays counted
     }
     env["DJANGO_SETTINGS_MODULE"] = "jianglian.settings.production"
     process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py",
