@@ -38,7 +38,7 @@ def membership_application_list(*, user, status: str | None = None) -> QuerySet[
     return qs.filter(managed).distinct()
 
 
-# --- Batches, events and the audit trail (workflows) ---------------------------------------------
+# --- Batches, events and the audit trail ---------------------------------------------
 
 
 def membership_batch_list() -> QuerySet:
@@ -51,12 +51,9 @@ def membership_batch_list() -> QuerySet:
 PUBLIC_EVENT_STATES = ("confirmed", "held")
 
 
-def event_list(*, user, status: str | None = None, expert_id: int | None = None) -> QuerySet:
+def event_list(*, user) -> QuerySet:
+    """The events the caller may see (filters: alliance.filters.OutreachEventFilter)."""
     qs = OutreachEvent.objects.all()
-    if status:
-        qs = qs.filter(status=status)
-    if expert_id is not None:
-        qs = qs.filter(participations__expert_id=expert_id, participations__status="confirmed")
     if is_secretariat(user):
         return qs
     visible = Q(status__in=PUBLIC_EVENT_STATES)
@@ -93,22 +90,8 @@ def prefetch_outreach_history(to_attr: str = "outreach_history"):
     return Prefetch("event_participations", queryset=public_participations(), to_attr=to_attr)
 
 
-def audit_entry_list(*, user, subject_type: str | None = None, subject_id: int | None = None,
-                     action: str | None = None, actor_id: int | None = None, since=None, until=None) -> QuerySet:
-    """The audit trail, secretariat only (NotAllowed otherwise), newest first, filterable."""
+def audit_entry_list(*, user) -> QuerySet:
+    """The audit trail, secretariat only (NotAllowed otherwise); filters: alliance.filters.AuditEntryFilter."""
     if not is_secretariat(user):
         raise NotAllowed("只有秘书处可以查看审计记录。")
-    qs = AuditEntry.objects.select_related("actor")
-    if subject_type:
-        qs = qs.filter(subject_type=subject_type)
-    if subject_id is not None:
-        qs = qs.filter(subject_id=subject_id)
-    if action:
-        qs = qs.filter(action=action)
-    if actor_id is not None:
-        qs = qs.filter(actor_id=actor_id)
-    if since is not None:
-        qs = qs.filter(at__gte=since)
-    if until is not None:
-        qs = qs.filter(at__lt=until)
-    return qs
+    return AuditEntry.objects.select_related("actor")

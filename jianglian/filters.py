@@ -1,5 +1,6 @@
-"""Filters shared by the REST and GraphQL FilterSets, and the bounds of what a database column holds
-(`db_integer`, `datetime_out_of_range`) that every API's input is checked against."""
+"""The filters every list's one FilterSet is built from (`<app>/filters.py`: REST views use the FilterSet as it is, GraphQL
+connections through jianglian.graphql.filters), and the bounds of what a database column holds (`db_integer`,
+`datetime_out_of_range`) that every API's input is checked against."""
 import datetime as dt
 import re
 
@@ -8,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 from graphene_django.filter import GlobalIDFilter as GrapheneGlobalIDFilter
 from graphene_django.forms import GlobalIDFormField
 from graphql_relay import from_global_id
@@ -52,6 +54,39 @@ class IntegerFilter(django_filters.Filter):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", MAX_DB_INTEGER)
         super().__init__(*args, **kwargs)
+
+
+class ReferenceFilter(IntegerFilter):
+    """A row of `type_name` (a GraphQL type name such as "Studio"), by its id. REST reads the integer id (anything
+    else is a 400 on the field); a GraphQL connection reads the row's global id (jianglian.graphql.filters).
+    `unknown_matches_nothing`: there, an id that names no row of that type finds nothing instead of being refused."""
+
+    def __init__(self, *args, type_name: str, unknown_matches_nothing: bool = False, **kwargs):
+        self.type_name = type_name
+        self.unknown_matches_nothing = unknown_matches_nothing
+        super().__init__(*args, **kwargs)
+
+
+class StorableDateTimeField(IsoDateTimeField):
+    """An ISO 8601 datetime a database can store and show: beyond years 1–9999 in UTC or in the current time zone
+    (see `datetime_out_of_range`) is invalid, not an OverflowError (a naive 0001-01-01T00:00 in Asia/Shanghai)."""
+
+    default_error_messages = {"overflow": _("日期时间超出范围 / Datetime value out of range.")}
+
+    def to_python(self, value):
+        try:
+            parsed = super().to_python(value)
+        except OverflowError:
+            raise ValidationError(self.error_messages["overflow"], code="overflow") from None
+        if parsed is not None and datetime_out_of_range(parsed):
+            raise ValidationError(self.error_messages["overflow"], code="overflow")
+        return parsed
+
+
+class DateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 datetime a database can store (StorableDateTimeField)."""
+
+    field_class = StorableDateTimeField
 
 
 class RowGlobalIDFormField(GlobalIDFormField):

@@ -5,12 +5,12 @@ from rest_framework.routers import SimpleRouter
 
 from jianglian.api.permissions import IsSecretariat
 from jianglian.api.schema import summary
-from jianglian.api.serializers import DateTimeField, OutputModelSerializer
+from jianglian.api.serializers import OutputModelSerializer
 from jianglian.api.views import ServiceViewSet
-from jianglian.filters import MAX_DB_INTEGER
 from jianglian.models import AuditEntry
 
 from .. import selectors
+from ..filters import AuditEntryFilter
 
 
 class AuditEntrySerializer(OutputModelSerializer):
@@ -25,25 +25,14 @@ class AuditEntrySerializer(OutputModelSerializer):
         read_only_fields = fields
 
 
-class AuditListParams(serializers.Serializer):
-    subject_type = serializers.CharField(required=False, max_length=100, help_text="如 matching.pairingagreement")
-    subject_id = serializers.IntegerField(required=False, min_value=0, max_value=MAX_DB_INTEGER)
-    action = serializers.CharField(required=False, max_length=64)
-    actor = serializers.IntegerField(required=False, min_value=0, max_value=MAX_DB_INTEGER)
-    since = DateTimeField(required=False, help_text="ISO 8601")
-    until = DateTimeField(required=False, help_text="ISO 8601")
-
-
 @extend_schema_view(
-    list=extend_schema(
-        summary=summary("审计记录（秘书处）", "Audit trail (secretariat)"),
-        parameters=[AuditListParams],
-    ),
+    list=extend_schema(summary=summary("审计记录（秘书处）", "Audit trail (secretariat)")),
     retrieve=extend_schema(summary=summary("审计记录详情（秘书处）", "Retrieve an audit entry (secretariat)")),
 )
 class AuditEntryViewSet(ServiceViewSet):
     output_serializer_class = AuditEntrySerializer
     permission_classes = [IsSecretariat]
+    filterset_class = AuditEntryFilter
     ordering_fields = ("at", "id")
     ordering = ("-at", "-id")
     http_method_names = ["get", "head", "options"]
@@ -51,12 +40,7 @@ class AuditEntryViewSet(ServiceViewSet):
     def select(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no secretariat caller
             return AuditEntry.objects.none()
-        params = self.list_params(AuditListParams)
-        return selectors.audit_entry_list(
-            user=self.request.user, subject_type=params.get("subject_type"), subject_id=params.get("subject_id"),
-            action=params.get("action"), actor_id=params.get("actor"), since=params.get("since"),
-            until=params.get("until"),
-        )
+        return selectors.audit_entry_list(user=self.request.user)
 
 
 router = SimpleRouter()

@@ -10,9 +10,9 @@ from jianglian.api.permissions import ReadOnlyOrAuthenticated
 from jianglian.api.schema import summary
 from jianglian.api.serializers import OutputModelSerializer, StrictInputModelSerializer, StrictInputSerializer
 from jianglian.api.views import ServiceViewSet
-from jianglian.filters import MAX_DB_INTEGER
 
 from .. import selectors, services
+from ..filters import OutreachEventFilter
 from ..models import EventParticipation, OutreachEvent
 
 
@@ -80,18 +80,8 @@ class EventCancelSerializer(StrictInputSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class EventListParams(serializers.Serializer):
-    status = serializers.ChoiceField(choices=OutreachEvent.Status.choices, required=False,
-                                     help_text="活动状态 / event status")
-    expert = serializers.IntegerField(min_value=1, max_value=MAX_DB_INTEGER, required=False,
-                                      help_text="参与的劳模工匠 / a confirmed participant")
-
-
 @extend_schema_view(
-    list=extend_schema(
-        summary=summary("进校园活动列表", "List campus outreach events"),
-        parameters=[EventListParams],
-    ),
+    list=extend_schema(summary=summary("进校园活动列表", "List campus outreach events")),
     retrieve=extend_schema(summary=summary("活动详情", "Retrieve an event")),
     create=extend_schema(summary=summary("创建活动（秘书处）", "Create an event (secretariat)")),
     partial_update=extend_schema(summary=summary("修改活动（秘书处）", "Update an event (secretariat)")),
@@ -101,12 +91,12 @@ class EventViewSet(ServiceViewSet):
     create_serializer_class = EventCreateSerializer
     update_serializer_class = EventUpdateSerializer
     permission_classes = [ReadOnlyOrAuthenticated]
+    filterset_class = OutreachEventFilter
     ordering_fields = ("starts_at", "id")
     ordering = ("-starts_at", "-id")
 
     def select(self):
-        params = self.list_params(EventListParams)
-        return selectors.event_list(user=self.request.user, status=params.get("status"), expert_id=params.get("expert"))
+        return selectors.event_list(user=self.request.user)
 
     def create_object(self, data):
         return services.event_create(user=self.request.user, **data)

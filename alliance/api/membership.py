@@ -49,11 +49,6 @@ class MembershipReviewSerializer(StrictInputSerializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class MembershipApplicationApiFilter(MembershipApplicationFilter):
-    class Meta(MembershipApplicationFilter.Meta):
-        pass
-
-
 @extend_schema_view(
     list=extend_schema(summary=summary(
         "入盟申请列表（秘书处：全部；工作室：本工作室）", "List membership applications (secretariat: all; studio: its own)")),
@@ -64,7 +59,7 @@ class MembershipApplicationViewSet(ServiceViewSet):
     output_serializer_class = MembershipApplicationSerializer
     create_serializer_class = MembershipApplicationCreateSerializer
     permission_classes = [IsAuthenticated]
-    filterset_class = MembershipApplicationApiFilter
+    filterset_class = MembershipApplicationFilter
     ordering_fields = ("submitted_at", "id", "status")
     ordering = ("-submitted_at", "-id")
     http_method_names = ["get", "post", "head", "options"]

@@ -1,19 +1,15 @@
 """REST /api/v1/studios/: 劳模工匠创新工作室 (public; registered by their lead or the secretariat).
 Rules live in alliance.services."""
-import django_filters
 from django.db.models import Count
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.routers import SimpleRouter
 
-from experts.filters import filter_skill_id_or_code
 from jianglian.api.permissions import ReadOnlyOrAuthenticated
 from jianglian.api.schema import summary
 from experts.api.references import ExpertBriefSerializer, SkillBriefSerializer, SkillReferenceField
 from jianglian.api.serializers import OutputModelSerializer, StrictInputModelSerializer
 from jianglian.api.views import ServiceViewSet
-from jianglian.choices import Honour
-from jianglian.filters import IntegerFilter
 
 from .. import selectors, services
 from ..filters import StudioFilter
@@ -65,17 +61,6 @@ class StudioUpdateSerializer(StudioCreateSerializer):
                   "focus", "description", "achievements", "capacity")
 
 
-class StudioApiFilter(StudioFilter):
-    skill = django_filters.CharFilter(field_name="skills", method=filter_skill_id_or_code,
-                                      help_text="技能 id 或代码 / skill id or code")
-    honour = django_filters.ChoiceFilter(field_name="lead__honours__honour", choices=Honour.choices, distinct=True,
-                                         help_text="领衔人荣誉 / an honour of the lead expert")
-    batch = IntegerFilter(field_name="batch__number", help_text="批次号 / batch number")
-
-    class Meta(StudioFilter.Meta):
-        fields = (*StudioFilter.Meta.fields, "honour", "batch")
-
-
 @extend_schema_view(
     list=extend_schema(summary=summary("工作室列表", "List studios")),
     retrieve=extend_schema(summary=summary("工作室详情", "Retrieve a studio")),
@@ -89,7 +74,7 @@ class StudioViewSet(ServiceViewSet):
     create_serializer_class = StudioCreateSerializer
     update_serializer_class = StudioUpdateSerializer
     permission_classes = [ReadOnlyOrAuthenticated]
-    filterset_class = StudioApiFilter
+    filterset_class = StudioFilter
     ordering_fields = ("name", "id", "established_year", "updated_at", "province", "city")
     ordering = ("id",)
 

@@ -1,12 +1,10 @@
 """GraphQL of the audit trail: `auditEntries` (secretariat only, newest first)."""
-import django_filters
 import graphene
 
-from jianglian.filters import IntegerFilter
 from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
 from jianglian.models import AuditEntry
 
-from .. import selectors
+from .. import filters, selectors
 
 
 class AuditEntryType(JLObjectType):
@@ -33,19 +31,6 @@ class AuditEntryType(JLObjectType):
         return root.actor.get_username() if root.actor_id else None
 
 
-class AuditEntryFilter(django_filters.FilterSet):
-    subject_type = django_filters.CharFilter()
-    subject_id = IntegerFilter()
-    action = django_filters.CharFilter()
-    actor = IntegerFilter(field_name="actor_id")
-    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
-
-    class Meta:
-        model = AuditEntry
-        fields = ("subject_type", "subject_id", "action", "actor", "since", "until")
-
-
 class AuditQueries(graphene.ObjectType):
-    audit_entries = ConnectionField(AuditEntryType, filterset_class=AuditEntryFilter,
+    audit_entries = ConnectionField(AuditEntryType, filterset_class=filters.AuditEntryFilter,
                                     description="审计记录（仅秘书处），新的在前")

@@ -1,14 +1,12 @@
 """GraphQL of membership batches: `membershipBatches` (public) and `publishMembershipBatch` (secretariat).
 They translate input and call alliance.services."""
-import django_filters
 import graphene
 
-from jianglian.filters import IntegerFilter
 from jianglian.graphql.types import (
     ConnectionField, CountableConnection, JLObjectType, Node, get_visible_many, require_login,
 )
 
-from .. import services
+from .. import filters, services
 from ..models import MembershipBatch
 from .membership import MembershipApplicationType
 from .studios import StudioType
@@ -34,16 +32,8 @@ class MembershipBatchType(JLObjectType):
         return root.studios.all()
 
 
-class MembershipBatchFilter(django_filters.FilterSet):
-    number = IntegerFilter()
-
-    class Meta:
-        model = MembershipBatch
-        fields = ("number",)
-
-
 class BatchQueries(graphene.ObjectType):
-    membership_batches = ConnectionField(MembershipBatchType, filterset_class=MembershipBatchFilter,
+    membership_batches = ConnectionField(MembershipBatchType, filterset_class=filters.MembershipBatchFilter,
                                          description="成员批次（公开）")
 
 

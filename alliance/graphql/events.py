@@ -1,18 +1,14 @@
 """GraphQL of campus outreach events (劳模工匠进校园): `outreachEvents` and the events' mutations.
 They translate input and call alliance.services / alliance.selectors."""
-import django_filters
 import graphene
-from graphene_django.filter import TypedFilter
-from graphql_relay import from_global_id
 
 from experts.graphql.experts import ExpertType
-from jianglian.filters import db_integer
 from jianglian.graphql.enums import ProvinceEnum, enum_from_choices
 from jianglian.graphql.types import (
     ConnectionField, CountableConnection, JLObjectType, Node, get_visible_many, load_visible, require_login,
 )
 
-from .. import selectors, services
+from .. import filters, selectors, services
 from ..models import EventParticipation, OutreachEvent
 
 EventStatusEnum = enum_from_choices(OutreachEvent.Status, "OutreachEventStatus", "进校园活动状态")
@@ -63,27 +59,8 @@ class OutreachEventType(JLObjectType):
         return selectors.event_participations_visible(user=info.context.user, event=root)
 
 
-class OutreachEventFilter(django_filters.FilterSet):
-    status = TypedFilter(input_type=EventStatusEnum)
-    expert = django_filters.CharFilter(method="filter_expert", help_text="a confirmed participant (Expert id)")
-
-    class Meta:
-        model = OutreachEvent
-        fields = ("status", "expert")
-
-    def filter_expert(self, queryset, name, value):
-        try:
-            _type, raw_pk = from_global_id(value)
-        except Exception:  # noqa: BLE001 — an unparsable id matches nothing
-            return queryset.none()
-        pk = db_integer(raw_pk)
-        if not pk:  # no row has it (and SQLite cannot even compare a number beyond a column's range)
-            return queryset.none()
-        return queryset.filter(participations__expert_id=pk, participations__status="confirmed").distinct()
-
-
 class EventQueries(graphene.ObjectType):
-    outreach_events = ConnectionField(OutreachEventType, filterset_class=OutreachEventFilter,
+    outreach_events = ConnectionField(OutreachEventType, filterset_class=filters.OutreachEventFilter,
                                       description="劳模工匠进校园活动")
 
 

@@ -1,9 +1,7 @@
 """GraphQL of alliance membership: applications (`membershipApplications`, apply, review) and a member
 studio's suspension. They translate input and call alliance.services."""
 import graphene
-from graphene_django.filter import TypedFilter
 
-from jianglian.filters import GlobalIDFilter
 from jianglian.graphql.enums import enum_from_choices
 from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node, get_visible, require_login
 
@@ -17,11 +15,6 @@ ReviewDecisionEnum = graphene.Enum(
     [("APPROVE", services.ReviewDecision.APPROVE), ("REJECT", services.ReviewDecision.REJECT)],
     description="批准 / 不批准",
 )
-
-
-class MembershipApplicationFilter(filters.MembershipApplicationFilter):
-    status = TypedFilter(input_type=ApplicationStatusEnum)
-    studio = GlobalIDFilter(field_name="studio", type_name="Studio")
 
 
 class MembershipApplicationType(JLObjectType):
@@ -47,7 +40,7 @@ class MembershipApplicationType(JLObjectType):
 
 class MembershipQueries(graphene.ObjectType):
     membership_applications = ConnectionField(
-        MembershipApplicationType, filterset_class=MembershipApplicationFilter,
+        MembershipApplicationType, filterset_class=filters.MembershipApplicationFilter,
         description="入盟申请：秘书处看全部，工作室看自己的",
     )
 

@@ -1,6 +1,5 @@
 """GraphQL of studios (劳模工匠创新工作室): the Studio type and `studios(…)`."""
 import graphene
-from graphene_django.filter import TypedFilter
 
 from experts.graphql.experts import ExpertType
 from experts.graphql.skills import SkillType
@@ -12,13 +11,6 @@ from ..models import Studio
 
 StudioLevelEnum = enum_from_choices(Studio.Level, "StudioLevel", "工作室级别")
 MembershipStatusEnum = enum_from_choices(Studio.MembershipStatus, "MembershipStatus", "联盟成员状态")
-
-
-class StudioFilter(filters.StudioFilter):
-    province = TypedFilter(input_type=ProvinceEnum)
-    level = TypedFilter(input_type=StudioLevelEnum)
-    category = TypedFilter(field_name="skills__category", input_type=CategoryEnum, distinct=True)
-    membership_status = TypedFilter(input_type=MembershipStatusEnum)
 
 
 class StudioType(JLObjectType):
@@ -56,4 +48,4 @@ class StudioType(JLObjectType):
 
 
 class StudioQueries(graphene.ObjectType):
-    studios = ConnectionField(StudioType, filterset_class=StudioFilter, description="劳模工匠创新工作室")
+    studios = ConnectionField(StudioType, filterset_class=filters.StudioFilter, description="劳模工匠创新工作室")

@@ -4,7 +4,6 @@ enterprises.services.
 Input serializers hold only what a caller may set; `status`, `created_by` and dates are decided by the
 services. A challenge's enterprise is chosen once, at creation, and the service checks the caller works for it.
 """
-import django_filters
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -12,7 +11,6 @@ from rest_framework.decorators import action
 from rest_framework.routers import SimpleRouter
 
 from experts.api.references import SkillBriefSerializer, SkillReferenceField
-from experts.filters import filter_skill_id_or_code
 from jianglian.api.permissions import ReadOnlyOrAuthenticated
 from jianglian.api.schema import summary
 from jianglian.api.serializers import OutputModelSerializer, StrictInputModelSerializer, StrictInputSerializer
@@ -64,22 +62,6 @@ class ChallengeCloseSerializer(StrictInputSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class ChallengeApiFilter(ChallengeFilter):
-    skill = django_filters.CharFilter(field_name="skills", method=filter_skill_id_or_code,
-                                      help_text="技能 id 或代码 / skill id or code")
-    mine = django_filters.BooleanFilter(method="filter_mine",
-                                        help_text="只看本企业的需求 / only challenges of the caller's enterprises")
-
-    class Meta(ChallengeFilter.Meta):
-        fields = (*ChallengeFilter.Meta.fields, "mine")
-
-    def filter_mine(self, queryset, name, value):
-        if value is None:
-            return queryset
-        ids = enterprise_ids(getattr(self.request, "user", None))
-        return queryset.filter(enterprise_id__in=ids) if value else queryset.exclude(enterprise_id__in=ids)
-
-
 @extend_schema_view(
     list=extend_schema(summary=summary(
         "企业需求列表（公开需求及本企业的草稿）", "List challenges (public ones and your enterprise's drafts)")),
@@ -92,7 +74,7 @@ class ChallengeViewSet(ServiceViewSet):
     create_serializer_class = ChallengeCreateSerializer
     update_serializer_class = ChallengeUpdateSerializer
     permission_classes = [ReadOnlyOrAuthenticated]
-    filterset_class = ChallengeApiFilter
+    filterset_class = ChallengeFilter
     ordering_fields = ("created_at", "published_at", "updated_at", "title", "id")
     ordering = ("-created_at", "-id")
 

@@ -3,7 +3,6 @@ Rules live in enterprises.services.
 
 Input serializers hold only what a caller may set; `verified`, staff and dates are decided by the services.
 """
-import django_filters
 from django.db.models import Count, Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -14,7 +13,6 @@ from jianglian.api.permissions import IsSecretariat, ReadOnlyOrAuthenticated
 from jianglian.api.schema import summary
 from jianglian.api.serializers import OutputModelSerializer, StrictInputModelSerializer, StrictInputSerializer
 from jianglian.api.views import ServiceViewSet
-from jianglian.roles import enterprise_ids
 
 from .. import selectors, services
 from ..filters import EnterpriseFilter
@@ -67,19 +65,6 @@ class EnterpriseBriefSerializer(serializers.Serializer):
     city = serializers.CharField(read_only=True)
 
 
-class EnterpriseApiFilter(EnterpriseFilter):
-    mine = django_filters.BooleanFilter(method="filter_mine", help_text="只看本人所在企业 / only the caller's enterprises")
-
-    class Meta(EnterpriseFilter.Meta):
-        fields = (*EnterpriseFilter.Meta.fields, "mine")
-
-    def filter_mine(self, queryset, name, value):
-        if value is None:
-            return queryset
-        ids = enterprise_ids(getattr(self.request, "user", None))
-        return queryset.filter(id__in=ids) if value else queryset.exclude(id__in=ids)
-
-
 @extend_schema_view(
     list=extend_schema(summary=summary("企业列表（已认证企业及本企业）", "List enterprises (verified ones and your own)")),
     retrieve=extend_schema(summary=summary("企业详情", "Retrieve an enterprise")),
@@ -91,7 +76,7 @@ class EnterpriseViewSet(ServiceViewSet):
     create_serializer_class = EnterpriseRegisterSerializer
     update_serializer_class = EnterpriseUpdateSerializer
     permission_classes = [ReadOnlyOrAuthenticated]
-    filterset_class = EnterpriseApiFilter
+    filterset_class = EnterpriseFilter
     ordering_fields = ("name", "id", "created_at", "province", "city")
     ordering = ("id",)
 

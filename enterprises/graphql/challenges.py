@@ -1,10 +1,8 @@
 """GraphQL of challenges: the Challenge type (with its ranked `matches`), `challenges(…)` and the
 challenge mutations. They translate input and call enterprises.services / selectors."""
 import graphene
-from graphene_django.filter import TypedFilter
 
 from experts.graphql.skills import SkillType, skills_from_ids
-from jianglian.filters import GlobalIDFilter
 from jianglian.graphql.enums import CategoryEnum, ProvinceEnum, enum_from_choices
 from jianglian.graphql.types import (
     ConnectionField, CountableConnection, JLObjectType, Node, get_visible, load_visible, require_login,
@@ -17,14 +15,6 @@ from .enterprises import EnterpriseType
 
 ChallengeStatusEnum = enum_from_choices(Challenge.Status, "ChallengeStatus", "需求状态")
 RegionStrictnessEnum = enum_from_choices(Challenge.RegionStrictness, "RegionStrictness", "地区要求")
-
-
-class ChallengeFilter(filters.ChallengeFilter):
-    province = TypedFilter(field_name="enterprise__province", input_type=ProvinceEnum)
-    preferred_province = TypedFilter(input_type=ProvinceEnum)
-    category = TypedFilter(input_type=CategoryEnum)
-    status = TypedFilter(input_type=ChallengeStatusEnum)
-    enterprise = GlobalIDFilter(field_name="enterprise", type_name="Enterprise")
 
 
 class ChallengeType(JLObjectType):
@@ -66,7 +56,7 @@ class ChallengeType(JLObjectType):
 
 
 class ChallengeQueries(graphene.ObjectType):
-    challenges = ConnectionField(ChallengeType, filterset_class=ChallengeFilter, description="企业需求")
+    challenges = ConnectionField(ChallengeType, filterset_class=filters.ChallengeFilter, description="企业需求")
 
 
 class ChallengeFieldsInput:

@@ -1,7 +1,6 @@
 """GraphQL of enterprises: the Enterprise type, `enterprises`, `myEnterprises`, `registerEnterprise` and
 `verifyEnterprise`. They translate input and call enterprises.services / selectors."""
 import graphene
-from graphene_django.filter import TypedFilter
 
 from jianglian.graphql.enums import IndustryEnum, ProvinceEnum, enum_from_choices
 from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node, load_visible, require_login
@@ -10,12 +9,6 @@ from .. import filters, selectors, services
 from ..models import Enterprise
 
 EnterpriseSizeEnum = enum_from_choices(Enterprise.Size, "EnterpriseSize", "企业规模")
-
-
-class EnterpriseFilter(filters.EnterpriseFilter):
-    province = TypedFilter(input_type=ProvinceEnum)
-    industry = TypedFilter(input_type=IndustryEnum)
-    size = TypedFilter(input_type=EnterpriseSizeEnum)
 
 
 class EnterpriseType(JLObjectType):
@@ -41,7 +34,7 @@ class EnterpriseType(JLObjectType):
 
 
 class EnterpriseQueries(graphene.ObjectType):
-    enterprises = ConnectionField(EnterpriseType, filterset_class=EnterpriseFilter, description="企业")
+    enterprises = ConnectionField(EnterpriseType, filterset_class=filters.EnterpriseFilter, description="企业")
     my_enterprises = graphene.List(
         graphene.NonNull(EnterpriseType), required=True, description="The enterprises the caller works for."
     )

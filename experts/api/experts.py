@@ -5,7 +5,6 @@ Private contact details (phone, email, birth year) are filled only for the exper
 `matching.pairings.selectors.contact_visible_expert_ids`; None = all, for the secretariat); for everyone
 else they are null and `contact_visible` is false.
 """
-import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.routers import SimpleRouter
@@ -20,7 +19,7 @@ from jianglian.choices import Honour
 from matching.pairings.selectors import contact_visible_expert_ids
 
 from .. import selectors, services
-from ..filters import ExpertFilter, filter_skill_id_or_code
+from ..filters import ExpertFilter
 from ..models import Expert
 from .references import SkillBriefSerializer, SkillReferenceField
 
@@ -108,14 +107,6 @@ class ExpertUpdateSerializer(ExpertCreateSerializer):
     (an expert: own profile and contact; the secretariat: the catalog facts and honours too)."""
 
 
-class ExpertApiFilter(ExpertFilter):
-    skill = django_filters.CharFilter(field_name="skills", method=filter_skill_id_or_code,
-                                      help_text="技能 id 或代码 / skill id or code")
-
-    class Meta(ExpertFilter.Meta):
-        pass
-
-
 @extend_schema_view(
     list=extend_schema(summary=summary("劳模工匠列表", "List experts")),
     retrieve=extend_schema(summary=summary("劳模工匠详情", "Retrieve an expert")),
@@ -132,7 +123,7 @@ class ExpertViewSet(ServiceViewSet):
     create_serializer_class = ExpertCreateSerializer
     update_serializer_class = ExpertUpdateSerializer
     permission_classes = [ReadOnlyOrAuthenticated]
-    filterset_class = ExpertApiFilter
+    filterset_class = ExpertFilter
     ordering_fields = ("name", "id", "capacity", "updated_at", "province", "city")
     ordering = ("id",)
 

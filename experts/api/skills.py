@@ -41,11 +41,6 @@ class SkillUpdateSerializer(SkillCreateSerializer):
         fields = ("name", "name_en", "category", "parent", "synonyms", "problems", "description")
 
 
-class SkillApiFilter(SkillFilter):
-    class Meta(SkillFilter.Meta):
-        pass
-
-
 @extend_schema_view(
     list=extend_schema(summary=summary("技能分类列表", "List the skill taxonomy")),
     retrieve=extend_schema(summary=summary("技能详情", "Retrieve a skill")),
@@ -57,7 +52,7 @@ class SkillViewSet(ServiceViewSet):
     create_serializer_class = SkillCreateSerializer
     update_serializer_class = SkillUpdateSerializer
     permission_classes = [IsSecretariatOrReadOnly]
-    filterset_class = SkillApiFilter
+    filterset_class = SkillFilter
     ordering_fields = ("code", "name", "category", "id")
     ordering = ("code",)
 

@@ -2,12 +2,10 @@
 `myExpertProfile` and `updateExpertProfile`. They translate input and call experts.services / selectors."""
 import graphene
 from django.utils.translation import gettext as _
-from graphene_django.filter import TypedFilter
 
 from alliance import selectors as alliance_selectors
 from alliance.models import EventParticipation
 from jianglian.errors import NotAllowed
-from jianglian.filters import GlobalIDFilter
 from jianglian.graphql.enums import CategoryEnum, HonourEnum, IndustryEnum, ProvinceEnum, enum_from_choices
 from jianglian.graphql.types import (
     ConnectionField, CountableConnection, JLObjectType, Node, get_visible, require_login,
@@ -21,14 +19,6 @@ from .skills import SkillType, skills_from_ids
 
 ExpertRoleEnum = enum_from_choices(Expert.Role, "ExpertRole", "劳模 / 工匠")
 GenderEnum = enum_from_choices(Expert.Gender, "Gender")
-
-
-class ExpertFilter(filters.ExpertFilter):
-    province = TypedFilter(input_type=ProvinceEnum)
-    industry = TypedFilter(input_type=IndustryEnum)
-    category = TypedFilter(field_name="skills__category", input_type=CategoryEnum, distinct=True)
-    honour = TypedFilter(field_name="honours__honour", input_type=HonourEnum, distinct=True)
-    studio = GlobalIDFilter(field_name="studio", type_name="Studio")
 
 
 class ExpertHonourType(JLObjectType):
@@ -127,7 +117,7 @@ class ExpertType(JLObjectType):
 
 
 class ExpertQueries(graphene.ObjectType):
-    experts = ConnectionField(ExpertType, filterset_class=ExpertFilter, description="劳模工匠库")
+    experts = ConnectionField(ExpertType, filterset_class=filters.ExpertFilter, description="劳模工匠库")
     my_expert_profile = graphene.Field(ExpertType, description="The caller's own expert entry, if any.")
 
     def resolve_my_expert_profile(root, info):

@@ -2,18 +2,12 @@
 import graphene
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
-from graphene_django.filter import TypedFilter
 
 from jianglian.graphql.enums import CategoryEnum
 from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node, get_visible_many
 
 from .. import filters, selectors
 from ..models import Skill
-
-
-class SkillFilter(filters.SkillFilter):
-    category = TypedFilter(input_type=CategoryEnum)
-    parent = TypedFilter(field_name="parent__code", input_type=graphene.String, label="上级领域的代码")
 
 
 class SkillType(JLObjectType):
@@ -47,4 +41,4 @@ def skills_from_ids(info, global_ids):
 
 
 class SkillQueries(graphene.ObjectType):
-    skills = ConnectionField(SkillType, filterset_class=SkillFilter, description="技能分类")
+    skills = ConnectionField(SkillType, filterset_class=filters.SkillFilter, description="技能分类")

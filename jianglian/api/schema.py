@@ -6,10 +6,16 @@
 - `summary(zh, en)` writes the bilingual operation summaries: "中文 / English".
 - `strict_request_bodies` (a postprocessing hook) marks request bodies `additionalProperties: false`,
   because every input serializer refuses unknown fields (`StrictInputSerializer`).
+- `FilterSetExtension` documents a list's FilterSet parameters with the bounds they are checked against.
 """
+import django_filters
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.plumbing import build_parameter_type
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
+
+from jianglian.filters import IntegerFilter
 
 ERROR_DESCRIPTIONS = {
     "400": "输入有误（errors 中按字段给出说明） / Invalid input (field messages in `errors`)",
@@ -64,3 +70,24 @@ def strict_request_bodies(result, generator, request, public):
         if name.endswith("Request") and component.get("type") == "object":
             component.setdefault("additionalProperties", False)
     return result
+
+
+class FilterSetExtension(DjangoFilterExtension):
+    """Query parameters of a list's FilterSet (`<app>/filters.py`), documented with the bounds its form fields check:
+    an IntegerFilter (ids, numbers) is an int64 within its min/max, a CharFilter keeps its max_length."""
+
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        if isinstance(filter_field, IntegerFilter):  # also a method filter, which names no model field
+            schema = {"type": "integer", "format": "int64", "minimum": filter_field.extra["min_value"],
+                      "maximum": filter_field.extra["max_value"]}
+            return [build_parameter_type(
+                name=field_name, required=filter_field.extra["required"], location=OpenApiParameter.QUERY,
+                description=self._get_field_description(filter_field, None), schema=schema,
+            )]
+        parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
+        if isinstance(filter_field, django_filters.CharFilter) and filter_field.extra.get("max_length"):
+            for parameter in parameters:
+                parameter["schema"]["maxLength"] = filter_field.extra["max_length"]
+        return parameters

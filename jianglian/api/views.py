@@ -39,16 +39,6 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
-    def list_params(self, serializer_class) -> dict:
-        """The list's query parameters validated by `serializer_class` (400 on the field otherwise); {} for
-        other actions. Empty values count as absent; parameters it does not declare (page, ordering) pass."""
-        if self.action != "list":
-            return {}
-        given = {key: value for key, value in self.request.query_params.items() if value != ""}
-        serializer = serializer_class(data=given)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
     def respond(self, instance, status_code=status.HTTP_200_OK) -> Response:
         """Answer with the output representation of an object the caller just wrote."""
         model = type(instance)

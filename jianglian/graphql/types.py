@@ -31,6 +31,7 @@ from graphql_relay.utils import unbase64
 
 from jianglian.filters import datetime_out_of_range, db_integer
 
+from .filters import graphql_filterset
 from .optimizer import optimize
 
 
@@ -186,10 +187,13 @@ def is_cursor(value) -> bool:
 
 
 class ConnectionField(DjangoFilterConnectionField):
-    """A filtered, capped connection. Pass `filterset_class=` (the app's GraphQL FilterSet)."""
+    """A filtered, capped connection. Pass `filterset_class=`: the list's one FilterSet, which REST's view uses too
+    (read in GraphQL's spelling by jianglian.graphql.filters.graphql_filterset)."""
 
-    def __init__(self, type_, *args, **kwargs):
+    def __init__(self, type_, *args, filterset_class=None, **kwargs):
         kwargs.setdefault("max_limit", settings.GRAPHENE.get("RELAY_CONNECTION_MAX_LIMIT", 100))
+        if filterset_class is not None:
+            kwargs["filterset_class"] = graphql_filterset(filterset_class)
         super().__init__(type_, *args, **kwargs)
 
     @classmethod

@@ -25,6 +25,7 @@ from jianglian.api.schema import ERROR_DESCRIPTIONS, ErrorSerializer, summary
 from jianglian.api.serializers import OutputModelSerializer, StrictInputSerializer
 from jianglian.api.views import ServiceViewSet
 
+from ..filters import PairingFilter
 from ..models import PairingAgreement
 from ..pairings import documents, selectors, services
 
@@ -234,16 +235,8 @@ TRANSITION_INPUTS = {
 }
 
 
-class PairingListParams(serializers.Serializer):
-    status = serializers.ChoiceField(choices=PairingAgreement.Status.choices, required=False,
-                                     help_text="结对状态 / agreement status")
-
-
 @extend_schema_view(
-    list=extend_schema(
-        summary=summary("我的结对（秘书处：全部）", "My pairing agreements (secretariat: all)"),
-        parameters=[PairingListParams],
-    ),
+    list=extend_schema(summary=summary("我的结对（秘书处：全部）", "My pairing agreements (secretariat: all)")),
     retrieve=extend_schema(summary=summary("结对详情（仅双方与秘书处）", "Retrieve an agreement (parties and secretariat)")),
     create=extend_schema(summary=summary("发起结对邀请（企业）", "Propose a pairing (enterprise staff)")),
 )
@@ -251,14 +244,13 @@ class PairingViewSet(ServiceViewSet):
     output_serializer_class = PairingSerializer
     create_serializer_class = PairingProposeSerializer
     permission_classes = [IsAuthenticated]
-    filterset_class = None
-    filterset_fields = ()
+    filterset_class = PairingFilter
     ordering_fields = ("proposed_at", "id", "status", "expires_at")
     ordering = ("-proposed_at", "-id")
     http_method_names = ["get", "post", "head", "options"]
 
     def select(self):
-        return selectors.pairing_list(user=self.request.user, status=self.list_params(PairingListParams).get("status"))
+        return selectors.pairing_list(user=self.request.user)
 
     def create_object(self, data):
         return services.pairing_propose(user=self.request.user, **data)

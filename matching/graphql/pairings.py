@@ -6,9 +6,7 @@ matching.pairings.selectors.pairing_actions) and `Pairing.refusals` why each oth
 """
 import inspect
 
-import django_filters
 import graphene
-from graphene_django.filter import TypedFilter
 
 from enterprises.graphql.challenges import ChallengeType
 from experts.graphql.experts import ExpertType
@@ -17,6 +15,7 @@ from jianglian.graphql.types import (
     ConnectionField, CountableConnection, JLObjectType, Node, get_visible, load_visible, require_login,
 )
 
+from ..filters import PairingFilter
 from ..models import PairingAgreement
 from ..pairings import selectors, services
 
@@ -52,14 +51,6 @@ class PairingRefusalType(graphene.ObjectType):
     reason = graphene.String(required=True, description="the mutation error's `extensions.reason` "
                                                         "(forbidden: not the caller's side; expired; already_signed …)")
     message = graphene.String(required=True, description="the mutation error's message")
-
-
-class PairingFilter(django_filters.FilterSet):
-    status = TypedFilter(input_type=PairingStatusEnum)
-
-    class Meta:
-        model = PairingAgreement
-        fields = ("status",)
 
 
 class PairingType(JLObjectType):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from alliance import selectors, services
+from alliance.filters import OutreachEventFilter
 from alliance.models import EventParticipation, OutreachEvent
 from jianglian.models import AuditEntry
 from jianglian.errors import DomainError, IllegalTransition, NotAllowed
@@ -152,7 +153,8 @@ def test_participation_shows_on_the_experts_profile(secretariat, expert_pair):
     services.event_invite_experts(user=secretariat, event=declined_event, experts=[expert_pair[1]])
     services.event_respond(user=expert_pair[0], event=declined_event, accept=False)
     assert [p.event for p in selectors.expert_outreach_history(expert=expert_pair[1])] == [event]
-    assert list(selectors.event_list(user=None, expert_id=expert_pair[1].pk)) == [event]
+    by_expert = OutreachEventFilter({"expert": expert_pair[1].pk}, queryset=selectors.event_list(user=None))
+    assert list(by_expert.qs) == [event]
 
 
 # --- REST /api/v1/events/ ----------------------------------------------------------------------------

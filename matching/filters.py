@@ -1,0 +1,12 @@
+"""The filters of pairing agreements: one FilterSet, used by REST and by GraphQL (through jianglian.graphql.filters)."""
+import django_filters
+
+from .models import PairingAgreement
+
+
+class PairingFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=PairingAgreement.Status.choices, help_text="结对状态 / agreement status")
+
+    class Meta:
+        model = PairingAgreement
+        fields = ("status",)
