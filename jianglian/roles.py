@@ -12,6 +12,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 
 SECRETARIAT_GROUP = "secretariat"
+# What REST (403) and GraphQL (FORBIDDEN) answer when an operation declared for the secretariat is called by another role.
+SECRETARIAT_ONLY = "只有秘书处可以执行此操作 / Only the secretariat may do this."
 
 
 def is_secretariat(user) -> bool:

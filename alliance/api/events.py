@@ -5,10 +5,12 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.routers import SimpleRouter
 
-from experts.models import Expert
-from jianglian.api.permissions import ReadOnlyOrAuthenticated
+from experts.selectors import expert_list
+from jianglian.api.permissions import IsSecretariat, ReadOnlyOrAuthenticated
 from jianglian.api.schema import summary
-from jianglian.api.serializers import OutputModelSerializer, StrictInputModelSerializer, StrictInputSerializer
+from jianglian.api.serializers import (
+    OutputModelSerializer, StrictInputModelSerializer, StrictInputSerializer, VisibleReferenceField,
+)
 from jianglian.api.views import ServiceViewSet
 
 from .. import selectors, services
@@ -61,7 +63,7 @@ class EventUpdateSerializer(EventCreateSerializer):
 
 
 class EventInviteSerializer(StrictInputSerializer):
-    experts = serializers.PrimaryKeyRelatedField(queryset=Expert.objects.all(), many=True, allow_empty=False)
+    experts = VisibleReferenceField(expert_list, many=True, allow_empty=False)
     role = serializers.CharField(required=False, allow_blank=True, max_length=64)
 
 
@@ -94,6 +96,14 @@ class EventViewSet(ServiceViewSet):
     filterset_class = OutreachEventFilter
     ordering_fields = ("starts_at", "id")
     ordering = ("-starts_at", "-id")
+
+    # writes only the secretariat makes (the GraphQL mutations declare the same role)
+    secretariat_actions = frozenset({"create", "partial_update", "invite", "confirm", "hold", "cancel"})
+
+    def get_permissions(self):
+        if self.action in self.secretariat_actions:
+            return [IsSecretariat()]
+        return super().get_permissions()
 
     def select(self):
         return selectors.event_list(user=self.request.user)

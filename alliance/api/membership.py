@@ -13,7 +13,7 @@ from rest_framework.routers import SimpleRouter
 
 from jianglian.api.permissions import IsSecretariat
 from jianglian.api.schema import summary
-from jianglian.api.serializers import OutputModelSerializer, StrictInputSerializer
+from jianglian.api.serializers import OutputModelSerializer, StrictInputSerializer, VisibleReferenceField
 from jianglian.api.views import ServiceViewSet
 
 from .. import selectors, services
@@ -40,7 +40,7 @@ class MembershipApplicationSerializer(OutputModelSerializer):
 
 
 class MembershipApplicationCreateSerializer(StrictInputSerializer):
-    studio = serializers.PrimaryKeyRelatedField(queryset=Studio.objects.all())
+    studio = VisibleReferenceField(selectors.studio_list)
     statement = serializers.CharField(max_length=5000)
 
 
@@ -80,7 +80,7 @@ class MembershipApplicationViewSet(ServiceViewSet):
         summary=summary("审核入盟申请（秘书处）", "Review a membership application (secretariat)"),
         request=MembershipReviewSerializer,
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[IsSecretariat])
     def review(self, request, pk=None):
         application = self.get_object()
         data = self.read_input(MembershipReviewSerializer)

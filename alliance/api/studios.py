@@ -5,10 +5,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.routers import SimpleRouter
 
+from experts.api.references import ExpertBriefSerializer, SkillBriefSerializer, SkillReferenceField
+from experts.selectors import expert_list
 from jianglian.api.permissions import ReadOnlyOrAuthenticated
 from jianglian.api.schema import summary
-from experts.api.references import ExpertBriefSerializer, SkillBriefSerializer, SkillReferenceField
-from jianglian.api.serializers import OutputModelSerializer, StrictInputModelSerializer
+from jianglian.api.serializers import OutputModelSerializer, StrictInputModelSerializer, VisibleReferenceField
 from jianglian.api.views import ServiceViewSet
 
 from .. import selectors, services
@@ -46,6 +47,7 @@ class StudioSerializer(OutputModelSerializer):
 class StudioCreateSerializer(StrictInputModelSerializer):
     """`lead`: the secretariat names the lead expert; an expert registers the studio they lead themself."""
 
+    lead = VisibleReferenceField(expert_list, required=False, allow_null=True, label="领衔人")
     skills = SkillReferenceField(many=True, required=False)
     focus = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
 

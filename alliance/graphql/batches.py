@@ -2,9 +2,8 @@
 They translate input and call alliance.services."""
 import graphene
 
-from jianglian.graphql.types import (
-    ConnectionField, CountableConnection, JLObjectType, Node, get_visible_many, require_login,
-)
+from jianglian.graphql.mutations import Load, Role, ServiceMutation
+from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
 
 from .. import filters, services
 from ..models import MembershipBatch
@@ -37,11 +36,13 @@ class BatchQueries(graphene.ObjectType):
                                          description="成员批次（公开）")
 
 
-class PublishMembershipBatch(graphene.Mutation):
+class PublishMembershipBatch(ServiceMutation):
     """Secretariat only: publish approved applications as the next numbered batch."""
 
     class Meta:
         name = "PublishMembershipBatchPayload"
+        permissions = (Role.SECRETARIAT,)
+        load = {"application_ids": Load(MembershipApplicationType, to="applications", many=True)}
 
     class Arguments:
         name = graphene.String(required=True)
@@ -49,11 +50,9 @@ class PublishMembershipBatch(graphene.Mutation):
 
     batch = graphene.Field(MembershipBatchType, required=True)
 
-    def mutate(root, info, name, application_ids):
-        user = require_login(info)
-        applications = get_visible_many(info, MembershipApplicationType, application_ids)
-        batch = services.membership_batch_publish(user=user, name=name, application_ids=[a.pk for a in applications])
-        return PublishMembershipBatch(batch=batch)
+    @classmethod
+    def perform(cls, info, user, name, applications):
+        return services.membership_batch_publish(user=user, name=name, application_ids=[a.pk for a in applications])
 
 
 class BatchMutations(graphene.ObjectType):

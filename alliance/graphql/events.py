@@ -4,9 +4,8 @@ import graphene
 
 from experts.graphql.experts import ExpertType
 from jianglian.graphql.enums import ProvinceEnum, enum_from_choices
-from jianglian.graphql.types import (
-    ConnectionField, CountableConnection, JLObjectType, Node, get_visible_many, load_visible, require_login,
-)
+from jianglian.graphql.mutations import Load, Role, ServiceMutation, given
+from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
 
 from .. import filters, selectors, services
 from ..models import EventParticipation, OutreachEvent
@@ -64,29 +63,42 @@ class EventQueries(graphene.ObjectType):
                                       description="劳模工匠进校园活动")
 
 
-class OutreachEventInput(graphene.InputObjectType):
-    title = graphene.String(required=True)
-    school = graphene.String(required=True)
-    province = ProvinceEnum(required=True)
-    city = graphene.String(required=True)
-    starts_at = graphene.DateTime(required=True)
+class OutreachEventFields:
+    title = graphene.String()
+    school = graphene.String()
+    province = ProvinceEnum()
+    city = graphene.String()
+    starts_at = graphene.DateTime()
     ends_at = graphene.DateTime()
-    format = EventFormatEnum(required=True)
-    topic = graphene.String(required=True)
+    format = EventFormatEnum()
+    topic = graphene.String()
     capacity = graphene.Int()
     audience = graphene.String()
     requested_by_school = graphene.Boolean()
 
 
-def _enum_values(data: dict) -> dict:
-    return {k: getattr(v, "value", v) for k, v in data.items() if v is not None}
+class OutreachEventInput(OutreachEventFields, graphene.InputObjectType):
+    title = graphene.String(required=True)
+    school = graphene.String(required=True)
+    province = ProvinceEnum(required=True)
+    city = graphene.String(required=True)
+    starts_at = graphene.DateTime(required=True)
+    format = EventFormatEnum(required=True)
+    topic = graphene.String(required=True)
 
 
-class _EventPayload(graphene.Mutation):
+class UpdateOutreachEventInput(OutreachEventFields, graphene.InputObjectType):
+    """Only the fields given change."""
+
+
+class _EventPayload(ServiceMutation):
     class Meta:
         abstract = True
 
     event = graphene.Field(OutreachEventType, required=True)
+
+
+EVENT = Load(OutreachEventType, to="event")
 
 
 class CreateOutreachEvent(_EventPayload):
@@ -94,13 +106,28 @@ class CreateOutreachEvent(_EventPayload):
 
     class Meta:
         name = "CreateOutreachEventPayload"
+        permissions = (Role.SECRETARIAT,)
 
     class Arguments:
         input = OutreachEventInput(required=True)
 
-    def mutate(root, info, input):
-        user = require_login(info)
-        return CreateOutreachEvent(event=services.event_create(user=user, **_enum_values(dict(input))))
+    @classmethod
+    def perform(cls, info, user, **fields):
+        return services.event_create(user=user, **given(fields))
+
+
+class UpdateOutreachEvent(_EventPayload):
+    """Secretariat only: change an event's details; only the fields given change."""
+
+    class Meta:
+        name = "UpdateOutreachEventPayload"
+        permissions = (Role.SECRETARIAT,)
+        service = services.event_update
+        load = {"id": EVENT}
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        input = UpdateOutreachEventInput(required=True)
 
 
 class InviteExpertsToEvent(_EventPayload):
@@ -108,17 +135,18 @@ class InviteExpertsToEvent(_EventPayload):
 
     class Meta:
         name = "InviteExpertsToEventPayload"
+        permissions = (Role.SECRETARIAT,)
+        load = {"id": EVENT, "experts": Load(ExpertType, many=True)}
 
     class Arguments:
         id = graphene.ID(required=True)
         experts = graphene.List(graphene.NonNull(graphene.ID), required=True)
         role = graphene.String()
 
-    def mutate(root, info, id, experts, role=""):
-        event = load_visible(info, OutreachEventType, id)
-        services.event_invite_experts(user=info.context.user, event=event,
-                                      experts=get_visible_many(info, ExpertType, experts), role=role or "")
-        return InviteExpertsToEvent(event=event)
+    @classmethod
+    def perform(cls, info, user, event, experts, role=None):
+        services.event_invite_experts(user=user, event=event, experts=experts, role=role or "")
+        return event
 
 
 class RespondToEvent(_EventPayload):
@@ -126,28 +154,30 @@ class RespondToEvent(_EventPayload):
 
     class Meta:
         name = "RespondToEventPayload"
+        load = {"id": EVENT}
 
     class Arguments:
         id = graphene.ID(required=True)
         accept = graphene.Boolean(required=True)
         note = graphene.String()
 
-    def mutate(root, info, id, accept, note=""):
-        event = load_visible(info, OutreachEventType, id)
-        services.event_respond(user=info.context.user, event=event, accept=accept, note=note or "")
-        return RespondToEvent(event=event)
+    @classmethod
+    def perform(cls, info, user, event, accept, note=None):
+        services.event_respond(user=user, event=event, accept=accept, note=note or "")
+        return event
 
 
 class ConfirmEvent(_EventPayload):
+    """Secretariat only: the event will take place."""
+
     class Meta:
         name = "ConfirmEventPayload"
+        permissions = (Role.SECRETARIAT,)
+        service = services.event_confirm
+        load = {"id": EVENT}
 
     class Arguments:
         id = graphene.ID(required=True)
-
-    def mutate(root, info, id):
-        event = load_visible(info, OutreachEventType, id)
-        return ConfirmEvent(event=services.event_confirm(user=info.context.user, event=event))
 
 
 class HoldEvent(_EventPayload):
@@ -155,6 +185,8 @@ class HoldEvent(_EventPayload):
 
     class Meta:
         name = "HoldEventPayload"
+        permissions = (Role.SECRETARIAT,)
+        load = {"id": EVENT}
 
     class Arguments:
         id = graphene.ID(required=True)
@@ -162,29 +194,29 @@ class HoldEvent(_EventPayload):
         summary = graphene.String(required=True)
         feedback = graphene.String()
 
-    def mutate(root, info, id, audience_count, summary, feedback=""):
-        event = load_visible(info, OutreachEventType, id)
-        return HoldEvent(event=services.event_hold(user=info.context.user, event=event,
-                                                   audience_count=audience_count, summary=summary,
-                                                   feedback=feedback or ""))
+    @classmethod
+    def perform(cls, info, user, event, audience_count, summary, feedback=None):
+        return services.event_hold(user=user, event=event, audience_count=audience_count, summary=summary,
+                                   feedback=feedback or "")
 
 
 class CancelEvent(_EventPayload):
+    """Secretariat only: call the event off, with a reason."""
+
     class Meta:
         name = "CancelEventPayload"
+        permissions = (Role.SECRETARIAT,)
+        service = services.event_cancel
+        load = {"id": EVENT}
 
     class Arguments:
         id = graphene.ID(required=True)
         reason = graphene.String(required=True)
 
-    def mutate(root, info, id, reason):
-        event = load_visible(info, OutreachEventType, id)
-        return CancelEvent(event=services.event_cancel(user=info.context.user, event=event,
-                                                       reason=reason))
-
 
 class EventMutations(graphene.ObjectType):
     create_outreach_event = CreateOutreachEvent.Field()
+    update_outreach_event = UpdateOutreachEvent.Field()
     invite_experts_to_event = InviteExpertsToEvent.Field()
     respond_to_event = RespondToEvent.Field()
     confirm_event = ConfirmEvent.Field()

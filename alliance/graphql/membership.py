@@ -3,7 +3,8 @@ studio's suspension. They translate input and call alliance.services."""
 import graphene
 
 from jianglian.graphql.enums import enum_from_choices
-from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node, get_visible, require_login
+from jianglian.graphql.mutations import Load, Role, ServiceMutation
+from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
 
 from .. import filters, selectors, services
 from ..models import MembershipApplication
@@ -45,84 +46,100 @@ class MembershipQueries(graphene.ObjectType):
     )
 
 
-class ApplyForMembership(graphene.Mutation):
+class _ApplicationPayload(ServiceMutation):
+    class Meta:
+        abstract = True
+
+    application = graphene.Field(MembershipApplicationType, required=True)
+
+
+APPLICATION = Load(MembershipApplicationType, to="application")
+
+
+class ApplyForMembership(_ApplicationPayload):
     """A studio's lead or manager asks for the studio to join the alliance."""
 
     class Meta:
         name = "ApplyForMembershipPayload"
+        service = services.membership_apply
+        load = {"studio": Load(StudioType)}
 
     class Arguments:
         studio = graphene.ID(required=True)
         statement = graphene.String(required=True)
 
-    application = graphene.Field(MembershipApplicationType, required=True)
 
-    def mutate(root, info, studio, statement):
-        user = require_login(info)
-        studio = get_visible(info, StudioType, studio)
-        application = services.membership_apply(user=user, studio=studio, statement=statement)
-        return ApplyForMembership(application=application)
+class WithdrawMembershipApplication(_ApplicationPayload):
+    """The applying studio (its lead or managers) withdraws its pending application."""
+
+    class Meta:
+        name = "WithdrawMembershipApplicationPayload"
+        service = services.membership_withdraw
+        load = {"id": APPLICATION}
+
+    class Arguments:
+        id = graphene.ID(required=True)
 
 
-class ReviewMembershipApplication(graphene.Mutation):
+class ReviewMembershipApplication(_ApplicationPayload):
     """Secretariat only: approve or reject a pending application."""
 
     class Meta:
         name = "ReviewMembershipApplicationPayload"
+        permissions = (Role.SECRETARIAT,)
+        load = {"id": APPLICATION}
 
     class Arguments:
         id = graphene.ID(required=True)
         decision = ReviewDecisionEnum(required=True)
         note = graphene.String()
 
-    application = graphene.Field(MembershipApplicationType, required=True)
-
-    def mutate(root, info, id, decision, note=""):
-        user = require_login(info)
-        application = get_visible(info, MembershipApplicationType, id)
-        decision = getattr(decision, "value", decision)
-        application = services.membership_review(user=user, application=application, decision=decision, note=note or "")
-        return ReviewMembershipApplication(application=application)
+    @classmethod
+    def perform(cls, info, user, application, decision, note=None):
+        return services.membership_review(user=user, application=application, decision=decision, note=note or "")
 
 
-class SuspendStudio(graphene.Mutation):
+class _StudioPayload(ServiceMutation):
+    class Meta:
+        abstract = True
+
+    studio = graphene.Field(StudioType, required=True)
+
+
+class SuspendStudio(_StudioPayload):
     """Secretariat only: suspend a member studio, with a reason."""
 
     class Meta:
         name = "SuspendStudioPayload"
+        permissions = (Role.SECRETARIAT,)
+        service = services.studio_suspend
+        load = {"id": Load(StudioType, to="studio")}
 
     class Arguments:
         id = graphene.ID(required=True)
         reason = graphene.String(required=True)
 
-    studio = graphene.Field(StudioType, required=True)
 
-    def mutate(root, info, id, reason):
-        user = require_login(info)
-        return SuspendStudio(studio=services.studio_suspend(user=user, studio=get_visible(info, StudioType, id),
-                                                            reason=reason))
-
-
-class ReinstateStudio(graphene.Mutation):
+class ReinstateStudio(_StudioPayload):
     """Secretariat only: lift a suspension."""
 
     class Meta:
         name = "ReinstateStudioPayload"
+        permissions = (Role.SECRETARIAT,)
+        load = {"id": Load(StudioType, to="studio")}
 
     class Arguments:
         id = graphene.ID(required=True)
         note = graphene.String()
 
-    studio = graphene.Field(StudioType, required=True)
-
-    def mutate(root, info, id, note=""):
-        user = require_login(info)
-        return ReinstateStudio(studio=services.studio_reinstate(user=user, studio=get_visible(info, StudioType, id),
-                                                                note=note or ""))
+    @classmethod
+    def perform(cls, info, user, studio, note=None):
+        return services.studio_reinstate(user=user, studio=studio, note=note or "")
 
 
 class MembershipMutations(graphene.ObjectType):
     apply_for_membership = ApplyForMembership.Field()
+    withdraw_membership_application = WithdrawMembershipApplication.Field()
     review_membership_application = ReviewMembershipApplication.Field()
     suspend_studio = SuspendStudio.Field()
     reinstate_studio = ReinstateStudio.Field()

@@ -5,12 +5,12 @@ from .audit import AuditQueries
 from .batches import BatchMutations, BatchQueries
 from .events import EventMutations, EventQueries
 from .membership import MembershipMutations, MembershipQueries
-from .studios import StudioQueries
+from .studios import StudioMutations, StudioQueries
 
 
 class AllianceQuery(StudioQueries, MembershipQueries, BatchQueries, EventQueries, AuditQueries, graphene.ObjectType):
     pass
 
 
-class AllianceMutation(MembershipMutations, BatchMutations, EventMutations, graphene.ObjectType):
+class AllianceMutation(StudioMutations, MembershipMutations, BatchMutations, EventMutations, graphene.ObjectType):
     pass

@@ -13,7 +13,9 @@ from rest_framework.routers import SimpleRouter
 from experts.api.references import SkillBriefSerializer, SkillReferenceField
 from jianglian.api.permissions import ReadOnlyOrAuthenticated
 from jianglian.api.schema import summary
-from jianglian.api.serializers import OutputModelSerializer, StrictInputModelSerializer, StrictInputSerializer
+from jianglian.api.serializers import (
+    OutputModelSerializer, StrictInputModelSerializer, StrictInputSerializer, VisibleReferenceField,
+)
 from jianglian.api.views import ServiceViewSet
 from jianglian.roles import enterprise_ids
 
@@ -52,7 +54,7 @@ class ChallengeUpdateSerializer(StrictInputModelSerializer):
 class ChallengeCreateSerializer(ChallengeUpdateSerializer):
     """`enterprise` may be left out when the caller works for exactly one enterprise."""
 
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False)
+    enterprise = VisibleReferenceField(selectors.enterprise_list, required=False)
 
     class Meta(ChallengeUpdateSerializer.Meta):
         fields = ("enterprise", *ChallengeUpdateSerializer.Meta.fields)

@@ -4,9 +4,8 @@ import graphene
 
 from experts.graphql.skills import SkillType, skills_from_ids
 from jianglian.graphql.enums import CategoryEnum, ProvinceEnum, enum_from_choices
-from jianglian.graphql.types import (
-    ConnectionField, CountableConnection, JLObjectType, Node, get_visible, load_visible, require_login,
-)
+from jianglian.graphql.mutations import Load, ServiceMutation
+from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
 from matching.graphql.matches import matches_field
 
 from .. import filters, selectors, services
@@ -80,85 +79,80 @@ class UpdateChallengeInput(ChallengeFieldsInput, graphene.InputObjectType):
     """Only the fields given change."""
 
 
-def _challenge_fields(info, data: dict) -> dict:
-    fields = dict(data)
-    if "skills" in fields:
-        fields["skills"] = skills_from_ids(info, fields["skills"] or [])
+def _preferred_province(fields: dict) -> dict:
+    """A preferred province given as null means none (the empty code)."""
     if fields.get("preferred_province", "") is None:
         fields["preferred_province"] = ""
     return fields
 
 
-class CreateChallenge(graphene.Mutation):
+class _ChallengePayload(ServiceMutation):
+    class Meta:
+        abstract = True
+
+    challenge = graphene.Field(ChallengeType, required=True)
+
+
+CHALLENGE = Load(ChallengeType, to="challenge")
+
+
+class CreateChallenge(_ChallengePayload):
     """A draft challenge of one of the caller's enterprises."""
 
     class Meta:
         name = "CreateChallengePayload"
+        load = {"enterprise": Load(EnterpriseType), "skills": skills_from_ids}
 
     class Arguments:
         input = CreateChallengeInput(required=True)
 
-    challenge = graphene.Field(ChallengeType, required=True)
-
-    def mutate(root, info, input):
-        user = require_login(info)
-        fields = _challenge_fields(info, input)
-        enterprise = get_visible(info, EnterpriseType, fields.pop("enterprise"))
-        challenge = services.challenge_create(user=user, enterprise=enterprise, **fields)
-        return CreateChallenge(challenge=challenge)
+    @classmethod
+    def perform(cls, info, user, **fields):
+        return services.challenge_create(user=user, **_preferred_province(fields))
 
 
-class UpdateChallenge(graphene.Mutation):
+class UpdateChallenge(_ChallengePayload):
     """Edit a draft or open challenge of the caller's enterprise."""
 
     class Meta:
         name = "UpdateChallengePayload"
+        load = {"id": CHALLENGE, "skills": skills_from_ids}
 
     class Arguments:
         id = graphene.ID(required=True)
         input = UpdateChallengeInput(required=True)
 
-    challenge = graphene.Field(ChallengeType, required=True)
-
-    def mutate(root, info, id, input):
-        challenge = load_visible(info, ChallengeType, id)
-        challenge = services.challenge_update(user=info.context.user, challenge=challenge,
-                                              **_challenge_fields(info, input))
-        return UpdateChallenge(challenge=challenge)
+    @classmethod
+    def perform(cls, info, user, **fields):
+        return services.challenge_update(user=user, **_preferred_province(fields))
 
 
-class PublishChallenge(graphene.Mutation):
+class PublishChallenge(_ChallengePayload):
     """draft → open (the enterprise must be verified)."""
 
     class Meta:
         name = "PublishChallengePayload"
+        service = services.challenge_publish
+        load = {"id": CHALLENGE}
 
     class Arguments:
         id = graphene.ID(required=True)
 
-    challenge = graphene.Field(ChallengeType, required=True)
 
-    def mutate(root, info, id):
-        challenge = load_visible(info, ChallengeType, id)
-        return PublishChallenge(challenge=services.challenge_publish(user=info.context.user, challenge=challenge))
-
-
-class CloseChallenge(graphene.Mutation):
+class CloseChallenge(_ChallengePayload):
     """draft/open → closed, by the enterprise or the secretariat."""
 
     class Meta:
         name = "CloseChallengePayload"
+        load = {"id": CHALLENGE}
 
     class Arguments:
         id = graphene.ID(required=True)
         reason = graphene.String()
 
-    challenge = graphene.Field(ChallengeType, required=True)
-
-    def mutate(root, info, id, reason=""):
-        challenge = load_visible(info, ChallengeType, id)
-        challenge = services.challenge_close(user=info.context.user, challenge=challenge, reason=reason or "")
-        return CloseChallenge(challenge=challenge)
+    @classmethod
+    def perform(cls, info, user, challenge, reason=None):
+        return services.challenge_close(user=user, challenge=challenge, reason=reason or "")
 
 
 class ChallengeMutations(graphene.ObjectType):

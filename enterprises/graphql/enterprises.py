@@ -3,7 +3,8 @@
 import graphene
 
 from jianglian.graphql.enums import IndustryEnum, ProvinceEnum, enum_from_choices
-from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node, load_visible, require_login
+from jianglian.graphql.mutations import Load, Role, ServiceMutation
+from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
 
 from .. import filters, selectors, services
 from ..models import Enterprise
@@ -56,39 +57,65 @@ class RegisterEnterpriseInput(graphene.InputObjectType):
     description = graphene.String()
 
 
-class RegisterEnterprise(graphene.Mutation):
+class UpdateEnterpriseInput(graphene.InputObjectType):
+    """Only the fields given change (the credit code and the verification are not the staff's to change)."""
+
+    name = graphene.String()
+    province = ProvinceEnum()
+    city = graphene.String()
+    industry = IndustryEnum()
+    size = EnterpriseSizeEnum()
+    description = graphene.String()
+
+
+class _EnterprisePayload(ServiceMutation):
+    class Meta:
+        abstract = True
+
+    enterprise = graphene.Field(EnterpriseType, required=True)
+
+
+ENTERPRISE = Load(EnterpriseType, to="enterprise")
+
+
+class RegisterEnterprise(_EnterprisePayload):
     """The caller registers an enterprise and becomes its staff; the secretariat verifies it later."""
 
     class Meta:
         name = "RegisterEnterprisePayload"
+        service = services.enterprise_register
 
     class Arguments:
         input = RegisterEnterpriseInput(required=True)
 
-    enterprise = graphene.Field(EnterpriseType, required=True)
 
-    def mutate(root, info, input):
-        user = require_login(info)
-        enterprise = services.enterprise_register(user=user, **dict(input))
-        return RegisterEnterprise(enterprise=enterprise)
+class UpdateEnterprise(_EnterprisePayload):
+    """Its staff or the secretariat change an enterprise's details."""
+
+    class Meta:
+        name = "UpdateEnterprisePayload"
+        service = services.enterprise_update
+        load = {"id": ENTERPRISE}
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        input = UpdateEnterpriseInput(required=True)
 
 
-class VerifyEnterprise(graphene.Mutation):
+class VerifyEnterprise(_EnterprisePayload):
     """Secretariat only."""
 
     class Meta:
         name = "VerifyEnterprisePayload"
+        permissions = (Role.SECRETARIAT,)
+        service = services.enterprise_verify
+        load = {"id": ENTERPRISE}
 
     class Arguments:
         id = graphene.ID(required=True)
-
-    enterprise = graphene.Field(EnterpriseType, required=True)
-
-    def mutate(root, info, id):
-        enterprise = load_visible(info, EnterpriseType, id)
-        return VerifyEnterprise(enterprise=services.enterprise_verify(user=info.context.user, enterprise=enterprise))
 
 
 class EnterpriseMutations(graphene.ObjectType):
     register_enterprise = RegisterEnterprise.Field()
     verify_enterprise = VerifyEnterprise.Field()
+    update_enterprise = UpdateEnterprise.Field()

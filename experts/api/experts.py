@@ -9,11 +9,13 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.routers import SimpleRouter
 
-from alliance.selectors import prefetch_outreach_history
+from alliance.api.references import StudioBriefSerializer
+from alliance.selectors import prefetch_outreach_history, studio_list
 from jianglian.api.permissions import IsSecretariatOrReadOnly, ReadOnlyOrAuthenticated
 from jianglian.api.schema import summary
-from alliance.api.references import StudioBriefSerializer
-from jianglian.api.serializers import OutputModelSerializer, OutputSerializer, StrictInputModelSerializer
+from jianglian.api.serializers import (
+    OutputModelSerializer, OutputSerializer, StrictInputModelSerializer, VisibleReferenceField,
+)
 from jianglian.api.views import ServiceViewSet
 from jianglian.choices import Honour
 from matching.pairings.selectors import contact_visible_expert_ids
@@ -90,6 +92,7 @@ class ExpertSerializer(OutputModelSerializer):
 
 class ExpertCreateSerializer(StrictInputModelSerializer):
     skills = SkillReferenceField(many=True, required=False)
+    studio = VisibleReferenceField(studio_list, required=False, allow_null=True, label="所属工作室")
     honours = serializers.ListField(child=serializers.ChoiceField(choices=Honour.choices), required=False)
     skill_tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
 

@@ -7,9 +7,8 @@ from alliance import selectors as alliance_selectors
 from alliance.models import EventParticipation
 from jianglian.errors import NotAllowed
 from jianglian.graphql.enums import CategoryEnum, HonourEnum, IndustryEnum, ProvinceEnum, enum_from_choices
-from jianglian.graphql.types import (
-    ConnectionField, CountableConnection, JLObjectType, Node, get_visible, require_login,
-)
+from jianglian.graphql.mutations import Load, Role, ServiceMutation, given
+from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
 from jianglian.roles import expert_of
 from matching.pairings.selectors import can_see_contact
 
@@ -141,31 +140,75 @@ class ExpertProfileInput(graphene.InputObjectType):
     city = graphene.String()
 
 
-class UpdateExpertProfile(graphene.Mutation):
+class CreateExpertInput(graphene.InputObjectType):
+    """A new entry of the 劳模工匠库 (secretariat)."""
+
+    name = graphene.String(required=True)
+    gender = GenderEnum()
+    birth_year = graphene.Int()
+    role = ExpertRoleEnum()
+    professional_title = graphene.String()
+    position = graphene.String()
+    employer = graphene.String(required=True)
+    province = ProvinceEnum(required=True)
+    city = graphene.String(required=True)
+    industry = IndustryEnum()
+    skills = graphene.List(graphene.NonNull(graphene.ID), description="Skill ids")
+    skill_tags = graphene.List(graphene.NonNull(graphene.String))
+    honours = graphene.List(graphene.NonNull(HonourEnum))
+    bio = graphene.String()
+    achievements = graphene.String()
+    studio = graphene.ID(description="Studio id")
+    capacity = graphene.Int(description="最多同时结对数 (0–20)")
+    accepting_pairings = graphene.Boolean()
+    accepts_remote = graphene.Boolean()
+    phone = graphene.String()
+    email = graphene.String()
+
+
+class _ExpertPayload(ServiceMutation):
+    class Meta:
+        abstract = True
+
+    expert = graphene.Field(ExpertType, required=True)
+
+
+class CreateExpert(_ExpertPayload):
+    """Secretariat only: add an expert to the 劳模工匠库."""
+
+    class Meta:
+        name = "CreateExpertPayload"
+        permissions = (Role.SECRETARIAT,)
+        load = {"skills": skills_from_ids, "studio": Load("alliance.graphql.studios.StudioType")}
+
+    class Arguments:
+        input = CreateExpertInput(required=True)
+
+    @classmethod
+    def perform(cls, info, user, **fields):
+        return services.expert_create(user=user, **given(fields))
+
+
+class UpdateExpertProfile(_ExpertPayload):
     """The caller's own profile; the secretariat may pass `id` to edit any entry."""
 
     class Meta:
         name = "UpdateExpertProfilePayload"
+        load = {"id": Load(ExpertType, to="expert"), "skills": skills_from_ids}
 
     class Arguments:
         input = ExpertProfileInput(required=True)
         id = graphene.ID(description="Defaults to the caller's own expert entry")
 
-    expert = graphene.Field(ExpertType, required=True)
-
-    def mutate(root, info, input, id=None):
-        user = require_login(info)
-        if id is not None:
-            expert = get_visible(info, ExpertType, id)
-        else:
+    @classmethod
+    def perform(cls, info, user, expert=None, **fields):
+        if expert is None:
             expert = expert_of(user)
             if expert is None:
                 raise NotAllowed(_("该账号没有劳模工匠档案。"), code="not_an_expert")
-        fields = dict(input)
-        if "skills" in fields:
-            fields["skills"] = skills_from_ids(info, fields["skills"] or [])
-        return UpdateExpertProfile(expert=services.expert_update(user=user, expert=expert, **fields))
+        return services.expert_update(user=user, expert=expert, **fields)
 
 
 class ExpertMutations(graphene.ObjectType):
     update_expert_profile = UpdateExpertProfile.Field()
+    create_expert = CreateExpert.Field()

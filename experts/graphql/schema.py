@@ -2,12 +2,12 @@
 import graphene
 
 from .experts import ExpertMutations, ExpertQueries
-from .skills import SkillQueries
+from .skills import SkillMutations, SkillQueries
 
 
 class ExpertsQuery(ExpertQueries, SkillQueries, graphene.ObjectType):
     pass
 
 
-class ExpertsMutation(ExpertMutations, graphene.ObjectType):
+class ExpertsMutation(SkillMutations, ExpertMutations, graphene.ObjectType):
     pass

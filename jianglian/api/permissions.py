@@ -5,11 +5,11 @@ this); the per-object rule stays in the service, which raises `NotAllowed` (→ 
 """
 from rest_framework import permissions
 
-from jianglian.roles import is_secretariat
+from jianglian.roles import SECRETARIAT_ONLY, is_secretariat
 
 
 class IsSecretariat(permissions.BasePermission):
-    message = "只有秘书处可以执行此操作 / Only the secretariat may do this."
+    message = SECRETARIAT_ONLY
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and is_secretariat(request.user))

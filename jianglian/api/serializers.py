@@ -1,8 +1,16 @@
-"""Serializer building blocks shared by every app's `api/serializers.py`."""
-from django.db import models
-from rest_framework import serializers
+"""Serializer building blocks shared by every app's REST features."""
+import re
 
-from jianglian.filters import datetime_out_of_range
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+
+from jianglian.filters import datetime_out_of_range, db_integer
+
+_INTEGER = re.compile(r"-?[0-9]+")
 
 UNKNOWN_FIELD_MESSAGE = "未知或不可修改的字段 / Unknown or read-only field."
 
@@ -38,6 +46,9 @@ class StrictInputSerializer(serializers.Serializer):
             unknown = sorted(set(initial.keys()) - writable)
             if unknown:
                 raise serializers.ValidationError({name: [UNKNOWN_FIELD_MESSAGE] for name in unknown})
+        for value in attrs.values():  # only once every field is valid: bad input is a 400 first
+            if value is HIDDEN or (isinstance(value, list) and any(item is HIDDEN for item in value)):
+                raise NotFound()
         return attrs
 
 
@@ -100,3 +111,35 @@ class OutputModelSerializer(EagerLoading, serializers.ModelSerializer):
     def update(self, instance, validated_data):  # pragma: no cover - guard
         raise NotImplementedError
 
+
+
+# What a VisibleReferenceField reads for a row the caller may not see; the input serializer answers 404 for it.
+HIDDEN = object()
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleReferenceField(serializers.PrimaryKeyRelatedField):
+    """An input reference to a row by its id, looked up through `selector(user=<the caller>)`: the selector that scopes
+    the row's own list and URL, and GraphQL's input references (jianglian.graphql.mutations.Load). A row the caller
+    may not see answers 404 (StrictInputSerializer, once the other fields are valid), as its own URL does and as
+    GraphQL's NOT_FOUND; a value that is no integer is a 400 on the field."""
+
+    def __init__(self, selector, **kwargs):
+        self.selector = selector
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return self.selector(user=getattr(request, "user", None))
+
+    def to_internal_value(self, data):
+        text = str(data).strip()
+        if isinstance(data, bool) or not isinstance(data, int | str) or _INTEGER.fullmatch(text) is None:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        pk = db_integer(text)
+        if pk is None:
+            return HIDDEN  # an integer no row can have (negative, beyond the column)
+        try:
+            return self.get_queryset().get(pk=pk)
+        except ObjectDoesNotExist:
+            return HIDDEN

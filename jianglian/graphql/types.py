@@ -29,6 +29,7 @@ from graphene_django.filter.fields import convert_enum
 from graphene.utils.str_converters import to_snake_case
 from graphql_relay.utils import unbase64
 
+from jianglian.errors import NotAllowed
 from jianglian.filters import datetime_out_of_range, db_integer
 
 from .filters import graphql_filterset
@@ -160,7 +161,7 @@ def pk_of(info, type_cls, global_id) -> int:
     return pk
 
 
-def get_visible(info, type_cls, global_id, *, for_update=False):
+def get_visible(info, type_cls, global_id):
     """The `type_cls` object with this global id if the caller may see it, else NOT_FOUND."""
     pk = pk_of(info, type_cls, global_id)
     try:
@@ -238,16 +239,8 @@ def require_login(info):
     """The caller's user; UNAUTHENTICATED for anonymous callers."""
     user = info.context.user
     if user is None or not user.is_authenticated:
-        from jianglian.errors import NotAllowed
-
         raise NotAllowed(_("请先登录。"), code="not_authenticated")
     return user
-
-
-def load_visible(info, type_cls, global_id):
-    """The object a mutation acts on: UNAUTHENTICATED for anonymous callers, else as `get_visible`."""
-    require_login(info)
-    return get_visible(info, type_cls, global_id)
 
 
 class NodeQuery(graphene.ObjectType):

@@ -19,10 +19,10 @@ from rest_framework.fields import SkipField
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
-from enterprises.models import Challenge
-from experts.models import Expert
+from enterprises.selectors import challenge_list
+from experts.selectors import expert_list
 from jianglian.api.schema import ERROR_DESCRIPTIONS, ErrorSerializer, summary
-from jianglian.api.serializers import OutputModelSerializer, StrictInputSerializer
+from jianglian.api.serializers import OutputModelSerializer, StrictInputSerializer, VisibleReferenceField
 from jianglian.api.views import ServiceViewSet
 
 from ..filters import PairingFilter
@@ -169,8 +169,8 @@ class PairingSerializer(OutputModelSerializer):
 
 
 class PairingProposeSerializer(StrictInputSerializer):
-    challenge = serializers.PrimaryKeyRelatedField(queryset=Challenge.objects.all())
-    expert = serializers.PrimaryKeyRelatedField(queryset=Expert.objects.all())
+    challenge = VisibleReferenceField(challenge_list)
+    expert = VisibleReferenceField(expert_list)
     message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     goals = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     start_date = serializers.DateField(required=False, allow_null=True)

@@ -2,14 +2,14 @@
 `refreshChallengeMatches`. The rules live in matching.selectors / matching.services; these only translate.
 
 enterprises.graphql.challenges imports `matches_field` from here for `Challenge.matches`, so this module
-names ChallengeType lazily (`challenge_type()`, and a string for the payload field).
+names ChallengeType by its path (`CHALLENGE`, and a string for the payload field).
 """
 import graphene
 
 from alliance.graphql.studios import StudioType
 from experts.graphql.experts import ExpertType
 from jianglian.graphql.optimizer import collect_fields, prefetches_for
-from jianglian.graphql.types import get_visible, load_visible
+from jianglian.graphql.mutations import Load, ServiceMutation
 
 from .. import services
 from ..models import Match
@@ -95,11 +95,8 @@ def matches_field(**kwargs):
     )
 
 
-def challenge_type():
-    """enterprises' ChallengeType, imported when a resolver runs: its module imports this one."""
-    from enterprises.graphql.challenges import ChallengeType
-
-    return ChallengeType
+# enterprises' ChallengeType, by its path: its module imports this one.
+CHALLENGE = Load("enterprises.graphql.challenges.ChallengeType")
 
 
 class MatchQueries(graphene.ObjectType):
@@ -112,10 +109,10 @@ class MatchQueries(graphene.ObjectType):
     )
 
     def resolve_challenge_matches(root, info, challenge, first=20, type="expert"):
-        return resolve_matches(get_visible(info, challenge_type(), challenge), info, first=first, type=type)
+        return resolve_matches(CHALLENGE(info, challenge), info, first=first, type=type)
 
 
-class RefreshChallengeMatches(graphene.Mutation):
+class RefreshChallengeMatches(ServiceMutation):
     """Rank a challenge now: an open one is recomputed, a draft gets a preview (seen by its enterprise and the
     secretariat only, replaced on publishing). Its enterprise and the secretariat may (FORBIDDEN otherwise);
     a paired, resolved or closed challenge is no longer ranked (CONFLICT, reason `challenge_not_rankable`).
@@ -123,16 +120,13 @@ class RefreshChallengeMatches(graphene.Mutation):
 
     class Meta:
         name = "RefreshChallengeMatchesPayload"
+        service = services.challenge_matches_request
+        load = {"challenge": CHALLENGE}
 
     class Arguments:
         challenge = graphene.ID(required=True)
 
     challenge = graphene.Field("enterprises.graphql.challenges.ChallengeType", required=True)
-
-    def mutate(root, info, challenge):
-        challenge = load_visible(info, challenge_type(), challenge)
-        return RefreshChallengeMatches(
-            challenge=services.challenge_matches_request(user=info.context.user, challenge=challenge))
 
 
 class MatchMutations(graphene.ObjectType):

@@ -11,9 +11,8 @@ import graphene
 from enterprises.graphql.challenges import ChallengeType
 from experts.graphql.experts import ExpertType
 from jianglian.graphql.enums import enum_from_choices
-from jianglian.graphql.types import (
-    ConnectionField, CountableConnection, JLObjectType, Node, get_visible, load_visible, require_login,
-)
+from jianglian.graphql.mutations import Load, ServiceMutation
+from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
 
 from ..filters import PairingFilter
 from ..models import PairingAgreement
@@ -121,11 +120,14 @@ class PairingQueries(graphene.ObjectType):
 # --- mutations -------------------------------------------------------------------------------------
 
 
-class _PairingPayload(graphene.Mutation):
+class _PairingPayload(ServiceMutation):
     class Meta:
         abstract = True
 
     pairing = graphene.Field(PairingType, required=True)
+
+
+PAIRING = Load(PairingType, to="pairing")
 
 
 class ProposePairing(_PairingPayload):
@@ -133,6 +135,7 @@ class ProposePairing(_PairingPayload):
 
     class Meta:
         name = "ProposePairingPayload"
+        load = {"challenge": Load(ChallengeType), "expert": Load(ExpertType)}
 
     class Arguments:
         challenge = graphene.ID(required=True)
@@ -142,13 +145,10 @@ class ProposePairing(_PairingPayload):
         start_date = graphene.Date()
         end_date = graphene.Date()
 
-    def mutate(root, info, challenge, expert, message="", goals="", start_date=None, end_date=None):
-        user = require_login(info)
-        pairing = services.pairing_propose(
-            user=user, challenge=get_visible(info, ChallengeType, challenge), expert=get_visible(info, ExpertType, expert),
-            message=message or "", goals=goals or "", start_date=start_date, end_date=end_date,
-        )
-        return ProposePairing(pairing=pairing)
+    @classmethod
+    def perform(cls, info, user, challenge, expert, message=None, goals=None, start_date=None, end_date=None):
+        return services.pairing_propose(user=user, challenge=challenge, expert=expert, message=message or "",
+                                        goals=goals or "", start_date=start_date, end_date=end_date)
 
 
 class RespondToPairing(_PairingPayload):
@@ -156,16 +156,17 @@ class RespondToPairing(_PairingPayload):
 
     class Meta:
         name = "RespondToPairingPayload"
+        load = {"id": PAIRING}
 
     class Arguments:
         id = graphene.ID(required=True)
         accept = graphene.Boolean(required=True)
         note = graphene.String()
 
-    def mutate(root, info, id, accept, note=""):
+    @classmethod
+    def perform(cls, info, user, pairing, accept, note=None):
         service = services.pairing_accept if accept else services.pairing_decline
-        return RespondToPairing(pairing=service(user=info.context.user, pairing=load_visible(info, PairingType, id),
-                                                note=note or ""))
+        return service(user=user, pairing=pairing, note=note or "")
 
 
 class WithdrawPairing(_PairingPayload):
@@ -173,14 +174,15 @@ class WithdrawPairing(_PairingPayload):
 
     class Meta:
         name = "WithdrawPairingPayload"
+        load = {"id": PAIRING}
 
     class Arguments:
         id = graphene.ID(required=True)
         note = graphene.String()
 
-    def mutate(root, info, id, note=""):
-        return WithdrawPairing(pairing=services.pairing_withdraw(
-            user=info.context.user, pairing=load_visible(info, PairingType, id), note=note or ""))
+    @classmethod
+    def perform(cls, info, user, pairing, note=None):
+        return services.pairing_withdraw(user=user, pairing=pairing, note=note or "")
 
 
 class SignPairing(_PairingPayload):
@@ -188,13 +190,11 @@ class SignPairing(_PairingPayload):
 
     class Meta:
         name = "SignPairingPayload"
+        service = services.pairing_sign
+        load = {"id": PAIRING}
 
     class Arguments:
         id = graphene.ID(required=True)
-
-    def mutate(root, info, id):
-        return SignPairing(pairing=services.pairing_sign(
-            user=info.context.user, pairing=load_visible(info, PairingType, id)))
 
 
 class PairingOutcomeInput(graphene.InputObjectType):
@@ -210,14 +210,13 @@ class CompletePairing(_PairingPayload):
 
     class Meta:
         name = "CompletePairingPayload"
+        service = services.pairing_complete
+        load = {"id": PAIRING}
+        flatten = ("outcome",)
 
     class Arguments:
         id = graphene.ID(required=True)
         outcome = PairingOutcomeInput(required=True)
-
-    def mutate(root, info, id, outcome):
-        return CompletePairing(pairing=services.pairing_complete(
-            user=info.context.user, pairing=load_visible(info, PairingType, id), **dict(outcome)))
 
 
 class RatePairing(_PairingPayload):
@@ -225,14 +224,12 @@ class RatePairing(_PairingPayload):
 
     class Meta:
         name = "RatePairingPayload"
+        service = services.pairing_rate
+        load = {"id": PAIRING}
 
     class Arguments:
         id = graphene.ID(required=True)
         rating = graphene.Int(required=True)
-
-    def mutate(root, info, id, rating):
-        return RatePairing(pairing=services.pairing_rate(
-            user=info.context.user, pairing=load_visible(info, PairingType, id), rating=rating))
 
 
 class TerminatePairing(_PairingPayload):
@@ -240,14 +237,12 @@ class TerminatePairing(_PairingPayload):
 
     class Meta:
         name = "TerminatePairingPayload"
+        service = services.pairing_terminate
+        load = {"id": PAIRING}
 
     class Arguments:
         id = graphene.ID(required=True)
         reason = graphene.String(required=True)
-
-    def mutate(root, info, id, reason):
-        return TerminatePairing(pairing=services.pairing_terminate(
-            user=info.context.user, pairing=load_visible(info, PairingType, id), reason=reason))
 
 
 class PairingMutations(graphene.ObjectType):

@@ -186,7 +186,7 @@ def test_rest_event_writes_are_the_secretariats(expert_pair, token_client_for, s
     assert token_client_for(expert_pair[0]).post(URL, NEW, format="json").status_code == 403
     event = create(secretariat)
     response = token_client_for(expert_pair[0]).post(f"{URL}{event.pk}/cancel/", {"reason": "x"}, format="json")
-    assert response.status_code == 404  # a planned event the expert is not invited to is not visible
+    assert response.status_code == 403  # the declared role is checked before the event is looked up
     response = token_client_for(secretariat).post(URL, {**NEW, "status": "held"}, format="json")
     assert response.status_code == 400 and "status" in response.json()["errors"]
 
@@ -245,3 +245,43 @@ def test_graphql_hides_planned_events_from_the_public(secretariat):
     assert run("{ outreachEvents { totalCount } }").ok()["outreachEvents"]["totalCount"] == 0
     assert run("query($id: ID!) { node(id: $id) { id } }", {"id": gid("OutreachEvent", event)}).code == "NOT_FOUND"
     assert run("{ outreachEvents { totalCount } }", user=secretariat).ok()["outreachEvents"]["totalCount"] == 1
+
+
+# --- GraphQL updateOutreachEvent: REST's PATCH, the secretariat's -----------------------------------------------
+
+UPDATE = """mutation($id: ID!, $input: UpdateOutreachEventInput!) { updateOutreachEvent(id: $id, input: $input) {
+  event { title city format } } }"""
+
+
+@pytest.mark.parametrize("role, outcome", [
+    ("anonymous", "UNAUTHENTICATED"), ("enterprise", "FORBIDDEN"), ("invited_expert", "FORBIDDEN"), ("secretariat", "ok"),
+])
+def test_update_outreach_event_by_role(secretariat, expert_pair, enterprise_user, role, outcome):
+    from tests.gql import gid, run
+
+    event = create(secretariat)
+    services.event_invite_experts(user=secretariat, event=event, experts=[expert_pair[1]])
+    user = {"anonymous": None, "enterprise": enterprise_user[0], "invited_expert": expert_pair[0],
+            "secretariat": secretariat}[role]
+
+    result = run(UPDATE, {"id": gid("OutreachEvent", event), "input": {"title": "新主题", "format": "WORKSHOP"}},
+                 user=user)
+
+    event.refresh_from_db()
+    if outcome == "ok":
+        assert result.ok()["updateOutreachEvent"]["event"] == {"title": "新主题", "city": event.city,
+                                                               "format": "WORKSHOP"}
+        assert (event.title, event.format) == ("新主题", "workshop")
+    else:
+        assert result.code == outcome
+        assert event.title != "新主题"
+
+
+def test_a_cancelled_event_cannot_be_updated(secretariat):
+    from tests.gql import gid, run
+
+    event = services.event_cancel(user=secretariat, event=create(secretariat), reason="停课")
+
+    result = run(UPDATE, {"id": gid("OutreachEvent", event), "input": {"title": "新主题"}}, user=secretariat)
+
+    assert result.code == "CONFLICT"

@@ -110,9 +110,18 @@ def test_applying_as_already_approved_is_refused(token_client_for, lead_and_stud
 
 def test_bad_input_is_a_400(token_client_for, lead_and_studio):
     user, _ = lead_and_studio
-    response = token_client_for(user).post(URL, {"studio": 987654}, format="json")
+    response = token_client_for(user).post(URL, {"studio": "x"}, format="json")
     assert response.status_code == 400
     assert {"studio", "statement"} <= set(response.json()["errors"])
+
+
+def test_an_unknown_studio_is_a_404_once_the_input_is_valid(token_client_for, lead_and_studio):
+    user, _ = lead_and_studio
+    client = token_client_for(user)
+
+    assert client.post(URL, {"studio": 987654}, format="json").status_code == 400  # no statement: bad input first
+    assert client.post(URL, {"studio": 987654, "statement": "申请"}, format="json").status_code == 404
+    assert not MembershipApplication.objects.exists()
 
 
 APPLY = """mutation($studio: ID!, $statement: String!) { applyForMembership(studio: $studio, statement: $statement) {
@@ -329,9 +338,10 @@ def test_the_secretariat_rejects(roles, pending_application):
     assert Studio.objects.get(pk=pending_application.studio_id).membership_status == "none"
 
 
+# The declared role (secretariat) is checked before the application is looked up, as REST's 403.
 @pytest.mark.parametrize("role, code", [
-    ("anonymous", "UNAUTHENTICATED"), ("lead", "FORBIDDEN"), ("A", "NOT_FOUND"), ("B", "NOT_FOUND"),
-    ("other_expert", "NOT_FOUND"),
+    ("anonymous", "UNAUTHENTICATED"), ("lead", "FORBIDDEN"), ("A", "FORBIDDEN"), ("B", "FORBIDDEN"),
+    ("other_expert", "FORBIDDEN"),
 ])
 def test_only_the_secretariat_reviews(roles, pending_application, role, code):
     result = run(REVIEW, {"id": gid("MembershipApplication", pending_application), "decision": "APPROVE"}, user=roles[role])
@@ -402,3 +412,33 @@ def test_graphql_suspend_is_the_secretariats(secretariat):
     assert run(SUSPEND, studio_id, user=application.studio.lead.user).code == "FORBIDDEN"
     assert run(SUSPEND, studio_id, user=secretariat).ok()["suspendStudio"]["studio"]["membershipStatus"] == "SUSPENDED"
     assert run(SUSPEND, studio_id, user=secretariat).code == "CONFLICT"
+
+
+# --- GraphQL withdrawMembershipApplication: REST's POST …/withdraw/, the same rule --------------------------
+
+WITHDRAW = """mutation($id: ID!) { withdrawMembershipApplication(id: $id) { application { id status } } }"""
+
+
+@pytest.mark.parametrize("role, outcome, rest", [
+    ("anonymous", "UNAUTHENTICATED", 401), ("A", "NOT_FOUND", 404), ("B", "NOT_FOUND", 404),
+    ("other_expert", "NOT_FOUND", 404), ("secretariat", "FORBIDDEN", 403), ("lead", "ok", 200),
+])
+def test_withdraw_membership_application_by_role(roles, pending_application, token_client_for, role, outcome, rest):
+    result = run(WITHDRAW, {"id": gid("MembershipApplication", pending_application)}, user=roles[role])
+
+    if outcome == "ok":
+        assert result.ok()["withdrawMembershipApplication"]["application"]["status"] == "WITHDRAWN"
+        assert MembershipApplication.objects.get().status == Status.WITHDRAWN
+    else:
+        assert result.code == outcome
+        assert MembershipApplication.objects.get().status == Status.PENDING
+        # REST answers the same refusal
+        assert token_client_for(roles[role]).post(detail(pending_application, "withdraw/")).status_code == rest
+
+
+def test_a_withdrawn_application_cannot_be_withdrawn_again(roles, pending_application):
+    run(WITHDRAW, {"id": gid("MembershipApplication", pending_application)}, user=roles["lead"]).ok()
+
+    again = run(WITHDRAW, {"id": gid("MembershipApplication", pending_application)}, user=roles["lead"])
+
+    assert again.code == "CONFLICT"

@@ -225,3 +225,78 @@ def test_the_lead_may_not_make_the_studio_a_member_or_change_the_lead(token_clie
     assert {"membership_status", "lead"} <= set(response.json()["errors"])
     studio.refresh_from_db()
     assert studio.membership_status == Studio.MembershipStatus.NONE and studio.lead_id == lead.pk
+
+
+# --- GraphQL createStudio / updateStudio: REST's POST and PATCH, the same rules -------------------------------
+
+CREATE = """mutation($input: CreateStudioInput!) { createStudio(input: $input) {
+  studio { name level lead { name } skills { code } } } }"""
+UPDATE = """mutation($id: ID!, $input: UpdateStudioInput!) { updateStudio(id: $id, input: $input) {
+  studio { name city } } }"""
+GQL_NEW = {"name": "王强精馏节能创新工作室", "hostEnterprise": "四川化工集团", "province": "SICHUAN", "city": "成都",
+           "level": "PROVINCIAL", "focus": ["精馏节能"]}
+
+
+@pytest.fixture
+def studio_roles(secretariat, expert_user, enterprise_user):
+    lead_user, lead = expert_user
+    return {"anonymous": None, "enterprise": enterprise_user[0], "expert": lead_user, "secretariat": secretariat,
+            "other_expert": factories.make_expert_user()[0], "_lead": lead}
+
+
+@pytest.mark.parametrize("role, outcome", [
+    ("anonymous", "UNAUTHENTICATED"), ("enterprise", "FORBIDDEN"), ("expert", "ok"), ("secretariat", "ok"),
+])
+def test_create_studio_by_role(studio_roles, role, outcome):
+    skill = factories.make_skill()
+    lead = studio_roles["_lead"]
+    given = {**GQL_NEW, "skills": [gid("Skill", skill)]}
+    if role == "secretariat":
+        given["lead"] = gid("Expert", lead)
+
+    result = run(CREATE, {"input": given}, user=studio_roles[role])
+
+    if outcome == "ok":
+        studio = result.ok()["createStudio"]["studio"]
+        assert studio == {"name": GQL_NEW["name"], "level": "PROVINCIAL", "lead": {"name": lead.name},
+                          "skills": [{"code": skill.code}]}
+    else:
+        assert result.code == outcome
+        assert not Studio.objects.exists()
+
+
+def test_an_expert_may_not_register_a_studio_for_another_lead(studio_roles):
+    other = factories.make_expert()
+
+    result = run(CREATE, {"input": {**GQL_NEW, "lead": gid("Expert", other)}}, user=studio_roles["expert"])
+
+    assert result.code == "FORBIDDEN"
+    assert not Studio.objects.exists()
+
+
+def test_create_studio_refuses_an_unknown_skill_and_an_unknown_lead(studio_roles):
+    unknown_skill = run(CREATE, {"input": {**GQL_NEW, "skills": [gid("Skill", 999999)]}}, user=studio_roles["secretariat"])
+    unknown_lead = run(CREATE, {"input": {**GQL_NEW, "lead": gid("Expert", 999999)}}, user=studio_roles["secretariat"])
+
+    assert unknown_skill.code == "BAD_USER_INPUT" and "skills" in unknown_skill.errors[0]["extensions"]["fields"]
+    assert unknown_lead.code == "NOT_FOUND"
+    assert not Studio.objects.exists()
+
+
+@pytest.mark.parametrize("role, outcome", [
+    ("anonymous", "UNAUTHENTICATED"), ("enterprise", "FORBIDDEN"), ("other_expert", "FORBIDDEN"), ("expert", "ok"),
+    ("secretariat", "ok"),
+])
+def test_update_studio_by_role(studio_roles, role, outcome):
+    studio = factories.make_studio(lead=studio_roles["_lead"])
+
+    result = run(UPDATE, {"id": gid("Studio", studio), "input": {"name": "改名工作室", "city": "泸州"}},
+                 user=studio_roles[role])
+
+    studio.refresh_from_db()
+    if outcome == "ok":
+        assert result.ok()["updateStudio"]["studio"] == {"name": "改名工作室", "city": "泸州"}
+        assert (studio.name, studio.city) == ("改名工作室", "泸州")
+    else:
+        assert result.code == outcome
+        assert studio.name != "改名工作室"

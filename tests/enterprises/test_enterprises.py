@@ -314,8 +314,9 @@ def test_the_secretariat_verifies_an_enterprise_through_graphql(roles, enterpris
     assert a.verified and a.verified_by == roles["secretariat"]
 
 
+# The declared role (secretariat) is checked before the enterprise is looked up, as REST's 403.
 @pytest.mark.parametrize("role, code", [
-    ("anonymous", "UNAUTHENTICATED"), ("A", "FORBIDDEN"), ("B", "NOT_FOUND"), ("expert", "NOT_FOUND"),
+    ("anonymous", "UNAUTHENTICATED"), ("A", "FORBIDDEN"), ("B", "FORBIDDEN"), ("expert", "FORBIDDEN"),
 ])
 def test_only_the_secretariat_verifies(roles, enterprise_user, role, code):
     _, a = enterprise_user
@@ -329,3 +330,45 @@ def test_only_the_secretariat_verifies(roles, enterprise_user, role, code):
 def test_verifying_a_visible_enterprise_is_forbidden_to_non_secretariat(roles, other_enterprise_user, role):
     result = run(VERIFY, {"id": gid("Enterprise", other_enterprise_user[1])}, user=roles[role])
     assert result.code == "FORBIDDEN"
+
+
+# --- GraphQL updateEnterprise: REST's PATCH, the same rule (its staff or the secretariat) ---------------------
+
+UPDATE = """mutation($id: ID!, $input: UpdateEnterpriseInput!) { updateEnterprise(id: $id, input: $input) {
+  enterprise { name city } } }"""
+
+
+@pytest.mark.parametrize("role, outcome", [
+    ("anonymous", "UNAUTHENTICATED"), ("A", "ok"), ("B", "FORBIDDEN"), ("expert", "FORBIDDEN"), ("secretariat", "ok"),
+])
+def test_update_enterprise_by_role(roles, enterprise_user, role, outcome):
+    _, a = enterprise_user
+
+    result = run(UPDATE, {"id": gid("Enterprise", a), "input": {"name": "新名称化工", "city": "宜宾"}}, user=roles[role])
+
+    a.refresh_from_db()
+    if outcome == "ok":
+        assert result.ok()["updateEnterprise"]["enterprise"] == {"name": "新名称化工", "city": "宜宾"}
+        assert (a.name, a.city) == ("新名称化工", "宜宾")
+    else:
+        assert result.code == outcome
+        assert a.name != "新名称化工"
+
+
+def test_an_unverified_enterprise_is_not_found_by_others_in_both_apis(roles, enterprise_user, token_client_for):
+    _, a = enterprise_user
+    Enterprise.objects.filter(pk=a.pk).update(verified=False)
+
+    result = run(UPDATE, {"id": gid("Enterprise", a), "input": {"name": "被改名"}}, user=roles["B"])
+    response = token_client_for(roles["B"]).patch(detail(a), {"name": "被改名"}, format="json")
+
+    assert (result.code, response.status_code) == ("NOT_FOUND", 404)
+    assert Enterprise.objects.get(pk=a.pk).name != "被改名"
+
+
+def test_update_enterprise_refuses_bad_values_on_the_field(roles, enterprise_user):
+    _, a = enterprise_user
+
+    result = run(UPDATE, {"id": gid("Enterprise", a), "input": {"name": ""}}, user=roles["A"])
+
+    assert result.code == "BAD_USER_INPUT" and "name" in result.errors[0]["extensions"]["fields"]

@@ -717,3 +717,38 @@ def test_history_nested_under_events_costs_a_fixed_number_of_queries(secretariat
     histories = [p["expert"]["outreachHistory"] for e in edges for p in e["node"]["participations"]]
     assert len(histories) == 2 * n and all(len(h) == 2 and len(h[0]["event"]["participations"]) == n
                                            for h in histories)
+
+
+# --- GraphQL createExpert: REST's POST, the secretariat's ------------------------------------------------------
+
+CREATE_EXPERT = """mutation($input: CreateExpertInput!) { createExpert(input: $input) {
+  expert { name province honours { honour } skills { code } studio { name } phone } } }"""
+
+
+@pytest.mark.parametrize("role, outcome", [
+    ("anonymous", "UNAUTHENTICATED"), ("enterprise", "FORBIDDEN"), ("expert", "FORBIDDEN"), ("secretariat", "ok"),
+])
+def test_create_expert_by_role(secretariat, enterprise_user, expert_user, role, outcome):
+    user = {"anonymous": None, "enterprise": enterprise_user[0], "expert": expert_user[0],
+            "secretariat": secretariat}[role]
+    skill, studio = factories.make_skill(code="pumps-seals"), factories.make_studio(name="泵密封工作室")
+    given = {"name": "李新", "employer": "泸天化", "province": "SICHUAN", "city": "泸州", "phone": "13800000000",
+             "honours": ["NATIONAL_MODEL_WORKER"], "skills": [gid("Skill", skill)], "studio": gid("Studio", studio)}
+
+    result = run(CREATE_EXPERT, {"input": given}, user=user)
+
+    if outcome == "ok":
+        assert result.ok()["createExpert"]["expert"] == {
+            "name": "李新", "province": "SICHUAN", "honours": [{"honour": "NATIONAL_MODEL_WORKER"}],
+            "skills": [{"code": "pumps-seals"}], "studio": {"name": "泵密封工作室"}, "phone": "13800000000"}
+    else:
+        assert result.code == outcome
+        assert not Expert.objects.filter(name="李新").exists()
+
+
+def test_create_expert_refuses_bad_values_on_the_field(secretariat):
+    result = run(CREATE_EXPERT, {"input": {"name": "李新", "employer": "泸天化", "province": "SICHUAN", "city": "泸州",
+                                           "capacity": 99}}, user=secretariat)
+
+    assert result.code == "BAD_USER_INPUT" and "capacity" in result.errors[0]["extensions"]["fields"]
+    assert not Expert.objects.filter(name="李新").exists()

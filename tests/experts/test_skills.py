@@ -100,3 +100,65 @@ def test_nobody_else_curates(role, status, token_client_for, enterprise_user, ex
     assert client.patch(f"{URL}{skill.pk}/", {"name": "改名"}, format="json").status_code == status
     skill.refresh_from_db()
     assert skill.name == "原名" and Skill.objects.count() == 1
+
+
+# --- GraphQL createSkill / updateSkill: REST's POST and PATCH, the secretariat's --------------------------------
+
+CREATE = """mutation($input: CreateSkillInput!) { createSkill(input: $input) {
+  skill { code name category parent { code } synonyms } } }"""
+UPDATE = """mutation($id: ID!, $input: UpdateSkillInput!) { updateSkill(id: $id, input: $input) {
+  skill { code name synonyms } } }"""
+
+
+@pytest.fixture
+def skill_roles(secretariat, enterprise_user, expert_user):
+    return {"anonymous": None, "enterprise": enterprise_user[0], "expert": expert_user[0], "secretariat": secretariat}
+
+
+@pytest.mark.parametrize("role, outcome", [
+    ("anonymous", "UNAUTHENTICATED"), ("enterprise", "FORBIDDEN"), ("expert", "FORBIDDEN"), ("secretariat", "ok"),
+])
+def test_create_skill_by_role(skill_roles, role, outcome):
+    from tests.gql import gid
+
+    parent = factories.make_skill(code="separation")
+    given = {"code": "membrane-separation", "name": "膜分离", "category": "GREEN", "parent": gid("Skill", parent),
+             "synonyms": ["膜过滤"]}
+
+    result = run(CREATE, {"input": given}, user=skill_roles[role])
+
+    if outcome == "ok":
+        assert result.ok()["createSkill"]["skill"] == {"code": "membrane-separation", "name": "膜分离",
+                                                       "category": "GREEN", "parent": {"code": "separation"},
+                                                       "synonyms": ["膜过滤"]}
+    else:
+        assert result.code == outcome
+        assert not Skill.objects.filter(code="membrane-separation").exists()
+
+
+@pytest.mark.parametrize("role, outcome", [
+    ("anonymous", "UNAUTHENTICATED"), ("enterprise", "FORBIDDEN"), ("expert", "FORBIDDEN"), ("secretariat", "ok"),
+])
+def test_update_skill_by_role(skill_roles, role, outcome):
+    from tests.gql import gid
+
+    skill = factories.make_skill(code="distillation", name="精馏")
+
+    result = run(UPDATE, {"id": gid("Skill", skill), "input": {"name": "精馏节能", "synonyms": ["蒸馏"]}},
+                 user=skill_roles[role])
+
+    skill.refresh_from_db()
+    if outcome == "ok":
+        assert result.ok()["updateSkill"]["skill"] == {"code": "distillation", "name": "精馏节能", "synonyms": ["蒸馏"]}
+        assert skill.name == "精馏节能"
+    else:
+        assert result.code == outcome
+        assert skill.name == "精馏"
+
+
+def test_create_skill_refuses_a_duplicate_code_on_the_field(skill_roles):
+    factories.make_skill(code="distillation")
+
+    result = run(CREATE, {"input": {"code": "distillation", "name": "另一个"}}, user=skill_roles["secretariat"])
+
+    assert result.code == "BAD_USER_INPUT" and "code" in result.errors[0]["extensions"]["fields"]

@@ -1229,3 +1229,23 @@ def test_a_document_error_is_json(proposed, token_client_for):
     response = token_client_for(factories.make_user()).get(detail(proposed, "document/"), {"format": "pdf"})
     assert response.status_code == 404 and response["Content-Type"] == "application/json"
     assert response.json()["code"] == "not_found"
+
+
+# --- input references go through the same selectors in both APIs ---------------------------------------------
+
+def test_another_enterprises_draft_is_not_found_as_an_input_in_both_apis(parties, token_client_for):
+    """REST resolved `challenge` against the whole table (403 from the service) while GraphQL answered NOT_FOUND:
+    both look it up through enterprises.selectors.challenge_list now."""
+    draft = factories.make_challenge(status="draft")  # another enterprise's: invisible to this one
+    rest = post(token_client_for(parties.enterprise_user), URL, {"challenge": draft.pk, "expert": parties.expert.pk})
+    graphql = run(PROPOSE, {"challenge": gid("Challenge", draft), "expert": gid("Expert", parties.expert)},
+                  user=parties.enterprise_user)
+
+    assert (rest.status_code, graphql.code) == (404, "NOT_FOUND")
+    assert not PairingAgreement.objects.filter(challenge=draft).exists()
+
+
+def test_an_input_reference_that_is_no_integer_is_a_400_on_its_field(parties, token_client_for):
+    response = post(token_client_for(parties.enterprise_user), URL, {"challenge": "abc", "expert": parties.expert.pk})
+
+    assert response.status_code == 400 and "challenge" in response.json()["errors"]
