@@ -27,7 +27,7 @@ from graphene_django import DjangoObjectType
 from graphene_django.filter import DjangoFilterConnectionField
 from graphene_django.filter.fields import convert_enum
 from graphene.utils.str_converters import to_snake_case
-from graphql_relay.utils import unbase64
+from graphql_relay import cursor_to_offset, offset_to_cursor
 
 from jianglian.errors import NotAllowed
 from jianglian.filters import datetime_out_of_range, db_integer
@@ -179,12 +179,12 @@ def get_visible_many(info, type_cls, global_ids):
     return found
 
 
-_CURSOR = re.compile(r"arrayconnection:[0-9]{1,18}")
-
-
 def is_cursor(value) -> bool:
-    """A cursor this API hands out: base64 of `arrayconnection:<non-negative offset>`."""
-    return isinstance(value, str) and _CURSOR.fullmatch(unbase64(value)) is not None
+    """A cursor this API hands out: graphql-relay's offset cursor of an offset a list can have (0 to 10**18)."""
+    if not isinstance(value, str):
+        return False
+    offset = cursor_to_offset(value)
+    return offset is not None and 0 <= offset < 10**18 and offset_to_cursor(offset) == value
 
 
 class ConnectionField(DjangoFilterConnectionField):

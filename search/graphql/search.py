@@ -1,22 +1,20 @@
 """`search(query, types, filters, first, after)`: the GraphQL face of the search backend.
 
-Same rules as REST: anyone may search; drafts are never indexed; each hit is
-re-read through its type's `visible(info)` selector, and private fields keep
-their own resolvers' rules. Hits of several types are merged by score.
+The same read as REST's search and the catalog pages: `search.selectors.search_visible` (anyone may search; drafts
+are never indexed; each hit is re-read through its app's list selector; hits of several types are merged by score).
+Private fields keep their own resolvers' rules; cursors are graphql-relay's offset cursors.
 """
-import base64
-
 import graphene
 from graphql import GraphQLError
+from graphql_relay import cursor_to_offset, offset_to_cursor
 
 from alliance.graphql.studios import StudioType
 from enterprises.graphql.challenges import ChallengeType
 from experts.graphql.experts import ExpertType
 from jianglian.graphql.optimizer import collect_fields, prefetches_for
-from search.backends import get_backend
+from jianglian.graphql.types import is_cursor
 from search.backends.base import MAX_OFFSET
-from search.index import get_definition
-from search.query import read_query
+from search.selectors import search_visible
 
 
 class SearchTypeEnum(graphene.Enum):
@@ -100,72 +98,40 @@ def row_prefetches(info) -> dict[str, list]:
             for name, type_cls in OBJECT_TYPES.items()}
 
 
-def encode_cursor(offset: int) -> str:
-    return base64.b64encode(f"search:{offset}".encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> int:
-    if not cursor:
+def search_offset(after: str | None) -> int:
+    """Where the page after `after` starts: a cursor this API handed out (graphql-relay's), else BAD_USER_INPUT."""
+    if not after:
         return 0
-    try:
-        prefix, offset = base64.b64decode(cursor.encode(), validate=True).decode().split(":")
-        if prefix != "search" or not offset.isdigit():
-            raise ValueError
-        return int(offset)
-    except ValueError:
-        raise GraphQLError("无效的游标 / Invalid cursor", extensions={"code": "BAD_USER_INPUT"}) from None
+    if not is_cursor(after):
+        raise GraphQLError("无效的游标 / Invalid cursor", extensions={"code": "BAD_USER_INPUT"})
+    return cursor_to_offset(after) + 1
 
 
 def resolve_search(info, query, types, filters, first, after):
     if len(query) > MAX_QUERY_LENGTH:
         raise GraphQLError(f"query is longer than {MAX_QUERY_LENGTH} characters", extensions={"code": "BAD_USER_INPUT"})
     first = max(0, min(first if first is not None else 20, MAX_FIRST))
-    start = min(decode_cursor(after), MAX_OFFSET)
+    start = min(search_offset(after), MAX_OFFSET)
     names = list(dict.fromkeys(getattr(t, "value", t) for t in (types or ["expert"])))
-    filters = {k: v for k, v in dict(filters or {}).items() if v}
-    backend = get_backend()
-    # Read as search_visible reads it (the catalog's words, needs met first), until this resolver goes through it.
-    read = read_query(query)
-
-    scored, total, facets = [], 0, []
-    for name in names:
-        definition = get_definition(name)
-        results = backend.search(
-            definition, read, limit=start + first, offset=0, highlight=True,
-            filters={k: v for k, v in filters.items() if k in definition.filter_field_names},
-            facets=definition.facet_field_names,
-        )
-        total += results.total
-        scored += [(hit.score, name, hit) for hit in results.hits]
-        facets += [SearchFacet(type=name, field=field, values=[FacetValue(value=v, count=c) for v, c in counts])
-                   for field, counts in results.facets.items()]
-    # Stable order across types: score, then type order as asked, then rank within the type.
-    scored.sort(key=lambda item: -item[0])
-    page = scored[start:start + first]
-
-    rows = {}
-    prefetches = row_prefetches(info)
-    for name in names:
-        ids = [hit.id for _, kind, hit in page if kind == name]
-        if ids:
-            visible = OBJECT_TYPES[name].visible(info).filter(pk__in=ids).prefetch_related(*prefetches[name])
-            rows.update({(name, row.pk): row for row in visible})
-
-    edges = []
-    for position, (score, name, hit) in enumerate(page, start=start + 1):
-        row = rows.get((name, hit.id))
-        if row is None:  # an index a step behind the database: the row is gone or no longer visible
-            continue
-        node = SearchHit(type=name, score=score,
-                         highlights=[SearchHighlight(field=f, snippet=s) for f, s in hit.highlights.items()],
-                         **{name: row})
-        edges.append(SearchHitEdge(cursor=encode_cursor(position), node=node))
-    end = start + len(page)
+    found = search_visible(user=info.context.user, type=names, q=query,
+                           filters={k: v for k, v in dict(filters or {}).items() if v},
+                           offset=start, page_size=first, prefetch=row_prefetches(info))
+    # A hit's cursor is its position among every index's hits (graphql-relay's offset cursor), so a page that
+    # leaves out a hidden row still ends where the next one starts.
+    edges = [
+        SearchHitEdge(cursor=offset_to_cursor(position), node=SearchHit(
+            type=name, score=hit.score, **{name: row},
+            highlights=[SearchHighlight(field=f, snippet=s) for f, s in hit.highlights.items()],
+        ))
+        for name, hit, row, position in found.typed_hits
+    ]
     return SearchConnection(
-        total_count=total,
+        total_count=found.total,
         edges=edges,
-        page_info=SearchPageInfo(has_next_page=end < min(total, MAX_OFFSET), end_cursor=encode_cursor(end)),
-        facets=facets,
+        page_info=SearchPageInfo(has_next_page=found.end < min(found.total, MAX_OFFSET),
+                                 end_cursor=offset_to_cursor(found.end - 1) if found.end > start else after),
+        facets=[SearchFacet(type=name, field=field, values=[FacetValue(value=v, count=c) for v, c in counts])
+                for name, fields in found.facets_by_type.items() for field, counts in fields.items()],
     )
 
 

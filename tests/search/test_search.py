@@ -6,6 +6,7 @@ the other test_search_* modules.
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from graphql_relay import cursor_to_offset
 
 from enterprises.models import Challenge
 from jianglian.choices import Honour, Province
@@ -161,6 +162,39 @@ def test_cursors_page_through_the_hits(indexed_for_graphql):
     assert second_page["pageInfo"]["hasNextPage"] is False
     names = [p["edges"][0]["node"]["expert"]["name"] for p in (first_page, second_page)]
     assert sorted(names) == ["李明", "王建国"]
+
+
+def walk(types, first=1, limit=10):
+    """Every hit, page after page through endCursor, and the number of pages it took."""
+    seen, after = [], None
+    for pages in range(1, limit + 1):
+        page = run(SEARCH, {"q": "精馏", "types": types, "first": first, "after": after}).ok()["search"]
+        seen += [(edge["node"]["type"], edge["cursor"]) for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return seen, pages
+        after = page["pageInfo"]["endCursor"]
+    raise AssertionError("the pages never end")
+
+
+def test_cursors_page_through_hits_of_several_types_as_one_page_shows_them(indexed_for_graphql):
+    types = ["EXPERT", "STUDIO", "CHALLENGE"]
+    one_page = run(SEARCH, {"q": "精馏", "types": types, "first": 20}).ok()["search"]
+
+    seen, pages = walk(types)
+
+    assert seen == [(edge["node"]["type"], edge["cursor"]) for edge in one_page["edges"]]
+    assert pages == one_page["totalCount"] == 4
+    assert [cursor_to_offset(cursor) for _type, cursor in seen] == [0, 1, 2, 3]  # graphql-relay's offset cursors
+
+
+def test_a_hit_whose_row_is_gone_leaves_a_gap_not_a_shift(indexed_for_graphql):
+    from experts.models import Expert
+
+    Expert.objects.filter(pk=indexed_for_graphql["wang"].pk).delete()  # the index is a step behind (no commit here)
+
+    seen, pages = walk(["EXPERT"])
+
+    assert len(seen) == 1 and pages == 2  # one page is empty or holds the one left, and the pages end
 
 
 def test_first_is_capped_and_bad_cursors_are_refused(indexed_for_graphql):
