@@ -61,14 +61,27 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
 
 
 class EventParticipationInline(admin.TabularInline):
+    """Invitations are added here and sent by the service (mailed, as from the APIs); a participation then changes
+    only by the expert's answer."""
+
     model = EventParticipation
     extra = 0
+    fields = ("expert", "role", "status", "invited_at", "responded_at")
     autocomplete_fields = ("expert",)
     readonly_fields = ("status", "invited_at", "responded_at")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(OutreachEvent)
 class OutreachEventAdmin(admin.ModelAdmin):
+    """Created, edited and its experts invited through alliance.services (event_create, event_update,
+    event_invite_experts): the same audit trail, mails and refusals as the APIs."""
+
     list_display = ("title", "school", "city", "starts_at", "format", "status", "capacity", "audience_count")
     list_filter = ("status", "format", "province", "requested_by_school")
     search_fields = ("title", "school", "city", "topic")
@@ -78,6 +91,24 @@ class OutreachEventAdmin(admin.ModelAdmin):
     inlines = [EventParticipationInline]
     actions = ["confirm"]
 
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name in services.EVENT_FIELDS}
+        if change:
+            changed = {name: value for name, value in fields.items() if name in form.changed_data}
+            saved = services.event_update(user=request.user, event=obj, **changed)
+        else:
+            saved = services.event_create(user=request.user, **fields)
+        obj.pk, obj.status, obj.created_by_id = saved.pk, saved.status, saved.created_by_id
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not EventParticipation:
+            return super().save_formset(request, form, formset, change)
+        for invitation in formset.forms:
+            if invitation.instance.pk is None and invitation.cleaned_data.get("expert") is not None:
+                services.event_invite_experts(user=request.user, event=form.instance,
+                                              experts=[invitation.cleaned_data["expert"]],
+                                              role=invitation.cleaned_data.get("role") or "")
+
     @admin.action(description=_("确认所选活动"))
     def confirm(self, request, queryset):
         run_service(self, request, queryset,
@@ -85,10 +116,10 @@ class OutreachEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(EventParticipation)
-class EventParticipationAdmin(admin.ModelAdmin):
+class EventParticipationAdmin(ReadOnlyAdmin):
+    """Read only: invitations are sent from the event's page (the service), answered by the experts."""
+
     list_display = ("event", "expert", "role", "status", "invited_at", "responded_at")
     list_filter = ("status",)
     search_fields = ("event__title", "expert__name")
-    autocomplete_fields = ("event", "expert")
-    readonly_fields = ("status", "invited_at", "responded_at")
     list_select_related = ("event", "expert")

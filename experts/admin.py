@@ -100,8 +100,10 @@ class ExpertAdmin(admin.ModelAdmin):
                     "accepting_pairings")
     list_filter = ("role", "industry", "province", "accepting_pairings", "accepts_remote", "honours__honour")
     search_fields = ("name", "employer", "city", "bio", "achievements")
-    autocomplete_fields = ("user", "studio", "skills")
-    readonly_fields = ("created_at", "updated_at")
+    autocomplete_fields = ("studio", "skills")
+    # The account is linked only by the expert's claim link (experts.services.expert_claim_token / expert_claim,
+    # issued from the secretariat's dashboard), never by picking a user here.
+    readonly_fields = ("user", "created_at", "updated_at")
     list_select_related = ("studio",)
     inlines = [ExpertHonourInline]
     fieldsets = (
