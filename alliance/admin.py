@@ -103,11 +103,12 @@ class OutreachEventAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not EventParticipation:
             return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # the change message's
         for invitation in formset.forms:
             if invitation.instance.pk is None and invitation.cleaned_data.get("expert") is not None:
-                services.event_invite_experts(user=request.user, event=form.instance,
-                                              experts=[invitation.cleaned_data["expert"]],
-                                              role=invitation.cleaned_data.get("role") or "")
+                formset.new_objects += services.event_invite_experts(
+                    user=request.user, event=form.instance, experts=[invitation.cleaned_data["expert"]],
+                    role=invitation.cleaned_data.get("role") or "")
 
     @admin.action(description=_("确认所选活动"))
     def confirm(self, request, queryset):

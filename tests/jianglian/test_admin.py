@@ -100,3 +100,44 @@ def test_approve_and_close_actions_call_the_services(client):
     assert application.studio.membership_status == "member"
     assert challenge.status == "closed"
     assert AuditEntry.objects.filter(action="close", subject_id=challenge.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_event_and_its_invitations_are_written_by_the_services(client):
+    from alliance.models import OutreachEvent
+    from jianglian.models import NotificationLog
+
+    secretariat = factories.make_secretariat()
+    secretariat.is_staff = True
+    secretariat.is_superuser = True
+    secretariat.save()
+    client.force_login(secretariat)
+    expert_user, expert = factories.make_expert_user()
+    form = {
+        "title": "走进化工职院", "school": "四川化工职业技术学院", "province": "sichuan", "city": "泸州",
+        "starts_at_0": "2026-05-01", "starts_at_1": "09:00:00", "format": "lecture", "topic": "精馏节能",
+        "capacity": "100", "audience": "学生",
+        "participations-TOTAL_FORMS": "1", "participations-INITIAL_FORMS": "0",
+        "participations-MIN_NUM_FORMS": "0", "participations-MAX_NUM_FORMS": "1000",
+        "participations-0-expert": str(expert.pk), "participations-0-role": "主讲",
+    }
+
+    response = client.post(reverse("admin:alliance_outreachevent_add"), form)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = OutreachEvent.objects.get()
+    assert (event.status, event.created_by) == ("planned", secretariat)
+    assert AuditEntry.objects.filter(subject_id=event.pk, action="create").exists()  # event_create audits
+    assert [(p.expert, p.role, p.status) for p in event.participations.all()] == [(expert, "主讲", "invited")]
+    assert NotificationLog.objects.filter(recipient=expert_user).count() == 1  # event_invite_experts mails
+
+
+def test_participations_and_an_experts_account_are_not_edited_by_hand():
+    from alliance.models import EventParticipation
+    from experts.models import Expert
+
+    participation_admin = admin.site._registry[EventParticipation]
+    expert_admin = admin.site._registry[Expert]
+
+    assert not participation_admin.has_add_permission(None) and not participation_admin.has_change_permission(None)
+    assert "user" in expert_admin.readonly_fields
