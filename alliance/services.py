@@ -124,7 +124,7 @@ def membership_withdraw(*, user, application: MembershipApplication) -> Membersh
     return application
 
 
-# --- Membership decisions, batches and suspension (workflows) -------------------------------------
+# --- Membership decisions, batches and suspension -------------------------------------
 
 
 def _studio_recipients(studio: Studio):

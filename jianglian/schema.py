@@ -7,7 +7,7 @@ the app's features (`<app>/graphql/<feature>.py`: that feature's types, filters,
 Errors: raise jianglian.errors (NotAllowed, Conflict, IllegalTransition, DomainError), Django's
 ValidationError or ObjectDoesNotExist from services/resolvers; jianglian/graphql/errors.py turns them
 into `extensions.code` (FORBIDDEN, CONFLICT, BAD_REQUEST, BAD_USER_INPUT + fields, NOT_FOUND).
-Types subclass jianglian.graphql.types.JLObjectType (visible(), explicit fields, list resolvers
+Types subclass jianglian.graphql.types.VisibleObjectType (visible(), explicit fields, list resolvers
 reading `root.rel.all()`); lists use jianglian.graphql.types.ConnectionField (capped, filtered).
 
 `docs/schema.graphql` is the exported SDL; after changing the schema run

@@ -108,7 +108,7 @@ __all__ = [
 ]
 
 
-# --- Pairing agreements, events (workflows) --------------------------------------------------------
+# --- Pairing agreements, events --------------------------------------------------------
 
 
 def make_pairing_parties(*, capacity=2, **expert_fields):

@@ -1,13 +1,13 @@
 """GraphQL of the audit trail: `auditEntries` (secretariat only, newest first)."""
 import graphene
 
-from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
+from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 from jianglian.models import AuditEntry
 
 from .. import filters, selectors
 
 
-class AuditEntryType(JLObjectType):
+class AuditEntryType(VisibleObjectType):
     """One state change: who, when, from → to, note. Secretariat only."""
 
     actor_username = graphene.String()

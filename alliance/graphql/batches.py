@@ -3,7 +3,7 @@ They translate input and call alliance.services."""
 import graphene
 
 from jianglian.graphql.mutations import Load, Role, ServiceMutation
-from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
+from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 
 from .. import filters, services
 from ..models import MembershipBatch
@@ -11,7 +11,7 @@ from .membership import MembershipApplicationType
 from .studios import StudioType
 
 
-class MembershipBatchType(JLObjectType):
+class MembershipBatchType(VisibleObjectType):
     """A published list of member studios (首批, 第二批 …): public."""
 
     studios = graphene.List(graphene.NonNull(StudioType), required=True)

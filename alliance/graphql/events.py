@@ -5,7 +5,7 @@ import graphene
 from experts.graphql.experts import ExpertType
 from jianglian.graphql.enums import ProvinceEnum, enum_from_choices
 from jianglian.graphql.mutations import Load, Role, ServiceMutation, given
-from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
+from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 
 from .. import filters, selectors, services
 from ..models import EventParticipation, OutreachEvent
@@ -15,7 +15,7 @@ EventFormatEnum = enum_from_choices(OutreachEvent.Format, "OutreachEventFormat",
 ParticipationStatusEnum = enum_from_choices(EventParticipation.Status, "EventParticipationStatus", "参与状态")
 
 
-class EventParticipationType(JLObjectType):
+class EventParticipationType(VisibleObjectType):
     status = ParticipationStatusEnum(required=True)
     expert = graphene.Field(ExpertType, required=True)
 
@@ -30,7 +30,7 @@ class EventParticipationType(JLObjectType):
         return root.expert
 
 
-class OutreachEventType(JLObjectType):
+class OutreachEventType(VisibleObjectType):
     """进校园活动. Confirmed and held events are public; planned and cancelled ones are the secretariat's and
     the invited experts'. Participations: all for the secretariat, confirmed ones and one's own for others."""
 

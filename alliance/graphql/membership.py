@@ -4,7 +4,7 @@ import graphene
 
 from jianglian.graphql.enums import enum_from_choices
 from jianglian.graphql.mutations import Load, Role, ServiceMutation
-from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
+from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 
 from .. import filters, selectors, services
 from ..models import MembershipApplication
@@ -18,7 +18,7 @@ ReviewDecisionEnum = graphene.Enum(
 )
 
 
-class MembershipApplicationType(JLObjectType):
+class MembershipApplicationType(VisibleObjectType):
     """Visible to the secretariat and to the applying studio's lead and managers."""
 
     status = ApplicationStatusEnum(required=True)

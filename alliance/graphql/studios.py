@@ -6,7 +6,7 @@ from experts.graphql.experts import ExpertType
 from experts.graphql.skills import SkillType, skills_from_ids
 from jianglian.graphql.enums import CategoryEnum, ProvinceEnum, enum_from_choices
 from jianglian.graphql.mutations import Load, ServiceMutation, given
-from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
+from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 
 from .. import filters, selectors, services
 from ..models import Studio
@@ -15,7 +15,7 @@ StudioLevelEnum = enum_from_choices(Studio.Level, "StudioLevel", "工作室级�
 MembershipStatusEnum = enum_from_choices(Studio.MembershipStatus, "MembershipStatus", "联盟成员状态")
 
 
-class StudioType(JLObjectType):
+class StudioType(VisibleObjectType):
     level = StudioLevelEnum(required=True)
     province = ProvinceEnum(required=True)
     membership_status = MembershipStatusEnum(required=True)

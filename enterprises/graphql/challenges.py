@@ -5,7 +5,7 @@ import graphene
 from experts.graphql.skills import SkillType, skills_from_ids
 from jianglian.graphql.enums import CategoryEnum, ProvinceEnum, enum_from_choices
 from jianglian.graphql.mutations import Load, ServiceMutation
-from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
+from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 from matching.graphql.matches import matches_field
 
 from .. import filters, selectors, services
@@ -16,7 +16,7 @@ ChallengeStatusEnum = enum_from_choices(Challenge.Status, "ChallengeStatus", "�
 RegionStrictnessEnum = enum_from_choices(Challenge.RegionStrictness, "RegionStrictness", "地区要求")
 
 
-class ChallengeType(JLObjectType):
+class ChallengeType(VisibleObjectType):
     """Open, paired and resolved challenges are public; drafts and closed ones only to their enterprise."""
 
     enterprise = graphene.Field(EnterpriseType, required=True)

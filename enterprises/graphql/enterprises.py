@@ -4,7 +4,7 @@ import graphene
 
 from jianglian.graphql.enums import IndustryEnum, ProvinceEnum, enum_from_choices
 from jianglian.graphql.mutations import Load, Role, ServiceMutation
-from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
+from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 
 from .. import filters, selectors, services
 from ..models import Enterprise
@@ -12,7 +12,7 @@ from ..models import Enterprise
 EnterpriseSizeEnum = enum_from_choices(Enterprise.Size, "EnterpriseSize", "企业规模")
 
 
-class EnterpriseType(JLObjectType):
+class EnterpriseType(VisibleObjectType):
     """Verified enterprises are public; an unverified one is seen by its staff and the secretariat."""
 
     province = ProvinceEnum(required=True)

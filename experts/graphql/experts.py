@@ -8,7 +8,7 @@ from alliance.models import EventParticipation
 from jianglian.errors import NotAllowed
 from jianglian.graphql.enums import CategoryEnum, HonourEnum, IndustryEnum, ProvinceEnum, enum_from_choices
 from jianglian.graphql.mutations import Load, Role, ServiceMutation, given
-from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
+from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 from jianglian.roles import expert_of
 from matching.pairings.selectors import can_see_contact
 
@@ -20,7 +20,7 @@ ExpertRoleEnum = enum_from_choices(Expert.Role, "ExpertRole", "劳模 / 工匠")
 GenderEnum = enum_from_choices(Expert.Gender, "Gender")
 
 
-class ExpertHonourType(JLObjectType):
+class ExpertHonourType(VisibleObjectType):
     honour = HonourEnum(required=True)
 
     class Meta:
@@ -29,7 +29,7 @@ class ExpertHonourType(JLObjectType):
         fields = ("honour", "year")
 
 
-class OutreachParticipationType(JLObjectType):
+class OutreachParticipationType(VisibleObjectType):
     """One 劳模工匠进校园 event the expert took part in, as their profile shows it (REST `outreach_events`):
     a confirmed participation in a confirmed or held event. The same for every caller."""
 
@@ -52,7 +52,7 @@ class OutreachParticipationType(JLObjectType):
         return root.event
 
 
-class ExpertType(JLObjectType):
+class ExpertType(VisibleObjectType):
     """A 劳模工匠. `phone` and `email` are null unless the caller may see them (the secretariat, the
     expert themself, an enterprise with an accepted pairing with this expert)."""
 

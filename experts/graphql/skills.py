@@ -6,13 +6,13 @@ from django.utils.translation import gettext as _
 
 from jianglian.graphql.enums import CategoryEnum
 from jianglian.graphql.mutations import Load, Role, ServiceMutation, given
-from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node, get_visible_many
+from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node, get_visible_many
 
 from .. import filters, selectors, services
 from ..models import Skill
 
 
-class SkillType(JLObjectType):
+class SkillType(VisibleObjectType):
     category = CategoryEnum(required=True)
     parent = graphene.Field(lambda: SkillType)
     synonyms = graphene.List(graphene.NonNull(graphene.String), required=True)

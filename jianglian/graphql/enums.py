@@ -1,4 +1,5 @@
-"""GraphQL enums built from the Django choices, so outputs, inputs and filters share one type.
+"""GraphQL enums built from the Django choices, so outputs, inputs and filters share one type. (An enum with no
+choices behind it — SearchType, MatchKind, PairingAction, ReviewDecision — is `graphene.Enum(name, members)`.)
 
 Enum names are the choice names (SICHUAN, GREEN); each value's description is its zh-hans label. Each enum is
 registered under its choices' values, so a FilterSet's ChoiceFilter of those choices is that enum in GraphQL

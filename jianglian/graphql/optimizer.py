@@ -11,7 +11,7 @@ awaitables in an async view (graphene-django #1263). Prefetching is plain Django
 synchronous view, and keeps visibility in one place (each type's `visible()`).
 
 Why not graphene-django-query-optimizer (tried, issue 10; version 0.10.16, the newest this registry offers, on
-graphene-django 3.2.3 / graphene 3.4.3): JLObjectType became its DjangoObjectType with `filter_queryset`
+graphene-django 3.2.3 / graphene 3.4.3): VisibleObjectType became its DjangoObjectType with `filter_queryset`
 = "rows of `visible(info)`", connections and node lookups optimized by its compiler, and the pinned
 query-count specs run (SQLite):
 
@@ -38,7 +38,7 @@ It saves one query per to-one relation by joining it (select_related) instead of
 Kept: this module. The one gain it showed (join a to-one relation whose target has no visibility rule,
 e.g. `unscoped`) can be added here if a list needs it.
 
-What a type must do to take part (see `jianglian.graphql.types.JLObjectType`):
+What a type must do to take part (see `jianglian.graphql.types.VisibleObjectType`):
 - declare relation fields explicitly with resolvers that read the cache:
   `skills = graphene.List(graphene.NonNull(SkillType), required=True)` +
   `def resolve_skills(root, info): return root.skills.all()`  (never `.filter()` there);
@@ -128,8 +128,8 @@ def _object_selections(info, type_cls):
 
 
 def _target_type(field):
-    """The JLObjectType a graphene field returns (through NonNull/List), or None."""
-    from .types import JLObjectType
+    """The VisibleObjectType a graphene field returns (through NonNull/List), or None."""
+    from .types import VisibleObjectType
 
     field_type = field.type
     for _ in range(4):
@@ -138,7 +138,7 @@ def _target_type(field):
         field_type = field_type()
         for _ in range(4):
             field_type = getattr(field_type, "of_type", field_type)
-    if isinstance(field_type, type) and issubclass(field_type, JLObjectType):
+    if isinstance(field_type, type) and issubclass(field_type, VisibleObjectType):
         return field_type
     return None
 

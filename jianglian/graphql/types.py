@@ -1,7 +1,7 @@
 """Base classes every app's GraphQL types, queries and mutations build on.
 
 - `Node`: the Relay node interface; `node(id:)` answers NOT_FOUND for ids the caller may not see.
-- `JLObjectType`: a DjangoObjectType whose lists and node lookups go through `visible(info)` (the
+- `VisibleObjectType`: a DjangoObjectType whose lists and node lookups go through `visible(info)` (the
   app's selector) and prefetch what the query selects (`optimizer.optimize`).
 - `CountableConnection`: connections with `totalCount`.
 - `ConnectionField`: a filtered connection whose `first`/`last` are capped at
@@ -112,8 +112,9 @@ class CountableConnection(relay.Connection):
         return root.length
 
 
-class JLObjectType(DjangoObjectType):
-    """Override `visible(info)` with the app's selector; declare relation fields explicitly."""
+class VisibleObjectType(DjangoObjectType):
+    """A model's type whose rows are those the caller may see: override `visible(info)` with the app's selector
+    (lists, node lookups and mutation inputs read through it); declare relation fields explicitly."""
 
     class Meta:
         abstract = True

@@ -260,7 +260,7 @@ ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "jiang
 # How often each process rereads the skill taxonomy for the segmenter's dictionary (None: never by itself).
 SEARCH_TAXONOMY_CHECK_SECONDS = float(os.environ.get("SEARCH_TAXONOMY_CHECK_SECONDS", "30"))
 
-# --- Workflows ---------------------------------------------------------------
+# --- Pairing proposals: expiry and reminders ---------------------------------
 PAIRING_PROPOSAL_EXPIRY_DAYS = int(os.environ.get("PAIRING_PROPOSAL_EXPIRY_DAYS", "14"))
 PAIRING_PROPOSAL_REMINDER_DAYS = int(os.environ.get("PAIRING_PROPOSAL_REMINDER_DAYS", "3"))
 

@@ -12,7 +12,7 @@ from enterprises.graphql.challenges import ChallengeType
 from experts.graphql.experts import ExpertType
 from jianglian.graphql.enums import enum_from_choices
 from jianglian.graphql.mutations import Load, ServiceMutation
-from jianglian.graphql.types import ConnectionField, CountableConnection, JLObjectType, Node
+from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 
 from ..filters import PairingFilter
 from ..models import PairingAgreement
@@ -52,7 +52,7 @@ class PairingRefusalType(graphene.ObjectType):
     message = graphene.String(required=True, description="the mutation error's message")
 
 
-class PairingType(JLObjectType):
+class PairingType(VisibleObjectType):
     """结对意向书. Only its parties and the secretariat see it; the expert's phone and e-mail show to the
     enterprise once the expert accepted (Expert.phone/email follow matching.pairings.selectors.can_see_contact)."""
 

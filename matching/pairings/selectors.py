@@ -30,11 +30,10 @@ def _party_filter(user) -> Q | None:
     return condition
 
 
-def pairing_list(*, user, status: str | None = None) -> QuerySet[PairingAgreement]:
-    """Every agreement for the secretariat; the caller's own (either side) for anyone else."""
+def pairing_list(*, user) -> QuerySet[PairingAgreement]:
+    """Every agreement for the secretariat; the caller's own (either side) for anyone else (filters:
+    matching.filters.PairingFilter)."""
     qs = PairingAgreement.objects.select_related(*_RELATED)
-    if status:
-        qs = qs.filter(status=status)
     if is_secretariat(user):
         return qs
     condition = _party_filter(user)

@@ -17,13 +17,8 @@ from search.backends.base import MAX_OFFSET
 from search.selectors import search_visible
 
 
-class SearchTypeEnum(graphene.Enum):
-    EXPERT = "expert"
-    STUDIO = "studio"
-    CHALLENGE = "challenge"
-
-    class Meta:
-        name = "SearchType"
+SearchTypeEnum = graphene.Enum("SearchType", [("EXPERT", "expert"), ("STUDIO", "studio"), ("CHALLENGE", "challenge")],
+                               description="检索的对象 / what is searched: experts, studios or public challenges")
 
 
 class SearchFilters(graphene.InputObjectType):
