@@ -11,6 +11,7 @@ from jianglian.models import AuditEntry
 from alliance.services import ReviewDecision
 from jianglian.errors import IllegalTransition, NotAllowed
 from tests import factories
+from tests.gql import gid, run
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +89,6 @@ PUBLISH = """mutation($name: String!, $ids: [ID!]!) { publishMembershipBatch(nam
 
 
 def test_graphql_publish_is_the_secretariats(secretariat):
-    from tests.gql import gid, run
-
     application = factories.make_reviewed_application(secretariat)
     variables = {"name": "首批成员名单", "ids": [gid("MembershipApplication", application)]}
     # the declared role is checked before the ids are looked up, as REST's 403

@@ -12,6 +12,7 @@ from jianglian.models import AuditEntry
 from jianglian.errors import DomainError, IllegalTransition, NotAllowed
 from jianglian.models import NotificationLog
 from tests import factories
+from tests.gql import gid, run
 
 pytestmark = pytest.mark.django_db
 Status = OutreachEvent.Status
@@ -215,8 +216,6 @@ EVENT = "event { id status participations { status expert { name } } audienceCou
 
 
 def test_an_event_through_graphql(secretariat, expert_pair):
-    from tests.gql import gid, run
-
     assert run(CREATE, user=expert_pair[0]).code == "FORBIDDEN"
     created = run(CREATE, user=secretariat).ok()["createOutreachEvent"]["event"]
     assert (created["status"], created["format"]) == ("PLANNED", "WORKSHOP")
@@ -239,8 +238,6 @@ def test_an_event_through_graphql(secretariat, expert_pair):
 
 
 def test_graphql_hides_planned_events_from_the_public(secretariat):
-    from tests.gql import gid, run
-
     event = create(secretariat)
     assert run("{ outreachEvents { totalCount } }").ok()["outreachEvents"]["totalCount"] == 0
     assert run("query($id: ID!) { node(id: $id) { id } }", {"id": gid("OutreachEvent", event)}).code == "NOT_FOUND"
@@ -257,8 +254,6 @@ UPDATE = """mutation($id: ID!, $input: UpdateOutreachEventInput!) { updateOutrea
     ("anonymous", "UNAUTHENTICATED"), ("enterprise", "FORBIDDEN"), ("invited_expert", "FORBIDDEN"), ("secretariat", "ok"),
 ])
 def test_update_outreach_event_by_role(secretariat, expert_pair, enterprise_user, role, outcome):
-    from tests.gql import gid, run
-
     event = create(secretariat)
     services.event_invite_experts(user=secretariat, event=event, experts=[expert_pair[1]])
     user = {"anonymous": None, "enterprise": enterprise_user[0], "invited_expert": expert_pair[0],
@@ -278,8 +273,6 @@ def test_update_outreach_event_by_role(secretariat, expert_pair, enterprise_user
 
 
 def test_a_cancelled_event_cannot_be_updated(secretariat):
-    from tests.gql import gid, run
-
     event = services.event_cancel(user=secretariat, event=create(secretariat), reason="停课")
 
     result = run(UPDATE, {"id": gid("OutreachEvent", event), "input": {"title": "新主题"}}, user=secretariat)

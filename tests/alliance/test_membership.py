@@ -195,9 +195,7 @@ def test_the_list_costs_the_same_queries_for_3_or_30_applications(rows, token_cl
 @pytest.fixture
 def pending_application(lead):
     user, studio = lead
-    from alliance.services import membership_apply
-
-    return membership_apply(user=user, studio=studio, statement="申请加入联盟。")
+    return services.membership_apply(user=user, studio=studio, statement="申请加入联盟。")
 
 
 @pytest.mark.parametrize("role, sees", [
@@ -212,8 +210,6 @@ def test_applications_are_seen_by_the_studio_and_the_secretariat(roles, pending_
 
 
 def test_graphql_membership_applications_filter_by_status(secretariat):
-    from tests.gql import run
-
     factories.make_reviewed_application(secretariat)
     query = "query($s: ApplicationStatus) { membershipApplications(status: $s) { totalCount } }"
     assert run(query, {"s": "APPROVED"}, user=secretariat).ok()["membershipApplications"]["totalCount"] == 1

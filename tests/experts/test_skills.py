@@ -8,7 +8,7 @@ from experts.models import Skill
 from jianglian.choices import Category
 from jianglian.errors import NotAllowed
 from tests import factories
-from tests.gql import run
+from tests.gql import gid, run
 
 pytestmark = pytest.mark.django_db
 
@@ -119,8 +119,6 @@ def skill_roles(secretariat, enterprise_user, expert_user):
     ("anonymous", "UNAUTHENTICATED"), ("enterprise", "FORBIDDEN"), ("expert", "FORBIDDEN"), ("secretariat", "ok"),
 ])
 def test_create_skill_by_role(skill_roles, role, outcome):
-    from tests.gql import gid
-
     parent = factories.make_skill(code="separation")
     given = {"code": "membrane-separation", "name": "膜分离", "category": "GREEN", "parent": gid("Skill", parent),
              "synonyms": ["膜过滤"]}
@@ -140,8 +138,6 @@ def test_create_skill_by_role(skill_roles, role, outcome):
     ("anonymous", "UNAUTHENTICATED"), ("enterprise", "FORBIDDEN"), ("expert", "FORBIDDEN"), ("secretariat", "ok"),
 ])
 def test_update_skill_by_role(skill_roles, role, outcome):
-    from tests.gql import gid
-
     skill = factories.make_skill(code="distillation", name="精馏")
 
     result = run(UPDATE, {"id": gid("Skill", skill), "input": {"name": "精馏节能", "synonyms": ["蒸馏"]}},

@@ -1,10 +1,13 @@
 """Django admin: every model has a working admin page; state changes go through admin actions that call services."""
 import pytest
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from alliance.models import MembershipApplication
-from jianglian.models import AuditEntry
+from alliance.models import EventParticipation, MembershipApplication, OutreachEvent
+from experts.models import Expert
+from jianglian.models import AuditEntry, NotificationLog
 from enterprises.models import Challenge
 from tests import factories
 
@@ -19,8 +22,6 @@ def superuser_client(client, django_user_model):
 
 
 def test_every_model_of_the_project_apps_is_registered():
-    from django.apps import apps
-
     missing = [m._meta.label for app in PROJECT_APPS for m in apps.get_app_config(app).get_models()
                if m not in admin.site._registry and not m._meta.auto_created]
     assert missing == []
@@ -67,8 +68,6 @@ def test_the_verify_action_verifies_through_the_service_and_audits(client):
 @pytest.mark.django_db
 def test_a_staff_user_outside_the_secretariat_is_refused_by_the_service(client, django_user_model):
     staff = django_user_model.objects.create_user("clerk", password="pass-word-123", is_staff=True)
-    from django.contrib.auth.models import Permission
-
     staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_membershipapplication",
                                                                          "change_membershipapplication"]))
     client.force_login(staff)
@@ -104,9 +103,6 @@ def test_approve_and_close_actions_call_the_services(client):
 
 @pytest.mark.django_db
 def test_an_event_and_its_invitations_are_written_by_the_services(client):
-    from alliance.models import OutreachEvent
-    from jianglian.models import NotificationLog
-
     secretariat = factories.make_secretariat()
     secretariat.is_staff = True
     secretariat.is_superuser = True
@@ -133,9 +129,6 @@ def test_an_event_and_its_invitations_are_written_by_the_services(client):
 
 
 def test_participations_and_an_experts_account_are_not_edited_by_hand():
-    from alliance.models import EventParticipation
-    from experts.models import Expert
-
     participation_admin = admin.site._registry[EventParticipation]
     expert_admin = admin.site._registry[Expert]
 

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from graphql_relay import cursor_to_offset
 
 from enterprises.models import Challenge
+from experts.models import Expert
 from jianglian.choices import Honour, Province
 from search import sync
 from tests import factories
@@ -188,8 +189,6 @@ def test_cursors_page_through_hits_of_several_types_as_one_page_shows_them(index
 
 
 def test_a_hit_whose_row_is_gone_leaves_a_gap_not_a_shift(indexed_for_graphql):
-    from experts.models import Expert
-
     Expert.objects.filter(pk=indexed_for_graphql["wang"].pk).delete()  # the index is a step behind (no commit here)
 
     seen, pages = walk(["EXPERT"])
