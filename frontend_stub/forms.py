@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from alliance.models import MembershipApplication
 from enterprises.models import Challenge, Enterprise
 from experts.models import Expert, Skill
 from experts.services import split_words
@@ -204,8 +205,6 @@ class BatchForm(PageForm):
 
     def __init__(self, *args, applications=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from alliance.models import MembershipApplication
-
         self.fields["applications"].queryset = MembershipApplication.objects.filter(
             pk__in=[a.pk for a in applications]).select_related("studio").order_by("pk")
 

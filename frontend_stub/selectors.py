@@ -12,6 +12,7 @@ from django.db.models.functions import TruncMonth
 
 from alliance.models import MembershipApplication, MembershipBatch, OutreachEvent, Studio
 from enterprises.models import Challenge, Enterprise
+from enterprises.selectors import challenge_list
 from experts.models import Expert
 from matching.models import PairingAgreement
 
@@ -92,8 +93,6 @@ def experts_without_account():
 def open_challenges_for_expert(*, user, expert) -> tuple[list[Challenge], list[Challenge]]:
     """(open challenges where the engine ranked `expert`, best rank first;
     then other open challenges asking for one of the expert's skills, newest first)."""
-    from enterprises.selectors import challenge_list
-
     visible = challenge_list(user=user).filter(status=Challenge.Status.OPEN)
     ranked = list(
         visible.filter(matches__expert=expert).select_related("enterprise").prefetch_related("skills")

@@ -16,6 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from jianglian.errors import DomainError, NotAllowed
 from jianglian.roles import enterprise_ids, expert_of, is_secretariat
 
+from ..forms import add_service_errors
+
 PAGE_SIZE = 20
 
 
@@ -121,8 +123,6 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
 def call_for_form(form, service, *, field_map=None, **arguments):
     """Call a service for a form page: its ValidationError lands on the form's fields, any other rule
     break on top of the form, NotAllowed is a 403. Returns the service's result, or None when it refused."""
-    from ..forms import add_service_errors
-
     try:
         return service(**arguments)
     except ValidationError as exc:

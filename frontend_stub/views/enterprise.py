@@ -13,6 +13,7 @@ from enterprises.services import challenge_close, challenge_create, challenge_pu
 from jianglian.roles import enterprise_ids
 from matching.pairings.selectors import can_propose_on, invitee_refusal, pairing_list
 from matching.selectors import RANKED_STATES, can_see_matches, ranking_refusal, ranking_request_refusal
+from matching import selectors as matching_selectors
 from matching.services import challenge_matches_request
 
 from ..forms import ChallengeForm, CloseChallengeForm, InviteForm
@@ -171,8 +172,6 @@ def challenge_matches_refresh(request, pk):
 
 def _ranking(user, challenge) -> dict:
     """{"experts": [Match…], "studios": [Match…]} from matching.selectors, each Match with its reasons."""
-    from matching import selectors as matching_selectors
-
     ranking = {
         "experts": list(matching_selectors.match_list(user=user, challenge=challenge, kind="expert")),
         "studios": list(matching_selectors.match_list(user=user, challenge=challenge, kind="studio")),

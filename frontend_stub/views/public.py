@@ -1,5 +1,5 @@
 """Public pages: home, batches, the expert and studio catalog and profiles (no contact details)."""
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -90,8 +90,6 @@ def studio_detail(request, pk):
 @require_GET
 def skill_suggestions(request):
     """GET ?q=精馏 → {"results": [{"id", "code", "name", "category"}]} for the skill picker."""
-    from django.db.models import Q
-
     q = (request.GET.get("q") or "").strip()[:64]
     qs = skill_list()
     if q:
