@@ -85,7 +85,9 @@ class CreateSkill(_SkillPayload):
 
     @classmethod
     def perform(cls, info, user, **fields):
-        return services.skill_create(user=user, **given(fields))
+        skill = services.skill_create(user=user, **given(fields))
+        skill.refresh_from_db()  # its words were written by skill_words_set
+        return skill
 
 
 class UpdateSkill(_SkillPayload):
@@ -94,12 +96,17 @@ class UpdateSkill(_SkillPayload):
     class Meta:
         name = "UpdateSkillPayload"
         permissions = (Role.SECRETARIAT,)
-        service = services.skill_update
         load = {"id": Load(SkillType, to="skill"), "parent": Load(SkillType)}
 
     class Arguments:
         id = graphene.ID(required=True)
         input = UpdateSkillInput(required=True)
+
+    @classmethod
+    def perform(cls, info, user, **fields):
+        skill = services.skill_update(user=user, **fields)
+        skill.refresh_from_db()  # its words were written by skill_words_set
+        return skill
 
 
 class SkillMutations(graphene.ObjectType):
