@@ -56,6 +56,7 @@ class ChallengeTemplate:
     category: str
     title: str
     description: str
+    areas: tuple[str, ...] = ()   # the skills the enterprise picks; default: the topic's first one or two
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ TOPICS = [
         ChallengeTemplate(T, "循环氢压缩机振动值持续升高",
                           "我厂一台往复式循环氢压缩机近半年振动值从{vib1}mm/s逐步升到{vib2}mm/s，已接近联锁值。"
                           "更换过气阀和填料，效果不明显。希望有压缩机故障诊断经验的专家协助做一次频谱分析，"
-                          "判断是基础、对中还是连杆部件问题，并给出检修方案。"),
+                          "判断是基础、对中还是连杆部件问题，并给出检修方案。", areas=("compressors", "condition-monitoring")),
     )),
     Topic("gmp", "药品质量与GMP", ("gmp-compliance", "quality-systems", "qc-analysis"), "pharmaceutical", (
         ("GMP 验证体系建设", "顺利通过药品GMP符合性检查"),
@@ -110,7 +111,7 @@ TOPICS = [
                           "梳理验证主计划，指出主要缺陷，带一带我们的QA团队。"),
         ChallengeTemplate(M, "偏差调查总是找不到根本原因，CAPA效果差",
                           "近一年{unit}车间记录偏差{dev}起，调查报告大多写成“操作人员培训不到位”，同类偏差反复出现。"
-                          "想请有质量管理经验的专家指导偏差调查和根本原因分析方法，帮我们建立真正有效的CAPA跟踪机制。"),
+                          "想请有质量管理经验的专家指导偏差调查和根本原因分析方法，帮我们建立真正有效的CAPA跟踪机制。", areas=("gmp-compliance", "quality-systems")),
     )),
     Topic("vocs", "VOCs治理", ("vocs", "hazmat-storage"), "chemical", (
         ("VOCs 治理与RTO蓄热焚烧装置优化", "非甲烷总烃排放浓度稳定在{mg}mg/m³以下"),
@@ -148,7 +149,7 @@ TOPICS = [
                           "并把经验教给我们的仪表班。"),
         ChallengeTemplate(T, "老旧装置仪表故障多，想做数字化改造",
                           "公司{unit}装置建于2005年前后，现场仪表老化，调节阀卡涩、变送器漂移时有发生，"
-                          "每月仪表故障{batches}起以上。计划分步做数字化改造，希望专家帮助制定改造路线和轻重缓急。"),
+                          "每月仪表故障{batches}起以上。计划分步做数字化改造，希望专家帮助制定改造路线和轻重缓急。", areas=("instrumentation", "digitalization")),
     )),
     Topic("safety", "工艺安全管理", ("process-safety", "safety-management", "reaction-safety"), "chemical", (
         ("HAZOP分析与工艺安全管理体系建设", "识别并整改重大隐患{n2}项"),
@@ -158,10 +159,10 @@ TOPICS = [
         ChallengeTemplate(M, "双重预防机制建起来了，但流于形式",
                           "我公司按要求建立了风险分级管控和隐患排查治理双重预防机制，系统里有{risks}多条风险，"
                           "但班组排查基本是打勾，真正的问题发现不了。想请安全管理方面的劳模帮我们把制度落到班组，"
-                          "培训一批能发现问题的骨干。"),
+                          "培训一批能发现问题的骨干。", areas=("safety-management",)),
         ChallengeTemplate(T, "硝化工艺需要做反应安全风险评估",
                           "{unit}车间有一条间歇硝化工艺，放热量大，按照监管要求需要完成反应安全风险评估，"
-                          "并根据评估结果完善自动化控制和安全联锁。希望请有反应量热和工艺安全经验的专家指导。"),
+                          "并根据评估结果完善自动化控制和安全联锁。希望请有反应量热和工艺安全经验的专家指导。", areas=("reaction-safety", "process-safety")),
     )),
     Topic("lean", "班组与精益管理", ("lean", "equipment-management", "skills-training"), "chemical", (
         ("班组精益管理与5S现场改善", "班组现场问题整改率达到{pc}%"),
@@ -173,7 +174,7 @@ TOPICS = [
                           "想请在班组管理和精益生产方面有经验的劳模到车间蹲点，帮我们搭建班组标准化管理体系。"),
         ChallengeTemplate(M, "一线操作工技能断层，老师傅快退休了",
                           "车间骨干大多50岁以上，{retire}名老师傅三年内退休，年轻人留不住也顶不上。"
-                          "想请技能人才培养方面的专家帮助设计师带徒方案和岗位技能矩阵，把老师傅的绝活传下来。"),
+                          "想请技能人才培养方面的专家帮助设计师带徒方案和岗位技能矩阵，把老师傅的绝活传下来。", areas=("skills-training",)),
     )),
     Topic("catalysis", "催化与反应工程", ("catalysis", "reactor-operation", "continuous-flow"), "chemical", (
         ("加氢反应器催化剂寿命延长", "催化剂使用周期由8个月延长到{m1}个月"),
@@ -185,7 +186,7 @@ TOPICS = [
                           "费用加损失上百万元。怀疑原料中杂质和操作温度有关，希望有催化剂使用经验的专家帮助分析原因。"),
         ChallengeTemplate(T, "间歇反应收率低、批次差异大",
                           "{unit}车间一步关键反应在{vol}立方反应釜中间歇进行，收率在78%到86%之间波动，"
-                          "批次之间差异大。想请专家帮助找出关键工艺参数，评估改成连续流工艺的可能性。"),
+                          "批次之间差异大。想请专家帮助找出关键工艺参数，评估改成连续流工艺的可能性。", areas=("reactor-operation", "continuous-flow")),
     )),
     Topic("fermentation", "发酵与制药工艺", ("fermentation", "crystallization", "api-synthesis"), "pharmaceutical", (
         ("发酵罐染菌控制", "染菌率由5%降到{p3}%以下"),
@@ -197,7 +198,7 @@ TOPICS = [
                           "已经加强了灭菌和空气过滤，仍然没有根本好转。希望请有发酵生产经验的专家到现场排查染菌源。"),
         ChallengeTemplate(T, "原料药结晶粒度不稳定，过滤困难",
                           "{unit}原料药结晶工序粒度忽大忽小，细粉多的批次过滤要十几个小时，干燥后还容易结块。"
-                          "希望有结晶工艺经验的专家帮助优化降温曲线和晶种添加，稳定晶型和粒度。"),
+                          "希望有结晶工艺经验的专家帮助优化降温曲线和晶种添加，稳定晶型和粒度。", areas=("crystallization",)),
     )),
     Topic("sterile", "无菌制剂", ("sterile-manufacturing", "gmp-compliance", "qc-analysis"), "pharmaceutical", (
         ("冻干工艺优化", "冻干周期缩短{p2}%"),
@@ -209,7 +210,7 @@ TOPICS = [
                           "想请有冻干工艺开发经验的专家帮助优化冻干曲线，在保证产品质量的前提下缩短周期。"),
         ChallengeTemplate(M, "洁净区环境监测数据经常出现警戒限",
                           "无菌制剂车间B级区浮游菌和沉降菌近几个月多次达到警戒限，人员更衣和消毒流程也被检查员提过问题。"
-                          "希望请无菌生产管理方面的专家帮助梳理人员行为和消毒方案。"),
+                          "希望请无菌生产管理方面的专家帮助梳理人员行为和消毒方案。", areas=("sterile-manufacturing", "gmp-compliance")),
     )),
     Topic("energy", "节能降碳", ("energy-management", "waste-heat", "carbon"), "chemical", (
         ("蒸汽系统节能改造", "年节约标煤{n1}千吨"),
@@ -221,7 +222,7 @@ TOPICS = [
                           "希望请节能方面的专家帮助做一次蒸汽系统能效诊断，列出投资少见效快的改造项目。"),
         ChallengeTemplate(G, "客户要求提供产品碳足迹，不知从何下手",
                           "出口客户要求我们明年提供主要产品的碳足迹数据，公司还没有做过碳排放核算。"
-                          "想请专家指导建立碳排放核算方法和数据采集体系，并培训能源管理人员。"),
+                          "想请专家指导建立碳排放核算方法和数据采集体系，并培训能源管理人员。", areas=("carbon",)),
     )),
     Topic("welding", "焊接与检修", ("welding", "corrosion", "heat-exchange"), "chemical", (
         ("压力容器焊接修复", "修复合格率100%，节约更换费用{money}万元"),
@@ -230,10 +231,10 @@ TOPICS = [
     ), (
         ChallengeTemplate(T, "换热器结垢快，每季度都要停车清洗",
                           "{unit}装置冷却器管程走循环水，结垢非常快，换热效果两三个月就明显下降，"
-                          "每季度都要停车清洗一次。希望专家帮助分析结垢原因，提出在线清洗或换型方案。"),
+                          "每季度都要停车清洗一次。希望专家帮助分析结垢原因，提出在线清洗或换型方案。", areas=("heat-exchange",)),
         ChallengeTemplate(T, "不锈钢管道焊缝腐蚀开裂",
                           "{unit}装置一段含氯介质的不锈钢管道焊缝附近多次出现裂纹泄漏，补焊后不久又裂。"
-                          "希望请焊接和腐蚀方面的工匠帮助判断开裂机理，制定焊接工艺和材质升级方案。"),
+                          "希望请焊接和腐蚀方面的工匠帮助判断开裂机理，制定焊接工艺和材质升级方案。", areas=("welding", "corrosion")),
     )),
     Topic("solid-waste", "固废资源化", ("solid-waste", "drying-powder"), "chemical", (
         ("废催化剂回收利用", "年减少危废{n2}百吨"),
@@ -245,7 +246,7 @@ TOPICS = [
                           "希望请固废资源化方面的专家帮助从源头分析减量空间，评估残液回收和废炭再生的可行性。"),
         ChallengeTemplate(G, "废渣含水率高，危废量大",
                           "{unit}车间压滤后的废渣含水率在40%以上，直接按危废处置，量大费用高。"
-                          "想请专家帮助评估干燥减量方案，选择合适的干燥设备。"),
+                          "想请专家帮助评估干燥减量方案，选择合适的干燥设备。", areas=("solid-waste", "drying-powder")),
     )),
     Topic("chlor-alkali", "氯碱电解", ("chlor-alkali", "electrical"), "chemical", (
         ("离子膜电解槽膜极距改造", "吨碱电耗下降{kwh}千瓦时"),
@@ -263,7 +264,7 @@ TOPICS = [
     ), (
         ChallengeTemplate(T, "中药浸膏喷雾干燥粘壁严重",
                           "{unit}车间中药浸膏喷雾干燥时塔壁粘料严重，每班都要停机清理，收率不到80%，"
-                          "产品含水量也不稳定。希望请有中药提取和干燥经验的专家帮助调整工艺。"),
+                          "产品含水量也不稳定。希望请有中药提取和干燥经验的专家帮助调整工艺。", areas=("drying-powder", "tcm-extraction")),
     )),
 ]
 
@@ -617,7 +618,7 @@ def build_plan(seed: int = 2024, *, scale: float = 1.0) -> Plan:
             )
         plan.challenges.append(ChallengePlan(
             enterprise_code=enterprise.credit_code, title=title, description=_fill(template.description, rng, unit),
-            category=category, areas=list(topic.areas[:rng.randint(1, 2)]),
+            category=category, areas=list((template.areas or topic.areas)[:rng.randint(1, 2)]),
             preferred_province=enterprise.province if prefers_region else "",
             preferred_city=enterprise.city if prefers_region and rng.random() < 0.4 else "",
             status=status, outcome=outcome,

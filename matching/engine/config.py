@@ -4,18 +4,23 @@ Changing anything here changes rankings: bump ALGORITHM_VERSION so stored matche
 version produced them.
 """
 
-ALGORITHM_VERSION = "2025.1"
+ALGORITHM_VERSION = "2026.1"
 
 # Final score = Σ weight × value of each signal (values lie in [-1, 1]).
 WEIGHTS = {
     "text": 0.25,          # BM25 relevance of the challenge text (expanded with its areas), max-normalised
-    "skill": 1.00,         # fit of the candidate's skill areas and depth to the challenge's needs
+    "evidence": 1.00,      # the profile repeats the posting's own words far more than the pack (specific evidence)
+    "skill": 1.00,         # fit of the candidate's skill areas and depth × how sure the reading of the needs is
     "category": 0.05,      # share of the candidate's areas in the challenge's category
     "region": 0.03,        # same city > same province > elsewhere (a tie-breaker)
     "preferred_region": 1.0,  # value = change of the expected skill gain the preference causes (see scoring)
     "availability": 3.00,  # at capacity or not accepting pairings: pushed below every available candidate
     "track_record": 0.04,  # completed pairings and their ratings, a small prior
 }
+
+# A studio's document is the union of its members' profiles: standing out in it says little about one problem,
+# and its areas are a broad union too, so for studios neither specific evidence nor the reading's confidence applies.
+STUDIO_WEIGHTS = {name: w for name, w in WEIGHTS.items() if name != "evidence"}
 
 # How much a taxonomy term says about its area.
 TERM_KIND_WEIGHTS = {"name": 1.5, "synonym": 1.0, "problem": 0.8}
@@ -36,6 +41,12 @@ LEAD_CUES = ("主持", "牵头", "带领", "领衔", "主导", "精通", "擅长
              "主抓", "挂帅", "带头", "第一完成人", "独立完成", "首席", "领军", "能手", "公认", "行家", "高手",
              "拿手", "绝活", "组织", "编写", "制定")
 PRACTICE_CUES = ("熟练", "熟悉", "掌握", "能够独立", "独立处理", "经验丰富", "积累", "多次")
+# Job titles and honours: what a person is called, never evidence of a skill area or of its depth
+# (blanked out of a profile before it is read; the expert's own title and position too).
+TITLE_WORDS = ("首席技师", "特级技师", "高级技师", "技师", "高级工", "中级工", "首席专家", "首席员工", "首席操作师",
+               "技能大师", "正高级工程师", "高级工程师", "工程师", "助理工程师", "教授级高工",
+               "劳动模范", "劳模", "大国工匠", "工匠", "技术能手", "五一劳动奖章", "技能大奖", "岗位能手",
+               "先进工作者", "优秀共产党员", "政府特殊津贴", "班长", "车间主任", "主任")
 DEFAULT_DEPTH = 2   # an area mentioned plainly in a profile sentence
 TAG_DEPTH = 2       # a skill tag the expert chose, or a taxonomy skill on the profile
 
@@ -50,6 +61,8 @@ SECONDARY_MARKERS = ("此外", "另外", "同时", "与此相关", "还有", "�
 INTRO_MARKERS = ("成立于", "主要生产", "主要产品", "现有员工", "年产值", "是一家", "位于", "地处", "占地",
                  "注册资本", "主营", "年产", "公司简介", "本厂是", "我厂是", "作为一家", "坐落", "始建于", "创建于",
                  "主导产品", "产品包括", "年销售", "员工总数", "职工人数")
+INTRO_CLAUSES = 2            # an introduction names the company and a marker in its first clauses
+INTRO_SUBJECTS = ("公司", "企业", "厂", "集团", "我们是", "单位")
 HINT_MARKERS = ("对接", "熟悉", "有经验", "有实践经验", "方面的专家", "方面有", "擅长", "寻求", "懂行")
 SENTENCE_WEIGHTS = {"title": 1.3, "main": 1.0, "hint": 1.2, "secondary": 0.25, "intro": 0.05, "other": 0.6}
 SECONDARY_SHARE = {"secondary": 1.0, "other": 0.15}   # how much a sentence feeds the secondary need
@@ -67,13 +80,25 @@ EXPANSION_WEIGHT_MAIN = 0.6  # query weight of a main need's area terms (× its 
 EXPANSION_WEIGHT_SECOND = 0.3
 EXPANSION_TERMS_PER_AREA = 6 # area name and synonyms added to the query
 # Query cost grows with its tokens (tantivy: ~0.3 ms per token at 100k experts).
-QUERY_OWN_TOKENS = 24        # the posting's first words (title first)
-QUERY_MAX_TOKENS = 32        # with the expansion
+QUERY_OWN_TOKENS = 64        # the posting's first words (title first)
+QUERY_EXPANSION_TOKENS = 8   # area terms added
 # Studios are few (hundreds) and each spans its members' areas: fewer are needed.
 STUDIO_TEXT_CANDIDATES = 60
 STUDIO_AREA_CANDIDATES = 60
 STUDIO_AREA_CANDIDATES_OTHER = 20
 STORED_MATCHES = 50          # Match rows kept per challenge and kind
+
+# --- evidence and confidence (real postings name things the taxonomy has no words for) --------
+# Specific evidence: BM25 of the posting's own words, over the EVIDENCE_PACK-th best candidate's; a profile
+# EVIDENCE_SPAN times above that reference (e.g. 2.5× with 1.5) has the full value, one at or below it none.
+EVIDENCE_PACK = 3
+EVIDENCE_SPAN = 1.5
+EVIDENCE_WORDS_SHOWN = 6     # matched words listed in the reason
+# Confidence of the reading of the needs: the main need's weight of evidence (title and problem sentences,
+# see needs.py) over READING_SURE; a reading from one plain word (合成, 挥发) weighs about 1, one from several
+# technical terms 3 or more. The skill signal is scaled by READING_FLOOR + (1 − READING_FLOOR) × that share.
+READING_SURE = 3.0
+READING_FLOOR = 0.3
 
 # --- region -----------------------------------------------------------------------------------
 REGION_VALUES = {

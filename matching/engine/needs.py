@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import config
-from .profiles import sentences
+from .profiles import clauses, sentences
 from .taxonomy import TaxonomyIndex
 
 
@@ -26,6 +26,7 @@ class Need:
 class Needs:
     main: list[Need] = field(default_factory=list)
     secondary: list[Need] = field(default_factory=list)
+    strength: float = 0.0        # the main need's weight of evidence (taxonomy terms found, by sentence role)
 
     @property
     def area_ids(self) -> list[int]:
@@ -33,11 +34,19 @@ class Needs:
         return list(seen)
 
 
+def is_introduction(sentence: str) -> bool:
+    """A company introduction opens with the company and what it is in its first clause (我公司位于…, …有限公司成立于…, 我们是…企业，年产值…); the same
+    words elsewhere describe the problem (…焊口位于设备间狭小空间, 每年产生的渣子, 提供主要产品的碳足迹)."""
+    head = clauses(sentence)[: config.INTRO_CLAUSES]
+    return (bool(head) and any(word in head[0] for word in config.INTRO_SUBJECTS)
+            and any(marker in clause for clause in head for marker in config.INTRO_MARKERS))
+
+
 def sentence_role(sentence: str) -> str:
     head = sentence[:8]
     if any(marker in head for marker in config.SECONDARY_MARKERS):
         return "secondary"
-    if any(marker in sentence for marker in config.INTRO_MARKERS):
+    if is_introduction(sentence):
         return "intro"
     if any(marker in sentence for marker in config.HINT_MARKERS):
         return "hint"
@@ -66,7 +75,8 @@ def challenge_needs(taxonomy: TaxonomyIndex, *, title: str, description: str, ca
     main_ids = {n.area_id for n in main[:1]}
     secondary = _keep_best({a: s for a, s in secondary_scores.items() if a not in main_ids}, terms,
                            minimum=config.SECONDARY_MIN_SCORE)
-    return Needs(main=main, secondary=secondary)
+    strength = max((main_scores[n.area_id] for n in main), default=0.0)
+    return Needs(main=main, secondary=secondary, strength=strength)
 
 
 def _keep_best(scores: dict, terms: dict, minimum: float = 0.0) -> list[Need]:

@@ -41,11 +41,21 @@ def clauses(sentence: str) -> list[str]:
     return [c.strip() for c in re.split(r"[，,；;]", sentence) if c.strip()]
 
 
-def text_areas(taxonomy: TaxonomyIndex, text: str, levels: dict) -> None:
+def mask_titles(text: str, titles=()) -> str:
+    """`text` with job titles and honours blanked out (same length): a title says what a person is called,
+    not what they did, so 首席技师 is no evidence of training and 技术能手 no sign of mastering the next skill."""
+    for title in sorted({*config.TITLE_WORDS, *(t for t in titles if t and len(t) >= 2)}, key=len, reverse=True):
+        if title in text:
+            text = text.replace(title, " " * len(title))
+    return text
+
+
+def text_areas(taxonomy: TaxonomyIndex, text: str, levels: dict, titles=()) -> None:
     """Add the areas mentioned in `text` to `levels` ({area id: (level, evidence)}), keeping the best."""
     for sentence in sentences(text):
         carried = None
-        for clause in clauses(sentence):
+        for shown in clauses(sentence):
+            clause = mask_titles(shown, titles)
             cue = clause_level(clause)
             if cue is not None:
                 carried = cue
@@ -57,21 +67,21 @@ def text_areas(taxonomy: TaxonomyIndex, text: str, levels: dict) -> None:
             level = cue if cue is not None else (carried if carried is not None else config.DEFAULT_DEPTH)
             for area_id, weight in weights.items():
                 if weight >= MIN_CLAUSE_AREA_WEIGHT:
-                    _keep_best(levels, area_id, level, clause)
+                    _keep_best(levels, area_id, level, shown)
 
 
-def profile_areas(taxonomy: TaxonomyIndex, *, tags=(), skill_ids=(), texts=()) -> dict[int, tuple[int, str]]:
-    """{area id: (level, evidence)} for one profile."""
+def profile_areas(taxonomy: TaxonomyIndex, *, tags=(), skill_ids=(), texts=(), titles=()) -> dict[int, tuple[int, str]]:
+    """{area id: (level, evidence)} for one profile; `titles` (job title, position, honours) are never evidence."""
     levels: dict[int, tuple[int, str]] = {}
     for tag in tags:
-        for hit in taxonomy.find(tag):
+        for hit in taxonomy.find(mask_titles(tag, titles)):
             _keep_best(levels, hit.area_id, config.TAG_DEPTH, tag)
     for skill_id in skill_ids:
         area_id = taxonomy.area_of(skill_id)
         if area_id is not None:
             _keep_best(levels, area_id, config.TAG_DEPTH, taxonomy.areas[area_id].name)
     for text in texts:
-        text_areas(taxonomy, text, levels)
+        text_areas(taxonomy, text, levels, titles)
     return levels
 
 
@@ -97,10 +107,11 @@ def refresh_expert_areas(expert_ids) -> dict[int, list[tuple[int, int]]]:
     ):
         skills[expert_id].append(skill_id)
     rows, result = [], {}
-    for expert_id, tags, bio, achievements in Expert.objects.filter(pk__in=expert_ids).values_list(
-        "id", "skill_tags", "bio", "achievements"
+    for expert_id, tags, bio, achievements, title, position in Expert.objects.filter(pk__in=expert_ids).values_list(
+        "id", "skill_tags", "bio", "achievements", "professional_title", "position"
     ):
-        levels = profile_areas(taxonomy, tags=tags or (), skill_ids=skills[expert_id], texts=(bio, achievements))
+        levels = profile_areas(taxonomy, tags=tags or (), skill_ids=skills[expert_id], texts=(bio, achievements),
+                               titles=(title, position))
         result[expert_id] = [(area_id, level) for area_id, (level, _) in levels.items()]
         rows.extend(
             ExpertArea(expert_id=expert_id, skill_id=area_id, level=level, evidence=evidence)

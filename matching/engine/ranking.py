@@ -1,10 +1,12 @@
 """Rank experts or studios for one challenge: retrieve candidates, score each signal, sort."""
 from __future__ import annotations
 
+from collections import Counter
+
 from django.db import connection
 from django.db.models import Count
 
-from search.text import tokenize_query
+from search.text import tokenize_for_index, tokenize_query
 
 from . import config, scoring
 from .needs import Needs, challenge_needs, sentence_role
@@ -17,17 +19,24 @@ HOLDING = ("accepted", "active")
 COMPLETED = "completed"
 
 
-def challenge_query(taxonomy: TaxonomyIndex, challenge, needs: Needs) -> dict[str, float]:
-    """Weighted tokens: the posting's own words (without the company introduction) and its areas' terms."""
-    own = [challenge.title] + [s for s in sentences(challenge.description) if sentence_role(s) != "intro"]
-    query = dict.fromkeys(tokenize_query("。".join(own))[: config.QUERY_OWN_TOKENS], 1.0)
+def challenge_queries(taxonomy: TaxonomyIndex, challenge, needs: Needs) -> tuple[dict[str, float], dict[str, float]]:
+    """Two weighted queries: the posting's own words (without the company introduction), and its areas' terms.
+
+    BM25 adds up over tokens, so the two scores of a candidate add up to the score of one query holding both;
+    kept apart, the first says how much of the posting's own wording a profile repeats (specific evidence).
+    """
+    own_text = [challenge.title] + [s for s in sentences(challenge.description) if sentence_role(s) != "intro"]
+    own = dict.fromkeys(tokenize_query("。".join(own_text))[: config.QUERY_OWN_TOKENS], 1.0)
+    expansion: dict[str, float] = {}
     for needs_of_rank, weight in ((needs.main, config.EXPANSION_WEIGHT_MAIN), (needs.secondary, config.EXPANSION_WEIGHT_SECOND)):
         for need in needs_of_rank:
             for term in taxonomy.area_terms(need.area_id)[: config.EXPANSION_TERMS_PER_AREA]:
                 for token in tokenize_query(term):
-                    if token in query or len(query) < config.QUERY_MAX_TOKENS:
-                        query[token] = max(query.get(token, 0.0), weight * need.share)
-    return query
+                    if token in own:
+                        continue
+                    if token in expansion or len(expansion) < config.QUERY_EXPANSION_TOKENS:
+                        expansion[token] = max(expansion.get(token, 0.0), weight * need.share)
+    return own, expansion
 
 
 def needs_of(challenge) -> Needs:
@@ -48,16 +57,25 @@ def rank_challenge(challenge, *, kind: str, limit: int | None = config.STORED_MA
     taxonomy = get_taxonomy()
     needs = needs_of(challenge)
     text_limit = config.TEXT_CANDIDATES if kind == "expert" else config.STUDIO_TEXT_CANDIDATES
-    text_scores = retrieve(kind, challenge_query(taxonomy, challenge, needs), limit=text_limit)
+    own_query, expansion_query = challenge_queries(taxonomy, challenge, needs)
+    own_scores = retrieve(kind, own_query, limit=text_limit)
+    expansion_scores = retrieve(kind, expansion_query, limit=text_limit)
+    text_scores = {pk: own_scores.get(pk, 0.0) + expansion_scores.get(pk, 0.0)
+                   for pk in {*own_scores, *expansion_scores}}
     load = _load_experts if kind == "expert" else _load_studios
     candidates = load(needs, text_scores)
+    for candidate in candidates:
+        candidate.own_score = own_scores.get(candidate.id, 0.0)
     ctx = scoring.Context(
         taxonomy=taxonomy, needs=needs, category=challenge.category, province=challenge.enterprise.province,
         city=challenge.enterprise.city, preferred_province=challenge.preferred_province,
         strict=challenge.region_strictness == "strict",
         best_text=max((c.text_score for c in candidates), default=0.0),
+        own_scores=sorted((c.own_score for c in candidates), reverse=True),
+        confidence=scoring.reading_confidence(needs) if kind == "expert" else 1.0,
     )
-    weights = {name: w for name, w in config.WEIGHTS.items() if name not in disabled_signals}
+    weights = {name: w for name, w in (config.WEIGHTS if kind == "expert" else config.STUDIO_WEIGHTS).items()
+               if name not in disabled_signals}
     if not ctx.preferred_province:
         weights.pop("preferred_region", None)
     for candidate in candidates:
@@ -66,6 +84,8 @@ def rank_challenge(challenge, *, kind: str, limit: int | None = config.STORED_MA
     ranked = candidates[:limit] if limit else candidates
     shown = ranked[: explain if explain is not None else len(ranked)]
     add_evidence(kind, shown)
+    if "evidence" in weights:
+        ctx.matched = matched_words(kind, shown, own_query)
     for candidate in shown:
         candidate.breakdown = [
             {"signal": name, "weight": weight, "value": round(candidate.values[name], 4),
@@ -78,15 +98,17 @@ def rank_challenge(challenge, *, kind: str, limit: int | None = config.STORED_MA
 def score_candidate(ctx: scoring.Context, c: Candidate, weights: dict) -> None:
     """Set c.values (one per weighted signal) and c.score = Σ weight × value."""
     gain = scoring.expected_gain(ctx, c)
-    values = {"skill": gain}
+    values = {"skill": gain * ctx.confidence}
     if "text" in weights:
         values["text"] = scoring.text_value(ctx, c)
+    if "evidence" in weights:
+        values["evidence"] = scoring.evidence_value(ctx, c)
     if "category" in weights:
         values["category"] = scoring.category_value(ctx, c)
     if "region" in weights:
         values["region"] = scoring.region_value(ctx, c)
     if "preferred_region" in weights:
-        values["preferred_region"] = scoring.preferred_region_value(ctx, c, gain)
+        values["preferred_region"] = scoring.preferred_region_value(ctx, c, gain) * ctx.confidence
     if "availability" in weights:
         values["availability"] = scoring.availability_value(ctx, c)
     if "track_record" in weights:
@@ -180,6 +202,33 @@ def add_evidence(kind: str, candidates: list[Candidate]) -> None:
         key, "skill_id", "level", "evidence"
     ):
         by_id[owner_id].areas[skill_id] = (level, evidence)
+
+
+def matched_words(kind: str, candidates: list[Candidate], own_query: dict[str, float]) -> dict[int, list[str]]:
+    """{candidate id: the posting's own words its profile repeats, most specific first} for the explanation of
+    specific evidence. Read for the candidates shown only; a word that many of them share (公司, 实现) comes last."""
+    from experts.models import Expert
+
+    if kind != "expert" or not own_query:
+        return {}
+    ids = [c.id for c in candidates if c.own_score > 0]
+    found = {}
+    for pk, tags, bio, achievements in Expert.objects.filter(pk__in=ids).values_list(
+        "id", "skill_tags", "bio", "achievements"
+    ):
+        tokens = set(tokenize_for_index("\n".join([*(tags or ()), bio or "", achievements or ""])))
+        found[pk] = [t for t in own_query if t in tokens and len(t) >= 2]
+    shared = Counter(t for words in found.values() for t in words)
+    result = {}
+    for pk, words in found.items():
+        shown: list[str] = []
+        for token in sorted(words, key=lambda t: (shared[t], -len(t), t)):
+            if not any(token in longer or longer in token for longer in shown):   # 裂解炉 covers 裂解
+                shown.append(token)
+            if len(shown) == config.EVIDENCE_WORDS_SHOWN:
+                break
+        result[pk] = shown
+    return result
 
 
 def _load_studios(needs: Needs, text_scores: dict[int, float]) -> list[Candidate]:

@@ -42,6 +42,7 @@ class Candidate:
     completed: int = 0
     mean_rating: float | None = None
     text_score: float = 0.0
+    own_score: float = 0.0                      # BM25 of the posting's own words alone
     score: float = 0.0
     values: dict[str, float] = field(default_factory=dict)
     breakdown: list[dict] = field(default_factory=list)
@@ -59,7 +60,11 @@ class Context:
     preferred_province: str
     strict: bool
     best_text: float = 0.0
+    own_scores: list = field(default_factory=list)   # every candidate's own_score, best first
     related: dict[int, frozenset] = field(default_factory=dict)
+
+    confidence: float = 1.0      # how sure the reading of the needs is (experts; see reading_confidence)
+    matched: dict[int, list[str]] = field(default_factory=dict)   # candidate id → the posting's words it repeats
 
     def __post_init__(self):
         self.related = {n.area_id: self.taxonomy.areas[n.area_id].related for n in self.needs.main}
@@ -67,6 +72,12 @@ class Context:
 
 def explanation(zh: str, en: str) -> dict:
     return {"zh-hans": zh, "en": en}
+
+
+def reading_confidence(needs: Needs) -> float:
+    """How sure the reading of the needs is: READING_FLOOR for a reading from nothing, 1 from READING_SURE on."""
+    share = min(1.0, needs.strength / config.READING_SURE) if config.READING_SURE else 1.0
+    return config.READING_FLOOR + (1 - config.READING_FLOOR) * share
 
 
 # --- skill ------------------------------------------------------------------------------------
@@ -117,6 +128,10 @@ def skill_reason(ctx: Context, c: Candidate) -> dict:
             parts_zh.append(f"相关领域可协助 {area.name}（需求：{terms}）")
             parts_en.append(f"adjacent to {area.name_en} (asked: {terms})")
     if parts_zh:
+        if ctx.confidence < 1.0:
+            share = round(ctx.confidence * 100)
+            parts_zh.append(f"需求领域识别把握 {share}%，更看重具体证据")
+            parts_en.append(f"reading of the needs {share}% sure, specific evidence weighs more")
         return explanation("；".join(parts_zh), "; ".join(parts_en))
     if not needs.main:
         return explanation("未识别出需求的技能领域", "No skill area recognised in the challenge")
@@ -228,13 +243,38 @@ def text_value(ctx: Context, c: Candidate) -> float:
     return c.text_score / ctx.best_text if ctx.best_text > 0 else 0.0
 
 
+def evidence_value(ctx: Context, c: Candidate) -> float:
+    """Specific evidence: how far the profile stands out from the pack in repeating the posting's own words.
+
+    BM25 weighs rare words (the equipment, product, symptom of the posting) far above common ones, so a profile
+    naming them scores well above the rest; a profile that merely masters the guessed area does not.
+    """
+    scores = ctx.own_scores
+    if not scores or c.own_score <= 0:
+        return 0.0
+    reference = scores[min(config.EVIDENCE_PACK, len(scores)) - 1]
+    if reference <= 0:
+        return 1.0
+    return max(0.0, min(1.0, (c.own_score / reference - 1.0) / config.EVIDENCE_SPAN))
+
+
+def evidence_reason(ctx: Context, c: Candidate) -> dict:
+    value = evidence_value(ctx, c)
+    words = "、".join(ctx.matched.get(c.id, ())) or "—"
+    if value <= 0:
+        return explanation(f"未比其他候选人更具体（共同用词：{words}）",
+                           f"No more specific than the other candidates (shared words: {words})")
+    return explanation(f"具体证据 {value:.2f}：简介写到需求原文的 {words}",
+                       f"Specific evidence {value:.2f}: the profile names {words} from the posting")
+
+
 def text_reason(ctx: Context, c: Candidate) -> dict:
     value = text_value(ctx, c)
     return explanation(f"文本相关度 {value:.2f}（BM25，相对最佳）", f"Text relevance {value:.2f} (BM25, relative to the best)")
 
 
 REASONS = {
-    "text": text_reason, "skill": skill_reason, "category": category_reason, "region": region_reason,
+    "text": text_reason, "evidence": evidence_reason, "skill": skill_reason, "category": category_reason, "region": region_reason,
     "preferred_region": preferred_region_reason, "availability": availability_reason,
     "track_record": track_record_reason,
 }
