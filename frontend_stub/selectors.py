@@ -15,6 +15,7 @@ from enterprises.models import Challenge, Enterprise
 from enterprises.selectors import challenge_list
 from experts.models import Expert
 from matching.models import PairingAgreement
+from matching.selectors import fitting_challenges
 
 # A pairing counts as signed once both sides signed it (it became active), whatever happened after.
 SIGNED_PAIRING_STATES = (PairingAgreement.Status.ACTIVE, PairingAgreement.Status.COMPLETED,
@@ -90,16 +91,13 @@ def experts_without_account():
     return Expert.objects.filter(user__isnull=True).order_by("name", "id")
 
 
-def open_challenges_for_expert(*, user, expert) -> tuple[list[Challenge], list[Challenge]]:
-    """(open challenges where the engine ranked `expert`, best rank first;
-    then other open challenges asking for one of the expert's skills, newest first)."""
+def open_challenges_for_expert(*, user, expert) -> tuple[list, list[Challenge]]:
+    """(open challenges where the engine ranked `expert`, as matching.selectors.fitting_challenges orders and
+    labels them; then other open challenges asking for one of the expert's skills, newest first)."""
+    ranked = fitting_challenges(user=user, expert=expert)
     visible = challenge_list(user=user).filter(status=Challenge.Status.OPEN)
-    ranked = list(
-        visible.filter(matches__expert=expert).select_related("enterprise").prefetch_related("skills")
-        .order_by("matches__rank", "-published_at").distinct()
-    )
     by_skill = list(
-        visible.filter(skills__in=expert.skills.all()).exclude(pk__in=[c.pk for c in ranked])
+        visible.filter(skills__in=expert.skills.all()).exclude(pk__in=[f.challenge.pk for f in ranked])
         .select_related("enterprise").prefetch_related("skills").order_by("-published_at", "-id").distinct()
     )
     return ranked, by_skill

@@ -173,17 +173,25 @@ def reciprocal_rank(ranking: list[str], grades: dict[str, int]) -> float:
     return 0.0
 
 
+def success_at(ranking: list[str], grades: dict[str, int], k: int) -> float:
+    """1 when a grade ≥ 2 candidate is among the first k, else 0."""
+    return 1.0 if any(grades.get(item, 0) >= 2 for item in ranking[:k]) else 0.0
+
+
 def score_rankings(rankings: dict[str, list[str]], qrels: dict, *, recall_k: int) -> dict:
-    """Macro averages over the judged challenges among `rankings`: nDCG@10, Recall@k (grade ≥ 2), MRR."""
+    """Macro averages over the judged challenges among `rankings`: nDCG@10, Recall@k (grade ≥ 2), MRR and
+    success@10 (a grade ≥ 2 candidate in the first ten; with one judged solver per challenge, as in the real
+    cases, it is the share of challenges whose solver the first page shows)."""
     ids = [c for c in rankings if c in qrels]
     if not ids:
         return {}
     per = [(ndcg_at(rankings[c], qrels[c], 10), recall_at(rankings[c], qrels[c], recall_k),
-            reciprocal_rank(rankings[c], qrels[c])) for c in ids]
+            reciprocal_rank(rankings[c], qrels[c]), success_at(rankings[c], qrels[c], 10)) for c in ids]
     n = len(per)
     return {"ndcg@10": round(sum(p[0] for p in per) / n, 4),
             f"recall@{recall_k}": round(sum(p[1] for p in per) / n, 4),
-            "mrr": round(sum(p[2] for p in per) / n, 4)}
+            "mrr": round(sum(p[2] for p in per) / n, 4),
+            "success@10": round(sum(p[3] for p in per) / n, 4)}
 
 
 def score_segments(rankings: dict[str, list[str]], qrels: dict, *, recall_k: int, segments: dict) -> dict:

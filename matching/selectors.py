@@ -1,9 +1,12 @@
 """Reads of matching: which challenges are ranked, a challenge's stored matches for those allowed to see
 them, and their reasons."""
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy as _
 
 from enterprises.models import Challenge
+from enterprises.selectors import challenge_list
 from jianglian.errors import DomainError, IllegalTransition, NotAllowed
 from jianglian.roles import enterprise_ids, is_secretariat
 
@@ -84,3 +87,40 @@ def match_reasons(breakdown: list[dict], language: str | None = None) -> list[di
             "explanation": text,
         })
     return reasons
+
+
+# --- an expert's fitting challenges ----------------------------------------------------------------
+
+# The expert's rank among the candidates of a challenge, as a band: where a rank-48 sits is not where a #1 sits.
+RANK_BANDS = ((3, "top3", _("前 3 名")), (10, "top10", _("前 10 名")), (None, "related", _("相关领域可协助")))
+
+
+@dataclass(frozen=True)
+class FittingChallenge:
+    challenge: Challenge
+    rank: int
+    score: float
+    band: str          # top3 | top10 | related
+    band_label: str
+
+
+def rank_band(rank: int) -> tuple[str, str]:
+    for last, code, label in RANK_BANDS:
+        if last is None or rank <= last:
+            return code, str(label)
+    raise AssertionError("the last band has no limit")
+
+
+def fitting_challenges(*, user, expert) -> list[FittingChallenge]:
+    """The open challenges `user` may see where the engine ranked `expert`: best band first (前 3 名, 前 10 名,
+    相关领域可协助), within a band by the expert's own fit (the match score), then newest."""
+    visible = challenge_list(user=user).filter(status=Challenge.Status.OPEN)
+    rows = (
+        Match.objects.filter(kind=Match.Kind.EXPERT, expert=expert, challenge__in=visible)
+        .select_related("challenge__enterprise").prefetch_related("challenge__skills")
+    )
+    fitting = [FittingChallenge(m.challenge, m.rank, m.score, *rank_band(m.rank)) for m in rows]
+    order = {code: i for i, (_, code, _) in enumerate(RANK_BANDS)}
+    fitting.sort(key=lambda f: (order[f.band], -f.score, -(f.challenge.published_at.timestamp()
+                                                            if f.challenge.published_at else 0), -f.challenge.pk))
+    return fitting

@@ -32,7 +32,9 @@ def open_challenges(request):
     expert = expert_of(request.user)
     ranked, by_skill = selectors.open_challenges_for_expert(user=request.user, expert=expert)
     return render(request, "frontend_stub/expert/open_challenges.html", {
-        "page": paginate(request, ranked + by_skill), "ranked_ids": {c.pk for c in ranked},
+        "page": paginate(request, [f.challenge for f in ranked] + by_skill),
+        "ranked_ids": {f.challenge.pk for f in ranked},
+        "bands": {f.challenge.pk: (f.band, f.band_label, f.rank) for f in ranked},
         "my_skill_ids": set(expert.skills.values_list("pk", flat=True)),
     })
 

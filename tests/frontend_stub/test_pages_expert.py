@@ -68,6 +68,25 @@ def test_open_challenges_put_those_that_ranked_me_first(web, expert_user):
     assert by_skill.pk not in web(user).get(reverse("web:expert_open_challenges")).context["ranked_ids"]
 
 
+def test_open_challenges_lead_with_my_best_fits_labelled_by_rank_band(web, expert_user):
+    """Where I am #1 comes before where I am #48, and the page says which is which (not "推荐您" for both)."""
+    user, expert = expert_user
+    others = [factories.make_expert() for _ in range(12)]
+    far = factories.make_challenge(title="第十二名")
+    store_matches(far, experts=[*others[:11], expert])
+    first = factories.make_challenge(title="第一名")
+    store_matches(first, experts=[expert, *others[:3]])
+    ninth = factories.make_challenge(title="第九名")
+    store_matches(ninth, experts=[*others[:8], expert])
+
+    response = web(user).get(reverse("web:expert_open_challenges"))
+
+    assert [c.title for c in response.context["page"]] == ["第一名", "第九名", "第十二名"]
+    html = response.content.decode()
+    assert html.index("前 3 名") < html.index("前 10 名") < html.index("相关领域可协助")
+    assert "推荐您" not in html
+
+
 def test_the_expert_confirms_an_outreach_event(web, expert_user, secretariat):
     user, expert = expert_user
     event = OutreachEvent.objects.create(

@@ -45,9 +45,26 @@ def test_it_scores_the_real_engine_in_an_isolated_store_and_prints_one_json_obje
 
     result = json.loads(out.getvalue())
     assert result["experts"]["ndcg@10"] == 1.0 and result["experts"]["mrr"] == 1.0
-    assert set(result["experts"]) == {"ndcg@10", "recall@50", "mrr"}
+    assert set(result["experts"]) == {"ndcg@10", "recall@50", "mrr", "success@10"}
     assert set(result["segments"]["experts"]) <= {"plain", "technical", "two_needs", "region"}
     assert result["studios"]["ndcg@10"] == 1.0 and "recall@10" in result["studios"]
     assert result["availability_signal"] == "off"
     assert "baseline_bm25" in result
     assert not Expert.objects.exists()  # the test database (the "user's data") was never touched
+
+
+@pytest.mark.django_db
+def test_several_corpora_in_one_run_each_beside_plain_bm25(tmp_path):
+    synthetic, real = tmp_path / "synthetic", tmp_path / "real"
+    for path in (synthetic, real):
+        path.mkdir()
+        write_corpus(path)
+    out = io.StringIO()
+
+    call_command("evaluate_matching", "--data", str(synthetic), "--data", str(real), "--json", stdout=out)
+
+    corpora = json.loads(out.getvalue())["corpora"]
+    assert set(corpora) == {"synthetic", "real"}
+    for result in corpora.values():
+        assert result["experts"]["success@10"] == 1.0
+        assert set(result["baseline_bm25"]["experts"]) == {"ndcg@10", "recall@50", "mrr", "success@10"}

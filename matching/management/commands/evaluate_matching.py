@@ -1,4 +1,6 @@
-"""manage.py evaluate_matching --data DIR [--json] — ranking quality of the real engine on a judged corpus.
+"""manage.py evaluate_matching --data DIR [--data DIR2 …] [--json] — ranking quality of the real engine on judged
+corpora, each beside plain BM25 over the same index (e.g. the synthetic ../shared/matching-dev and the real solved
+cases of ../shared/matching-realworld-dev in one run).
 
 The corpus is loaded into a throw-away store (a SQLite file and a search index in a temporary
 directory, tasks in-process): the command re-runs itself in a subprocess whose settings point
@@ -27,27 +29,33 @@ class Command(BaseCommand):
     help = "Evaluate expert and studio ranking (nDCG@10, Recall@50, MRR) on a corpus like ../shared/matching-dev/."
 
     def add_arguments(self, parser):
-        parser.add_argument("--data", required=True, help="directory with experts/studios/challenges .jsonl and qrels")
+        parser.add_argument("--data", required=True, action="append",
+                            help="directory with experts/studios/challenges .jsonl and qrels (repeat for several corpora)")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         parser.add_argument("--no-baseline", action="store_true", help="skip the plain BM25 baseline")
         parser.add_argument("--inside", help=argparse.SUPPRESS)  # set by the command itself, in the subprocess
 
     def handle(self, *args, **options):
-        data_dir = Path(options["data"]).resolve()
+        data_dirs = [Path(d).resolve() for d in options["data"]]
         no_baseline, inside = options["no_baseline"], options["inside"]
-        for name in ("experts.jsonl", "studios.jsonl", "challenges.jsonl", "qrels.tsv"):
-            if not (data_dir / name).exists():
-                raise CommandError(f"{data_dir / name} is missing")
+        for data_dir in data_dirs:
+            for name in ("experts.jsonl", "studios.jsonl", "challenges.jsonl", "qrels.tsv"):
+                if not (data_dir / name).exists():
+                    raise CommandError(f"{data_dir / name} is missing")
         if inside:
-            result = evaluate_here(data_dir, baseline=not no_baseline)
+            result = evaluate_here(data_dirs[0], baseline=not no_baseline)
             self.stdout.write(_dumps(result))
             return
-        with tempfile.TemporaryDirectory(prefix="jianglian-eval-") as tmp:
-            result = self._run_isolated(data_dir, Path(tmp), no_baseline)
+        results = {}
+        for data_dir in data_dirs:
+            with tempfile.TemporaryDirectory(prefix="jianglian-eval-") as tmp:
+                results[data_dir.name] = self._run_isolated(data_dir, Path(tmp), no_baseline)
         if options["json"]:
-            self.stdout.write(_dumps(result))
+            self.stdout.write(_dumps(results[data_dirs[0].name] if len(results) == 1 else {"corpora": results}))
+        elif len(results) == 1:
+            self.stdout.write(report(results[data_dirs[0].name]))
         else:
-            self.stdout.write(report(result))
+            self.stdout.write("\n\n".join(f"== {name} ==\n{report(result)}" for name, result in results.items()))
 
     def _run_isolated(self, data_dir: Path, tmp: Path, no_baseline: bool) -> dict:
         env = {
