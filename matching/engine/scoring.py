@@ -127,15 +127,16 @@ def skill_reason(ctx: Context, c: Candidate) -> dict:
         elif any(a in area.related and lv >= 2 for a, (lv, _) in c.areas.items()):
             parts_zh.append(f"相关领域可协助 {area.name}（需求：{terms}）")
             parts_en.append(f"adjacent to {area.name_en} (asked: {terms})")
-    if parts_zh:
-        if ctx.confidence < 1.0:
-            share = round(ctx.confidence * 100)
-            parts_zh.append(f"需求领域识别把握 {share}%，更看重具体证据")
-            parts_en.append(f"reading of the needs {share}% sure, specific evidence weighs more")
-        return explanation("；".join(parts_zh), "; ".join(parts_en))
-    if not needs.main:
+    if not parts_zh and not needs.main:
         return explanation("未识别出需求的技能领域", "No skill area recognised in the challenge")
-    return explanation("未掌握所需技能领域", "No needed skill area in the profile")
+    if not parts_zh:
+        parts_zh.append("未掌握所需技能领域")
+        parts_en.append("No needed skill area in the profile")
+    if ctx.confidence < 1.0:
+        share = round(ctx.confidence * 100)
+        parts_zh.append(f"需求领域识别把握 {share}%，更看重具体证据")
+        parts_en.append(f"reading of the needs {share}% sure, specific evidence weighs more")
+    return explanation("；".join(parts_zh), "; ".join(parts_en))
 
 
 # --- category ---------------------------------------------------------------------------------
