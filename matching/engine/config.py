@@ -48,6 +48,9 @@ TITLE_WORDS = ("首席技师", "特级技师", "高级技师", "技师", "高级
                "劳动模范", "劳模", "大国工匠", "工匠", "技术能手", "五一劳动奖章", "技能大奖", "岗位能手",
                "先进工作者", "优秀共产党员", "政府特殊津贴", "班长", "车间主任", "主任")
 DEFAULT_DEPTH = 2   # an area mentioned plainly in a profile sentence
+SOLVED_DEPTH = 2            # an area of a challenge the expert completed a pairing on
+SOLVED_RATED_DEPTH = 3      # … that the enterprise rated SOLVED_GOOD_RATING or more
+SOLVED_GOOD_RATING = 4
 TAG_DEPTH = 2       # a skill tag the expert chose, or a taxonomy skill on the profile
 
 # Value of a level when an area is needed (expected-grade model, see scoring.skill_fit).
@@ -99,6 +102,17 @@ EVIDENCE_WORDS_SHOWN = 6     # matched words listed in the reason
 # technical terms 3 or more. The skill signal is scaled by READING_FLOOR + (1 − READING_FLOOR) × that share.
 READING_SURE = 3.0
 READING_FLOOR = 0.3
+
+# Utilities: energy and water work is done per medium. When the posting names a medium and the profile's
+# evidence for a needed area names only others (节电 on rectifiers for a steam-network posting), the mastery
+# counts one level lower: the same area, another plant system.
+UTILITY_MEDIA = {
+    "蒸汽": ("蒸汽", "疏水", "冷凝水", "凝结水", "汽耗", "用汽", "耗汽", "锅炉", "乏汽"),
+    "电": ("电耗", "节电", "用电", "耗电", "电费", "整流", "配电", "变频", "电机", "千瓦时", "变压器", "供电"),
+    "水": ("水耗", "节水", "用水", "新鲜水", "补水", "循环水", "排水"),
+    "燃料": ("天然气", "煤耗", "燃料", "燃气", "燃煤", "燃油"),
+    "压缩空气": ("压缩空气", "空压机", "仪表风"),
+}
 
 # --- region -----------------------------------------------------------------------------------
 REGION_VALUES = {

@@ -70,9 +70,17 @@ def text_areas(taxonomy: TaxonomyIndex, text: str, levels: dict, titles=()) -> N
                     _keep_best(levels, area_id, level, shown)
 
 
-def profile_areas(taxonomy: TaxonomyIndex, *, tags=(), skill_ids=(), texts=(), titles=()) -> dict[int, tuple[int, str]]:
-    """{area id: (level, evidence)} for one profile; `titles` (job title, position, honours) are never evidence."""
+def profile_areas(taxonomy: TaxonomyIndex, *, tags=(), skill_ids=(), texts=(), titles=(),
+                  solved=()) -> dict[int, tuple[int, str]]:
+    """{area id: (level, evidence)} for one profile; `titles` (job title, position, honours) are never evidence;
+    `solved`: (skill id, challenge title, enterprise rating) of the expert's completed pairings — what the person
+    did on the platform: 熟练, 精通 when the enterprise rated it 4 or 5."""
     levels: dict[int, tuple[int, str]] = {}
+    for skill_id, title, rating in solved:
+        area_id = taxonomy.area_of(skill_id)
+        if area_id is not None:
+            level = config.SOLVED_RATED_DEPTH if rating and rating >= config.SOLVED_GOOD_RATING else config.SOLVED_DEPTH
+            _keep_best(levels, area_id, level, f"已完成结对：{title}")
     for tag in tags:
         for hit in taxonomy.find(mask_titles(tag, titles)):
             _keep_best(levels, hit.area_id, config.TAG_DEPTH, tag)
@@ -97,7 +105,7 @@ def refresh_expert_areas(expert_ids) -> dict[int, list[tuple[int, int]]]:
     """Re-derive and store the areas of these experts; returns {expert id: [(skill id, level)]}."""
     from experts.models import Expert
 
-    from ..models import ExpertArea
+    from ..models import ExpertArea, PairingAgreement
 
     taxonomy = get_taxonomy()
     expert_ids = list(expert_ids)
@@ -106,12 +114,17 @@ def refresh_expert_areas(expert_ids) -> dict[int, list[tuple[int, int]]]:
         "expert_id", "skill_id"
     ):
         skills[expert_id].append(skill_id)
+    solved = defaultdict(list)
+    for expert_id, skill_id, title, rating in PairingAgreement.objects.filter(
+        expert_id__in=expert_ids, status=PairingAgreement.Status.COMPLETED, challenge__skills__isnull=False
+    ).values_list("expert_id", "challenge__skills", "challenge__title", "enterprise_rating"):
+        solved[expert_id].append((skill_id, title, rating))
     rows, result = [], {}
     for expert_id, tags, bio, achievements, title, position in Expert.objects.filter(pk__in=expert_ids).values_list(
         "id", "skill_tags", "bio", "achievements", "professional_title", "position"
     ):
         levels = profile_areas(taxonomy, tags=tags or (), skill_ids=skills[expert_id], texts=(bio, achievements),
-                               titles=(title, position))
+                               titles=(title, position), solved=solved[expert_id])
         result[expert_id] = [(area_id, level) for area_id, (level, _) in levels.items()]
         rows.extend(
             ExpertArea(expert_id=expert_id, skill_id=area_id, level=level, evidence=evidence)

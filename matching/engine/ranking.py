@@ -6,7 +6,7 @@ from collections import Counter
 from django.db import connection
 from django.db.models import Count
 
-from search.text import tokenize_for_index, tokenize_query
+from search.text import normalize, tokenize_query
 
 from . import config, scoring
 from .needs import Needs, challenge_needs, sentence_role
@@ -19,14 +19,18 @@ HOLDING = ("accepted", "active")
 COMPLETED = "completed"
 
 
+def own_words(challenge) -> list[str]:
+    """The posting's own sentences: its title and description without the company introduction."""
+    return [challenge.title] + [s for s in sentences(challenge.description) if sentence_role(s) != "intro"]
+
+
 def challenge_queries(taxonomy: TaxonomyIndex, challenge, needs: Needs) -> tuple[dict[str, float], dict[str, float]]:
     """Two weighted queries: the posting's own words (without the company introduction), and its areas' terms.
 
     BM25 adds up over tokens, so the two scores of a candidate add up to the score of one query holding both;
     kept apart, the first says how much of the posting's own wording a profile repeats (specific evidence).
     """
-    own_text = [challenge.title] + [s for s in sentences(challenge.description) if sentence_role(s) != "intro"]
-    own = dict.fromkeys(tokenize_query("。".join(own_text))[: config.QUERY_OWN_TOKENS], 1.0)
+    own = dict.fromkeys(tokenize_query("。".join(own_words(challenge)))[: config.QUERY_OWN_TOKENS], 1.0)
     expansion: dict[str, float] = {}
     for needs_of_rank, weight in ((needs.main, config.EXPANSION_WEIGHT_MAIN), (needs.secondary, config.EXPANSION_WEIGHT_SECOND)):
         for need in needs_of_rank:
@@ -73,6 +77,7 @@ def rank_challenge(challenge, *, kind: str, limit: int | None = config.STORED_MA
         best_text=max((c.text_score for c in candidates), default=0.0),
         own_scores=sorted((c.own_score for c in candidates), reverse=True),
         confidence=scoring.reading_confidence(needs) if kind == "expert" else 1.0,
+        media=scoring.media_of(normalize("。".join(own_words(challenge)))),
     )
     weights = {name: w for name, w in (config.WEIGHTS if kind == "expert" else config.STUDIO_WEIGHTS).items()
                if name not in disabled_signals}
@@ -83,7 +88,6 @@ def rank_challenge(challenge, *, kind: str, limit: int | None = config.STORED_MA
     candidates.sort(key=lambda c: (-c.score, c.id))
     ranked = candidates[:limit] if limit else candidates
     shown = ranked[: explain if explain is not None else len(ranked)]
-    add_evidence(kind, shown)
     if "evidence" in weights:
         ctx.matched = matched_words(kind, shown, own_query)
     for candidate in shown:
@@ -140,9 +144,9 @@ def _load_experts(needs: Needs, text_scores: dict[int, float]) -> list[Candidate
     pairings = {}
     for expert_id, status, n, rating in _pairing_counts(ids):
         pairings[(expert_id, status)] = (n, float(rating) if rating is not None else None)  # PostgreSQL: Decimal
-    # one row per (expert, derived area); evidence is read later, for the candidates shown (add_evidence)
+    # one row per (expert, derived area), with the profile clause it was read from
     candidates: dict[int, Candidate] = {}
-    for pk, name, province, city, accepting, capacity, skill_id, level in _expert_rows(ids):
+    for pk, name, province, city, accepting, capacity, skill_id, level, evidence in _expert_rows(ids):
         candidate = candidates.get(pk)
         if candidate is None:
             completed, rating = pairings.get((pk, COMPLETED), (0, None))
@@ -152,7 +156,7 @@ def _load_experts(needs: Needs, text_scores: dict[int, float]) -> list[Candidate
                 completed=completed, mean_rating=rating, text_score=text_scores.get(pk, 0.0),
             )
         if skill_id is not None:
-            candidate.areas[skill_id] = (level, "")
+            candidate.areas[skill_id] = (level, evidence or "")
     return list(candidates.values())
 
 
@@ -160,14 +164,14 @@ def _load_experts(needs: Needs, text_scores: dict[int, float]) -> list[Candidate
 # per-id parameter preparation cost more than the queries themselves (bench/matching.py).
 
 def _expert_rows(ids) -> list[tuple]:
-    """(id, name, province, city, accepting, capacity, derived area id or None, level or None) per candidate."""
+    """(id, name, province, city, accepting, capacity, derived area id, level, evidence — None without areas)."""
     from experts.models import Expert
 
     from ..models import ExpertArea
 
     ids = [int(i) for i in ids]
     sql = (
-        f"SELECT e.id, e.name, e.province, e.city, e.accepting_pairings, e.capacity, a.skill_id, a.level "
+        f"SELECT e.id, e.name, e.province, e.city, e.accepting_pairings, e.capacity, a.skill_id, a.level, a.evidence "
         f"FROM {Expert._meta.db_table} e LEFT JOIN {ExpertArea._meta.db_table} a ON a.expert_id = e.id "
         f"WHERE e.id IN ({', '.join(['%s'] * len(ids))})"
     )
@@ -192,18 +196,6 @@ def _pairing_counts(ids) -> list[tuple]:
         return cursor.fetchall()
 
 
-def add_evidence(kind: str, candidates: list[Candidate]) -> None:
-    """Fill in the profile sentence behind each area of these candidates (for their explanations)."""
-    from ..models import ExpertArea, StudioArea
-
-    model, key = (ExpertArea, "expert_id") if kind == "expert" else (StudioArea, "studio_id")
-    by_id = {c.id: c for c in candidates}
-    for owner_id, skill_id, level, evidence in model.objects.filter(**{f"{key}__in": list(by_id)}).values_list(
-        key, "skill_id", "level", "evidence"
-    ):
-        by_id[owner_id].areas[skill_id] = (level, evidence)
-
-
 def matched_words(kind: str, candidates: list[Candidate], own_query: dict[str, float]) -> dict[int, list[str]]:
     """{candidate id: the posting's own words its profile repeats, most specific first} for the explanation of
     specific evidence. Read for the candidates shown only; a word that many of them share (公司, 实现) comes last."""
@@ -216,8 +208,8 @@ def matched_words(kind: str, candidates: list[Candidate], own_query: dict[str, f
     for pk, tags, bio, achievements in Expert.objects.filter(pk__in=ids).values_list(
         "id", "skill_tags", "bio", "achievements"
     ):
-        tokens = set(tokenize_for_index("\n".join([*(tags or ()), bio or "", achievements or ""])))
-        found[pk] = [t for t in own_query if t in tokens and len(t) >= 2]
+        text = normalize("\n".join([*(tags or ()), bio or "", achievements or ""]))
+        found[pk] = [t for t in own_query if len(t) >= 2 and t in text]   # query tokens are normalized
     shared = Counter(t for words in found.values() for t in words)
     result = {}
     for pk, words in found.items():
@@ -248,10 +240,10 @@ def _load_studios(needs: Needs, text_scores: dict[int, float]) -> list[Candidate
     if not ids:
         return []
     areas: dict[int, dict] = {}
-    for studio_id, skill_id, level in StudioArea.objects.filter(studio_id__in=ids).values_list(
-        "studio_id", "skill_id", "level"
+    for studio_id, skill_id, level, evidence in StudioArea.objects.filter(studio_id__in=ids).values_list(
+        "studio_id", "skill_id", "level", "evidence"
     ):
-        areas.setdefault(studio_id, {})[skill_id] = (level, "")
+        areas.setdefault(studio_id, {})[skill_id] = (level, evidence)
     holding = dict(
         PairingAgreement.objects.filter(expert__studio_id__in=ids, status__in=HOLDING)
         .values_list("expert__studio_id").annotate(n=Count("id")).values_list("expert__studio_id", "n")

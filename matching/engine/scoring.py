@@ -64,6 +64,7 @@ class Context:
     related: dict[int, frozenset] = field(default_factory=dict)
 
     confidence: float = 1.0      # how sure the reading of the needs is (experts; see reading_confidence)
+    media: frozenset = frozenset()   # the utilities the posting names (config.UTILITY_MEDIA)
     matched: dict[int, list[str]] = field(default_factory=dict)   # candidate id → the posting's words it repeats
 
     def __post_init__(self):
@@ -72,6 +73,26 @@ class Context:
 
 def explanation(zh: str, en: str) -> dict:
     return {"zh-hans": zh, "en": en}
+
+
+@lru_cache(maxsize=4096)
+def media_of(text: str) -> frozenset:
+    """The utilities (config.UTILITY_MEDIA) `text` names."""
+    return frozenset(medium for medium, words in config.UTILITY_MEDIA.items() if any(w in text for w in words))
+
+
+def level_of(ctx: Context, c: Candidate, area_id: int) -> int:
+    """The candidate's level in an area for this posting: one less when the posting names a utility and the
+    profile's evidence for the area names only others (the same area, another plant system)."""
+    level, evidence = c.areas.get(area_id, (0, ""))
+    if level and ctx.media and evidence and other_medium(ctx, evidence):
+        return level - 1
+    return level
+
+
+def other_medium(ctx: Context, evidence: str) -> frozenset:
+    named = media_of(evidence)
+    return named if named and not (named & ctx.media) else frozenset()
 
 
 def reading_confidence(needs: Needs) -> float:
@@ -100,12 +121,12 @@ def expected_gain(ctx: Context, c: Candidate, cap=None) -> float:
     areas = c.areas
     total = 0.0
     for main in needs.main:
-        main_level = areas.get(main.area_id, (0,))[0]
+        main_level = level_of(ctx, c, main.area_id)
         related = ctx.related[main.area_id]
         adjacent = main_level < 2 and any(a in related and lv >= 2 for a, (lv, _) in areas.items())
         if needs.secondary:
             for second in needs.secondary:
-                g = grade(main_level, areas.get(second.area_id, (0,))[0], True, adjacent)
+                g = grade(main_level, level_of(ctx, c, second.area_id), True, adjacent)
                 total += main.share * second.share * config.GRADE_GAIN[cap(g) if cap else g]
         else:
             g = grade(main_level, 0, False, adjacent)
@@ -120,10 +141,13 @@ def skill_reason(ctx: Context, c: Candidate) -> dict:
         area = taxonomy.areas[need.area_id]
         terms = "、".join(need.terms[:2])
         if need.area_id in c.areas:
-            level, evidence = c.areas[need.area_id]
-            zh_level, en_level = LEVEL_LABELS[level]
-            parts_zh.append(f"{zh_level} {area.name}（需求：{terms}；依据：{evidence}）")
-            parts_en.append(f"{en_level} {area.name_en} (asked: {terms}; from: {evidence})")
+            evidence = c.areas[need.area_id][1]
+            zh_level, en_level = LEVEL_LABELS[level_of(ctx, c, need.area_id)]
+            other = "、".join(sorted(other_medium(ctx, evidence))) if ctx.media else ""
+            note_zh = f"；经验在另一介质：{other}" if other else ""
+            note_en = f"; experience with another utility: {other}" if other else ""
+            parts_zh.append(f"{zh_level} {area.name}（需求：{terms}；依据：{evidence}{note_zh}）")
+            parts_en.append(f"{en_level} {area.name_en} (asked: {terms}; from: {evidence}{note_en})")
         elif any(a in area.related and lv >= 2 for a, (lv, _) in c.areas.items()):
             parts_zh.append(f"相关领域可协助 {area.name}（需求：{terms}）")
             parts_en.append(f"adjacent to {area.name_en} (asked: {terms})")

@@ -14,7 +14,7 @@ in the words a plant and a craftsman use. The real taxonomy, profiles, search in
 """
 import pytest
 
-from jianglian.choices import Category
+from jianglian.choices import Category, Province
 from matching.engine import rank_challenge
 from matching.engine.needs import sentence_role
 from matching.engine.ranking import needs_of
@@ -136,3 +136,36 @@ def test_a_steam_system_posting_is_not_pulled_to_electrolysis_or_power_saving():
 
     assert "chlor-alkali" not in main_areas(challenge)
     assert rank_challenge(challenge, kind="expert")[0].id == steam.pk
+
+
+def test_mastery_of_another_utility_counts_less_than_the_postings_own():
+    # given, inside the preferred province, a master of power saving on electrolysis rectifiers, and outside it
+    # a master of steam traps and condensate recovery; the posting is about the steam network (soft preference)
+    power = factories.make_expert(name="省内节电", province=Province.SICHUAN,
+                                  bio="主持电解槽整流系统节电改造，年节电数百万千瓦时。")
+    steam = factories.make_expert(name="省外蒸汽", province=Province.JIANGSU, city="南京",
+                                  bio="主持全厂蒸汽系统节能改造，疏水阀普查更换，冷凝水回收率提到八成。")
+    challenge = factories.make_challenge(
+        title="全厂蒸汽管线疏水器失效多，冷凝水回收率低", category=Category.GREEN,
+        description="全厂蒸汽管线上的疏水器很多失效，冷凝水直接排进地沟。希望找节能方面的专家做一次诊断。",
+        preferred_province=Province.SICHUAN)
+    index_everything()
+
+    ranked = rank_challenge(challenge, kind="expert")
+
+    # then the steam master comes first despite the preference, and the power master's reason says why
+    assert [c.id for c in ranked][:2] == [steam.pk, power.pk]
+    assert "经验在另一介质：电" in reason(ranked[1], "skill")["zh-hans"]
+    assert "another utility" in reason(ranked[1], "skill")["en"]
+
+
+def test_a_completed_pairing_is_evidence_of_what_the_expert_did():
+    skill = get_taxonomy().by_code["crystallization"]
+    expert = factories.make_expert(name="结对完成", bio="长期在生产一线工作。")
+    solved = factories.make_challenge(title="原料药结晶细粉多，过滤慢")
+    solved.skills.set([skill])
+    factories.make_pairing(challenge=solved, expert=expert, status="completed", enterprise_rating=5)
+    index_everything()
+
+    area = ExpertArea.objects.get(expert=expert, skill_id=skill)
+    assert (area.level, area.evidence) == (3, "已完成结对：原料药结晶细粉多，过滤慢")
