@@ -184,5 +184,27 @@ class StudioRoster(ModelRoster):
         queue_update("studio", ids)
         studios_changed.send(sender=Studio, studio_ids=ids)
 
+    # --- exporting -------------------------------------------------------------------------------------------
+
+    @cached_property
+    def export_labels(self) -> dict:
+        return {"level": dict(self.levels.labels), "province": dict(self.provinces.labels)}
+
+    def export_row(self, studio: Studio, *, contact: bool) -> dict[str, str]:
+        """One studio as a roster row, which imports back as unchanged; the lead's phone only when `contact`
+        (the caller may see the lead's contact details). Reads `studio.lead` and `studio.skills`: prefetch them."""
+        labels = self.export_labels
+        row = {
+            "name": studio.name, "level": labels["level"].get(studio.level, studio.level),
+            "host_enterprise": studio.host_enterprise, "lead": studio.lead.name if studio.lead_id else "",
+            "province": labels["province"].get(studio.province, studio.province), "city": studio.city,
+            "established_year": str(studio.established_year) if studio.established_year else "",
+            "skills": "、".join(sorted(s.name for s in studio.skills.all())), "focus": "、".join(studio.focus or ()),
+            "capacity": str(studio.capacity), "description": studio.description, "achievements": studio.achievements,
+        }
+        if contact and studio.lead_id:
+            row["lead_phone"] = studio.lead.phone
+        return row
+
 
 roster = StudioRoster()  # for what needs no import state (the template); each import makes its own

@@ -358,5 +358,38 @@ class ExpertRoster(ModelRoster):
                     for s in (row.existing.fields["studio_id"], row.values["studio_id"])}
         profiles_changed.send(sender=Expert, expert_ids=ids, studio_ids=sorted(s for s in studios if s))
 
+    # --- exporting -------------------------------------------------------------------------------------------
+
+    @cached_property
+    def export_labels(self) -> dict:
+        return {"gender": dict(self.genders.labels), "role": dict(self.roles.labels),
+                "province": dict(self.provinces.labels), "industry": dict(self.industries.labels),
+                "honour": dict(self.honour_names.labels)}
+
+    def export_row(self, expert: Expert, *, contact: bool) -> dict[str, str]:
+        """One expert as a roster row — Chinese labels, lists joined with 、 — which imports back as unchanged.
+        The private columns (phone, email, birth year) only when `contact` (the caller may see them).
+        Reads `expert.honours`, `expert.skills` and `expert.studio`: prefetch them."""
+        labels = self.export_labels
+        honours = [(labels["honour"].get(h.honour, h.honour), h.year) for h in expert.honours.all()]
+        row = {
+            "name": expert.name, "gender": labels["gender"].get(expert.gender, ""),
+            "role": labels["role"].get(expert.role, ""), "employer": expert.employer, "position": expert.position,
+            "professional_title": expert.professional_title,
+            "province": labels["province"].get(expert.province, expert.province), "city": expert.city,
+            "industry": labels["industry"].get(expert.industry, ""),
+            "honours": "、".join(f"{label}（{year}）" if year else label for label, year in sorted(honours)),
+            "skills": "、".join(sorted(s.name for s in expert.skills.all())),
+            "skill_tags": "、".join(expert.skill_tags or ()),
+            "studio": expert.studio.name if expert.studio_id else "",
+            "capacity": str(expert.capacity), "accepting_pairings": "是" if expert.accepting_pairings else "否",
+            "accepts_remote": "是" if expert.accepts_remote else "否",
+            "bio": expert.bio, "achievements": expert.achievements,
+        }
+        if contact:
+            row.update(phone=expert.phone, email=expert.email,
+                       birth_year=str(expert.birth_year) if expert.birth_year else "")
+        return row
+
 
 roster = ExpertRoster()  # for what needs no import state (the template); each import makes its own

@@ -1,4 +1,4 @@
 """The experts app's REST routes under /api/v1/: one module per feature."""
-from . import experts, skills
+from . import experts, exports, skills
 
-urlpatterns = [*experts.urlpatterns, *skills.urlpatterns]
+urlpatterns = [*exports.urlpatterns, *experts.urlpatterns, *skills.urlpatterns]  # exports before experts/<pk>/

@@ -1,4 +1,6 @@
 """Public pages: home, batches, the expert and studio catalog and profiles (no contact details)."""
+from urllib.parse import urlencode
+
 from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -42,7 +44,12 @@ def _catalog(request, kind):
     search = catalog.search_experts if kind == "expert" else catalog.search_studios
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "query": query, "params": params, "kind": kind}
+    # The export link: the REST export with the catalog's filters (its free-text query is the search's own).
+    filters = {"province": params.get("province"), "category": params.get("category"), "skill": params.get("skill"),
+               **({"membership_status": params.get("membership")} if kind == "studio"
+                  else {"honour": params.get("honour")})}
+    context = {"form": form, "query": query, "params": params, "kind": kind,
+               "export_query": urlencode({key: value for key, value in filters.items() if value})}
     try:
         context["result"] = search(
             user=request.user, q=params.get("q") or "", province=params.get("province") or "",
