@@ -1,13 +1,19 @@
-"""REST GET /api/v1/studios/export/?format=xlsx|csv&<the list's filters>: the studios as a roster file.
+"""REST exports of the alliance's lists.
 
-The list's viewset with its selector, filters and ordering, in the import template's columns (alliance.roster),
-streamed; the lead's mobile phone only where the caller may see the lead's contact details.
+GET /api/v1/studios/export/?format=xlsx|csv&<the list's filters>: the studios as a roster file — the list's
+selector, filters and ordering, in the import template's columns (alliance.roster), streamed; the lead's mobile
+phone only where the caller may see the lead's contact details.
+GET /api/v1/events/export/?format=xlsx|csv&status=: the campus outreach events the caller may see, with their
+experts and audience.
 """
 from django.urls import path
 
 from jianglian.api.exports import RosterExportMixin, export_schema
+from jianglian.rosters.columns import Column
+from jianglian.rosters.exports import Sheet, number, when
 from matching.pairings.selectors import contact_visible_expert_ids
 
+from .events import EventViewSet
 from .studios import StudioViewSet
 
 
@@ -26,5 +32,39 @@ class StudioExportViewSet(RosterExportMixin, StudioViewSet):
         return super().export(request, *args, **kwargs)
 
 
-# Before the router's studios/<pk>/ (alliance/api/urls.py puts it first).
-urlpatterns = [path("studios/export/", StudioExportViewSet.as_view({"get": "export"}), name="studio-export")]
+class EventSheet(Sheet):
+    name = "events"
+    label = "进校园活动"
+    columns = (
+        Column("title", "名称"), Column("school", "学校"), Column("province", "省份"), Column("city", "城市"),
+        Column("starts_at", "开始时间"), Column("ends_at", "结束时间"), Column("format", "形式"), Column("topic", "主题"),
+        Column("status", "状态"), Column("experts", "参与专家"), Column("capacity", "名额"),
+        Column("audience_count", "实到人数"), Column("report_summary", "活动总结"),
+    )
+
+    def export_row(self, event, *, contact: bool) -> dict:
+        return {
+            "title": event.title, "school": event.school, "province": event.get_province_display(),
+            "city": event.city, "starts_at": when(event.starts_at), "ends_at": when(event.ends_at),
+            "format": event.get_format_display(), "topic": event.topic, "status": event.get_status_display(),
+            "experts": "、".join(p.expert.name for p in event.participations.all()),
+            "capacity": number(event.capacity), "audience_count": number(event.audience_count),
+            "report_summary": event.report_summary,
+        }
+
+
+class EventExportViewSet(RosterExportMixin, EventViewSet):
+    def export_sheet(self):
+        return EventSheet()
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("participations__expert")
+
+    @export_schema("进校园活动", "campus outreach events")
+    def export(self, request, *args, **kwargs):
+        return super().export(request, *args, **kwargs)
+
+
+# Before the routers' studios/<pk>/ and events/<pk>/ (alliance/api/urls.py puts them first).
+urlpatterns = [path("studios/export/", StudioExportViewSet.as_view({"get": "export"}), name="studio-export"),
+               path("events/export/", EventExportViewSet.as_view({"get": "export"}), name="event-export")]

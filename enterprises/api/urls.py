@@ -1,4 +1,4 @@
 """The enterprises app's REST routes under /api/v1/: one module per feature."""
-from . import challenges, enterprises
+from . import challenges, enterprises, exports
 
-urlpatterns = [*enterprises.urlpatterns, *challenges.urlpatterns]
+urlpatterns = [*exports.urlpatterns, *enterprises.urlpatterns, *challenges.urlpatterns]  # exports before <pk>/

@@ -1,11 +1,13 @@
 """REST exports of the lists: `GET /api/v1/<list>/export/?format=xlsx|csv&<the list's filters>`.
 
 `RosterExportMixin` turns a list's viewset into its export: the same selector (what the caller may see), the same
-filters and ordering, written in the columns of the list's roster kind (jianglian.rosters.exports), streamed.
-The app's export viewset says which kind (`export_kind`) and which rows' private columns the caller may see
+filters, list parameters and ordering, written in the columns of the list's roster kind — or of a plain Sheet for
+lists no roster imports (challenges, pairings, events) — streamed (jianglian.rosters.exports). The app's export
+viewset says which (`export_kind` / `export_sheet`) and which rows' private columns the caller may see
 (`export_contact`). The `format` parameter names the file format here, not DRF's renderer.
 """
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
@@ -28,25 +30,31 @@ class FileNegotiation(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-def export_schema(what_zh: str, what_en: str):
+def export_schema(what_zh: str, what_en: str, parameters=()):
+    """The OpenAPI of an export: its list's filters (`filters=True`) or `parameters` (a list's parameter
+    serializers), `format`, and the two file types."""
     return extend_schema(
         summary=summary(f"导出{what_zh}（.xlsx / CSV）", f"Export {what_en} (.xlsx / CSV)"),
         description=("与列表相同的筛选和可见范围；列与导入模板相同，导出的文件可直接再导入（结果为“不变”）。/ "
                      "The list's filters and visibility; the import template's columns, so the file imports back "
                      "as unchanged."),
         filters=True,
-        parameters=[OpenApiParameter("format", str, enum=list(FORMATS), default=XLSX,
-                                     description="文件格式 / file format")],
+        parameters=[*parameters, OpenApiParameter("format", str, enum=list(FORMATS), default=XLSX,
+                                                  description="文件格式 / file format")],
         responses={(200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description=".xlsx"),
                    (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, UTF-8")},
     )
 
 
 class RosterExportMixin:
-    export_kind = ""  # the registered roster kind whose columns the file has
+    export_kind = ""  # the registered roster kind whose columns the file has (or override export_sheet)
     renderer_classes = [JSONRenderer]
     content_negotiation_class = FileNegotiation
     pagination_class = None
+
+    def export_sheet(self):
+        """What writes the rows: the roster kind `export_kind`, or a Sheet of a list no roster imports."""
+        return get_kind(self.export_kind)
 
     def export_contact(self):
         """A function telling, for one row, whether the caller may see its private columns."""
@@ -56,11 +64,17 @@ class RosterExportMixin:
         fmt = request.query_params.get("format") or XLSX
         if fmt not in FORMATS:
             raise exceptions.ValidationError({"format": [_("应为 xlsx 或 csv。")]})
-        kind = get_kind(self.export_kind)
+        sheet = self.export_sheet()
         visible = self.export_contact()
         queryset = self.filter_queryset(self.get_queryset())
-        rows = (kind.export_row(obj, contact=visible(obj)) for obj in queryset.iterator(chunk_size=1000))
-        return export_response(kind, rows, fmt=fmt, filename=f"{kind.name}")
+
+        def rows():
+            for obj in queryset.iterator(chunk_size=1000):
+                with override("zh-hans"):  # a file's labels are Chinese, as the rosters and templates
+                    row = sheet.export_row(obj, contact=visible(obj))
+                yield row
+
+        return export_response(sheet, rows(), fmt=fmt, filename=sheet.name)
 
 
 __all__ = ["CSV", "XLSX", "RosterExportMixin", "export_schema"]

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
 from django.http import FileResponse, StreamingHttpResponse
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .importer import RosterKind
 
@@ -52,7 +53,10 @@ def _xlsx(kind: RosterKind, rows: Iterable[dict]):
 
 
 def _cell(sheet, text):
-    """A cell of text; one that starts with "=" stays text (openpyxl would write it as a formula)."""
+    """A cell of text. Control characters a worksheet cannot hold are left out (an .xlsx refuses them; the CSV
+    keeps them); a text that starts with "=" stays text (openpyxl would write it as a formula)."""
+    if isinstance(text, str):
+        text = ILLEGAL_CHARACTERS_RE.sub("", text)
     if isinstance(text, str) and text.startswith("="):
         from openpyxl.cell import WriteOnlyCell
 
@@ -75,3 +79,30 @@ def export_response(kind: RosterKind, rows: Iterable[dict], *, fmt: str, filenam
         response = FileResponse(_xlsx(kind, rows), content_type=XLSX_TYPE)
     response["Content-Disposition"] = disposition(f"{filename}.{fmt}")
     return response
+
+
+class Sheet:
+    """A list written as a file that no roster imports back (challenges, pairings, events): its columns (a header
+    each) and `export_row(obj, *, contact) -> {column key: text}`. Roster kinds are sheets too."""
+
+    name = ""
+    label = ""
+    columns: tuple = ()
+
+    def export_row(self, obj, *, contact: bool) -> dict:
+        raise NotImplementedError
+
+
+def when(value) -> str:
+    """A date or date-time as a file shows it: local time, to the minute."""
+    if value is None:
+        return ""
+    if hasattr(value, "hour"):
+        from django.utils import timezone
+
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def number(value) -> str:
+    return "" if value is None else str(value)

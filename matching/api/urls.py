@@ -1,4 +1,4 @@
 """The matching app's REST routes under /api/v1/: one module per feature."""
-from . import matches, pairings
+from . import exports, matches, pairings
 
-urlpatterns = [*matches.urlpatterns, *pairings.urlpatterns]
+urlpatterns = [*exports.urlpatterns, *matches.urlpatterns, *pairings.urlpatterns]  # exports before <pk>/
