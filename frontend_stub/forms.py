@@ -193,6 +193,13 @@ class CatalogSearchForm(PageForm):
     page = forms.IntegerField(required=False, min_value=1)
 
 
+class SkillSuggestForm(PageForm):
+    """The skill picker's `?q=`: through a form field like every page input, so a NUL (which PostgreSQL
+    cannot compare), or more than the picker ever sends, is a 400 with the field's message, never a query."""
+
+    q = forms.CharField(required=False, max_length=64)
+
+
 class ApplicationChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.studio.name

@@ -2,8 +2,8 @@
 
 `notify()` is called by services inside their transaction. It writes one `NotificationLog`
 row per recipient, keyed `kind:subject:id:recipient[:event]` (unique), and queues
-`jianglian.send_notification` with `transaction.on_commit`: a rolled-back change sends
-nothing, and an event reported twice (a retried service call) is recorded once.
+`jianglian.send_notification` after commit (jianglian.transactions.after_commit): a rolled-back change sends
+nothing, a broker down at commit leaves the row pending for the flush beat task, and an event reported twice (a retried service call) is recorded once.
 `deliver()` claims the row under a lock and marks it sent in the same transaction, so a
 redelivered or duplicated task finds it sent and does nothing.
 
@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 
 from .models import NotificationLog, UserPreference
 from .roles import expert_of
+from .transactions import after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def notify(*, kind: str, recipients, subject, context: dict, event: str = "") ->
         )
         if created:
             created_rows.append(log)
-            transaction.on_commit(partial(_queue, log.pk))
+            after_commit("jianglian.send_notification", partial(_queue, log.pk))
     return created_rows
 
 

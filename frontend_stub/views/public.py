@@ -15,7 +15,7 @@ from jianglian.choices import Honour
 from search.errors import SearchUnavailable
 
 from .. import catalog, selectors
-from ..forms import CatalogSearchForm
+from ..forms import CatalogSearchForm, SkillSuggestForm
 
 SKILL_SUGGESTIONS = 12
 
@@ -97,7 +97,10 @@ def studio_detail(request, pk):
 @require_GET
 def skill_suggestions(request):
     """GET ?q=精馏 → {"results": [{"id", "code", "name", "category"}]} for the skill picker."""
-    q = (request.GET.get("q") or "").strip()[:64]
+    form = SkillSuggestForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"results": [], "errors": form.errors.get_json_data()}, status=400)
+    q = form.cleaned_data["q"]  # stripped by the field
     qs = skill_list()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(name_en__icontains=q)

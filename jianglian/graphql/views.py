@@ -29,7 +29,7 @@ from graphql import (
     specified_rules,
     validate,
 )
-from rest_framework.authentication import TokenAuthentication
+from jianglian.api.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from jianglian.roles import is_secretariat

@@ -105,10 +105,20 @@ def refresh_expert_areas(expert_ids) -> dict[int, list[tuple[int, int]]]:
     """Re-derive and store the areas of these experts; returns {expert id: [(skill id, level)]}."""
     from experts.models import Expert
 
+    taxonomy = get_taxonomy()
+    with transaction.atomic():
+        # Concurrent refreshes of one expert take turns (else both delete, then both insert: expert_area_once),
+        # and each reads the profile as it is once it holds the lock. Locked in id order: no deadlock.
+        expert_ids = list(Expert.objects.select_for_update().filter(pk__in=list(expert_ids))
+                          .order_by("pk").values_list("pk", flat=True))
+        return _store_expert_areas(taxonomy, expert_ids)
+
+
+def _store_expert_areas(taxonomy, expert_ids) -> dict[int, list[tuple[int, int]]]:
+    from experts.models import Expert
+
     from ..models import ExpertArea, PairingAgreement
 
-    taxonomy = get_taxonomy()
-    expert_ids = list(expert_ids)
     skills = defaultdict(list)
     for expert_id, skill_id in Expert.skills.through.objects.filter(expert_id__in=expert_ids).values_list(
         "expert_id", "skill_id"
@@ -130,9 +140,8 @@ def refresh_expert_areas(expert_ids) -> dict[int, list[tuple[int, int]]]:
             ExpertArea(expert_id=expert_id, skill_id=area_id, level=level, evidence=evidence)
             for area_id, (level, evidence) in levels.items()
         )
-    with transaction.atomic():
-        ExpertArea.objects.filter(expert_id__in=expert_ids).delete()
-        ExpertArea.objects.bulk_create(rows, batch_size=2000)
+    ExpertArea.objects.filter(expert_id__in=expert_ids).delete()
+    ExpertArea.objects.bulk_create(rows, batch_size=2000)
     return result
 
 
@@ -140,10 +149,19 @@ def refresh_studio_areas(studio_ids) -> None:
     """A studio masters what its best member masters, plus its declared research directions."""
     from alliance.models import Studio
 
+    taxonomy = get_taxonomy()
+    with transaction.atomic():
+        # As for experts: one refresh of a studio at a time, reading under the lock (studio_area_once).
+        studio_ids = list(Studio.objects.select_for_update().filter(pk__in=list(studio_ids))
+                          .order_by("pk").values_list("pk", flat=True))
+        _store_studio_areas(taxonomy, studio_ids)
+
+
+def _store_studio_areas(taxonomy, studio_ids) -> None:
+    from alliance.models import Studio
+
     from ..models import ExpertArea, StudioArea
 
-    taxonomy = get_taxonomy()
-    studio_ids = list(studio_ids)
     levels = defaultdict(dict)
     for studio_id, focus, description in Studio.objects.filter(pk__in=studio_ids).values_list(
         "id", "focus", "description"
@@ -160,9 +178,8 @@ def refresh_studio_areas(studio_ids) -> None:
         for studio_id, areas in levels.items()
         for area_id, (level, evidence) in areas.items()
     ]
-    with transaction.atomic():
-        StudioArea.objects.filter(studio_id__in=studio_ids).delete()
-        StudioArea.objects.bulk_create(rows, batch_size=2000)
+    StudioArea.objects.filter(studio_id__in=studio_ids).delete()
+    StudioArea.objects.bulk_create(rows, batch_size=2000)
 
 
 def refresh_all_areas(batch_size: int = 2000, progress=None) -> None:
