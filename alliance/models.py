@@ -82,8 +82,15 @@ class MembershipApplication(models.Model):
         REJECTED = "rejected", _("未通过")
         WITHDRAWN = "withdrawn", _("已撤回")
 
-    studio = models.ForeignKey(Studio, verbose_name=_("工作室"), on_delete=models.CASCADE, related_name="applications")
+    class Kind(models.TextChoices):
+        MEMBERSHIP = "membership", _("入盟")
+        REINSTATEMENT = "reinstatement", _("恢复成员资格")
+
+    # History: a studio with applications is not deleted (PROTECT); the admin says which rows hold it.
+    studio = models.ForeignKey(Studio, verbose_name=_("工作室"), on_delete=models.PROTECT, related_name="applications")
     statement = models.TextField(_("申请说明"))
+    # A suspended studio that applies again asks to be reinstated: the secretariat decides it as such.
+    kind = models.CharField(_("申请类型"), max_length=16, choices=Kind.choices, default=Kind.MEMBERSHIP)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -171,8 +178,9 @@ class EventParticipation(models.Model):
         CONFIRMED = "confirmed", _("已确认")
         DECLINED = "declined", _("已婉拒")
 
-    event = models.ForeignKey(OutreachEvent, on_delete=models.CASCADE, related_name="participations")
-    expert = models.ForeignKey("experts.Expert", on_delete=models.CASCADE, related_name="event_participations")
+    # History: an event or an expert with participations is not deleted (PROTECT); cancel the event instead.
+    event = models.ForeignKey(OutreachEvent, on_delete=models.PROTECT, related_name="participations")
+    expert = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="event_participations")
     role = models.CharField(_("角色"), max_length=64, blank=True, help_text=_("如：主讲、实训指导"))
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.INVITED)
     note = models.TextField(_("备注"), blank=True)

@@ -24,6 +24,14 @@ STUDIO_EDITABLE_FIELDS = {
 }
 
 
+# What the alliance confers, not what a studio declares: once a studio is registered, only the secretariat
+# changes its name and level (municipal → national is a designation, not a profile edit). Its membership
+# status moves only through the membership services (apply → review, suspend, reinstate).
+STUDIO_SECRETARIAT_ONLY_FIELDS = {"name", "level"}
+def _secretariat_only():
+    return _("只有秘书处可以修改此项。")
+
+
 class ReviewDecision:
     APPROVE = "approve"
     REJECT = "reject"
@@ -55,6 +63,11 @@ def studio_update(*, user, studio: Studio, skills=None, **fields) -> Studio:
     if not (is_secretariat(user) or can_manage_studio(user, studio)):
         raise NotAllowed(_("只有工作室领衔人、管理账号或秘书处可以修改工作室。"))
     studio = Studio.objects.select_for_update().get(pk=studio.pk)
+    if not is_secretariat(user):
+        refused = sorted(name for name in STUDIO_SECRETARIAT_ONLY_FIELDS & set(fields)
+                         if fields[name] != getattr(studio, name))  # the same value sent back by a form passes
+        if refused:
+            raise ValidationError({name: _secretariat_only() for name in refused})
     changed = apply_fields(studio, fields, allowed=STUDIO_EDITABLE_FIELDS)
     if changed:
         studio.save(update_fields=[*changed, "updated_at"])
@@ -64,17 +77,25 @@ def studio_update(*, user, studio: Studio, skills=None, **fields) -> Studio:
 
 
 def membership_apply(*, user, studio: Studio, statement: str) -> MembershipApplication:
-    """A studio asks to join the alliance; one pending application per studio."""
+    """A studio asks to join the alliance; one pending application per studio.
+
+    A suspended studio asking again asks to be reinstated (kind `reinstatement`): the secretariat's approval
+    of it is the reinstate decision (audited on the studio as `reinstate`), never a new membership, and it
+    joins no published batch (the studio keeps the batch it was first published in)."""
     if not can_manage_studio(user, studio):
         raise NotAllowed(_("只有工作室领衔人或管理账号可以申请入盟。"))
+    studio = Studio.objects.get(pk=studio.pk)  # the status as it is now, not as the caller loaded it
     if studio.membership_status == Studio.MembershipStatus.MEMBER:
         raise IllegalTransition(_("该工作室已是联盟成员。"), code="already_member")
-    application = MembershipApplication(studio=studio, statement=statement, submitted_by=user)
+    kind = (MembershipApplication.Kind.REINSTATEMENT if studio.membership_status == Studio.MembershipStatus.SUSPENDED
+            else MembershipApplication.Kind.MEMBERSHIP)
+    application = MembershipApplication(studio=studio, statement=statement, submitted_by=user, kind=kind)
     application.full_clean(exclude=["studio"])
     try:
         with transaction.atomic():
             application.save()
-            audit_record(actor=user, subject=application, action="apply", to_state=application.status)
+            audit_record(actor=user, subject=application, action="apply", to_state=application.status,
+                         note=kind if kind == MembershipApplication.Kind.REINSTATEMENT else "")
     except IntegrityError:
         raise Conflict(_("该工作室已有待审核的申请。"), code="application_pending") from None
     logger.info("studio %s applied for membership (application %s)", studio.pk, application.pk)
@@ -100,10 +121,19 @@ def membership_review(*, user, application: MembershipApplication, decision: str
     application.review_note = note
     application.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
     if application.status == MembershipApplication.Status.APPROVED:
-        studio = application.studio
-        studio.membership_status = Studio.MembershipStatus.MEMBER
-        studio.suspended_reason = ""
-        studio.save(update_fields=["membership_status", "suspended_reason", "updated_at"])
+        if application.kind == MembershipApplication.Kind.REINSTATEMENT:
+            # Approving a reinstatement is the reinstate decision itself (IllegalTransition if the studio is
+            # no longer suspended, e.g. reinstated meanwhile: the review is then rolled back).
+            application.studio = studio_reinstate(user=user, studio=application.studio,
+                                                  note=note or f"application {application.pk}")
+        else:
+            studio = Studio.objects.select_for_update().get(pk=application.studio_id)
+            if studio.membership_status == Studio.MembershipStatus.SUSPENDED:
+                raise IllegalTransition(_("该工作室已被暂停，只能通过恢复申请重新成为成员。"), code="studio_suspended")
+            studio.membership_status = Studio.MembershipStatus.MEMBER
+            studio.suspended_reason = ""
+            studio.save(update_fields=["membership_status", "suspended_reason", "updated_at"])
+            application.studio = studio
     audit_record(actor=user, subject=application, action="review", from_state="pending",
                  to_state=application.status, note=note)
     _notify_membership_decision(application)
@@ -169,6 +199,9 @@ def membership_batch_publish(*, user, name: str, application_ids) -> MembershipB
                                     code="already_published")
         if application.studio.membership_status != Studio.MembershipStatus.MEMBER:
             raise IllegalTransition(_("该工作室已不是联盟成员：%s") % application.studio.name, code="not_member")
+        if application.kind == MembershipApplication.Kind.REINSTATEMENT:
+            raise IllegalTransition(_("恢复成员资格的申请不编入新批次：%s") % application.studio.name,
+                                    code="reinstatement_not_published")
     number = (MembershipBatch.objects.aggregate(m=Max("number"))["m"] or 0) + 1
     try:
         with transaction.atomic():

@@ -1,5 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from . import services
+from .admin_actions import run_service
 from .models import AuditEntry, NotificationLog, RosterUpload, UserPreference
 
 
@@ -37,9 +44,12 @@ class NotificationLogAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor", "subject_type", "subject_id", "action", "from_state", "to_state", "note")
-    list_filter = ("subject_type", "action")
-    search_fields = ("note", "actor__username", "subject_type")
+    """Insert-only (the model and, on PostgreSQL, a trigger refuse changes): listed and read here."""
+
+    list_display = ("at", "actor_name", "actor_role", "subject_type", "subject_id", "action", "from_state",
+                    "to_state", "note")
+    list_filter = ("subject_type", "action", "actor_role")
+    search_fields = ("note", "actor_name", "actor__username", "subject_type")
     list_select_related = ("actor",)
     date_hierarchy = "at"
 
@@ -54,3 +64,42 @@ class RosterUploadAdmin(ReadOnlyAdmin):
     list_select_related = ("uploaded_by",)
     exclude = ("data",)
     date_hierarchy = "created_at"
+
+
+NO_ACCOUNT_DELETION = _("账号不能删除，只能停用：它签过的意向书、提交的申请和审计记录都要留下操作人。"
+                        "请在账号列表中选中它，执行“停用所选账号”。")
+
+
+class AccountAdmin(UserAdmin):
+    """Django's user admin, with deletion replaced by deactivation (jianglian.services.account_deactivate)."""
+
+    actions = ["deactivate", "reactivate"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Say why instead of a bare 403, and go back to the account."""
+        self.message_user(request, NO_ACCOUNT_DELETION, level=messages.ERROR)
+        meta = self.model._meta
+        return redirect(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[object_id]))
+
+    @admin.action(description=_("停用所选账号"))
+    def deactivate(self, request, queryset):
+        run_service(self, request, queryset,
+                    lambda account: services.account_deactivate(user=request.user, account=account,
+                                                                reason="管理后台停用"),
+                    done=_("已停用"))
+
+    @admin.action(description=_("恢复所选账号"))
+    def reactivate(self, request, queryset):
+        run_service(self, request, queryset,
+                    lambda account: services.account_reactivate(user=request.user, account=account,
+                                                                reason="管理后台恢复"),
+                    done=_("已恢复"))
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, AccountAdmin)

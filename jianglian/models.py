@@ -57,17 +57,48 @@ class NotificationLog(models.Model):
         return self.key
 
 
+class AuditTrailInsertOnly(Exception):
+    """An audit entry was to be changed or deleted: the trail is insert-only."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """No bulk rewriting: update() and delete() refuse (so do bulk_update and the model's save/delete).
+
+    One update passes: `actor` set to NULL, which is how Django's deletion of an account (SET_NULL) reaches
+    the entries; the actor's name and role were copied into them when they were written."""
+
+    def update(self, **kwargs):
+        if kwargs in ({"actor": None}, {"actor_id": None}):
+            return super().update(**kwargs)
+        raise AuditTrailInsertOnly("审计记录只能新增，不能修改 / Audit entries cannot be changed.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditTrailInsertOnly("审计记录只能新增，不能修改 / Audit entries cannot be changed.")
+
+    def delete(self):
+        raise AuditTrailInsertOnly("审计记录只能新增，不能删除 / Audit entries cannot be deleted.")
+
+    delete.queryset_only = True
+
+
 class AuditEntry(models.Model):
     """One state change of an application, batch, pairing, event or challenge: who, when, from → to.
 
     Every app writes it (jianglian.audit.audit_record), so it lives in the ground. It moved here from alliance
     with its table: `alliance_auditentry` keeps its name and rows (migrations jianglian 0002, alliance 0003).
+
+    Insert-only: saving an existing entry, `update()`, `delete()` (of an entry or a queryset) raise
+    AuditTrailInsertOnly; on PostgreSQL a trigger (migration 0004) refuses UPDATE and DELETE in SQL too.
+    The actor's name and role are copied in when the entry is written: an account deleted later (its
+    `actor` set to NULL, the one change the trigger lets through) or renamed still shows who did it.
     """
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="audit_entries",
     )
+    actor_name = models.CharField(_("操作人姓名"), max_length=200, blank=True)
+    actor_role = models.CharField(_("操作人角色"), max_length=64, blank=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     subject_type = models.CharField(_("对象类型"), max_length=64)
     subject_id = models.BigIntegerField(_("对象编号"))
@@ -75,6 +106,8 @@ class AuditEntry(models.Model):
     from_state = models.CharField(_("原状态"), max_length=32, blank=True)
     to_state = models.CharField(_("新状态"), max_length=32, blank=True)
     note = models.TextField(_("备注"), blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         db_table = "alliance_auditentry"
@@ -85,6 +118,15 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.subject_type}#{self.subject_id} {self.from_state}→{self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields") is not None:
+            raise AuditTrailInsertOnly("审计记录只能新增，不能修改 / Audit entries cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailInsertOnly("审计记录只能新增，不能删除 / Audit entries cannot be deleted.")
 
 
 class RosterUpload(models.Model):

@@ -17,3 +17,36 @@ def apply_fields(instance, fields: dict, *, allowed: set, exclude_from_validatio
             changed.append(name)
     instance.full_clean(exclude=list(exclude_from_validation))
     return changed
+
+
+def account_deactivate(*, user, account, reason: str = ""):
+    """The secretariat closes an account: it can no longer sign in (password or token), and everything it did
+    stays — its agreements, applications and audit entries. Accounts are deactivated, never deleted."""
+    return _set_active(user, account, False, "deactivate", reason)
+
+
+def account_reactivate(*, user, account, reason: str = ""):
+    """The secretariat opens a deactivated account again."""
+    return _set_active(user, account, True, "reactivate", reason)
+
+
+def _set_active(user, account, active: bool, action: str, reason: str):
+    from django.db import transaction
+
+    from .audit import audit_record
+    from .errors import NotAllowed
+    from .roles import is_secretariat
+
+    if not is_secretariat(user):
+        raise NotAllowed("只有秘书处可以停用或恢复账号 / Only the secretariat may deactivate or reactivate accounts.")
+    if account.pk == user.pk and not active:
+        raise ValidationError({"account": "不能停用自己的账号 / You cannot deactivate your own account."})
+    if account.is_active == active:
+        return account
+    with transaction.atomic():
+        previous = "active" if account.is_active else "inactive"
+        account.is_active = active
+        account.save(update_fields=["is_active"])
+        audit_record(actor=user, subject=account, action=action, from_state=previous,
+                     to_state="active" if active else "inactive", note=reason)
+    return account

@@ -20,7 +20,7 @@ class AuditEntrySerializer(OutputModelSerializer):
 
     class Meta:
         model = AuditEntry
-        fields = ("id", "at", "actor_id", "actor", "subject_type", "subject_id", "action", "from_state",
+        fields = ("id", "at", "actor_id", "actor", "actor_name", "actor_role", "subject_type", "subject_id", "action", "from_state",
                   "to_state", "note")
         read_only_fields = fields
 

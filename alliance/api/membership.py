@@ -34,7 +34,7 @@ class MembershipApplicationSerializer(OutputModelSerializer):
 
     class Meta:
         model = MembershipApplication
-        fields = ("id", "studio", "statement", "status", "status_label", "submitted_at", "reviewed_at",
+        fields = ("id", "studio", "statement", "kind", "status", "status_label", "submitted_at", "reviewed_at",
                   "review_note", "batch")
         read_only_fields = fields
 

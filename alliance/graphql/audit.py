@@ -17,7 +17,8 @@ class AuditEntryType(VisibleObjectType):
         name = "AuditEntry"
         interfaces = (Node,)
         connection_class = CountableConnection
-        fields = ("id", "at", "subject_type", "subject_id", "action", "from_state", "to_state", "note")
+        fields = ("id", "at", "actor_name", "actor_role", "subject_type", "subject_id", "action", "from_state",
+                  "to_state", "note")
 
     @classmethod
     def visible(cls, info):

@@ -11,6 +11,7 @@ from ..models import MembershipApplication
 from .studios import StudioType
 
 ApplicationStatusEnum = enum_from_choices(MembershipApplication.Status, "ApplicationStatus", "入盟申请状态")
+ApplicationKindEnum = enum_from_choices(MembershipApplication.Kind, "ApplicationKind", "入盟申请类型")
 ReviewDecisionEnum = graphene.Enum(
     "ReviewDecision",
     [("APPROVE", services.ReviewDecision.APPROVE), ("REJECT", services.ReviewDecision.REJECT)],
@@ -22,6 +23,7 @@ class MembershipApplicationType(VisibleObjectType):
     """Visible to the secretariat and to the applying studio's lead and managers."""
 
     status = ApplicationStatusEnum(required=True)
+    kind = ApplicationKindEnum(required=True, description="入盟，或暂停后申请恢复成员资格 / membership or reinstatement")
     studio = graphene.Field(StudioType, required=True)
 
     class Meta:
@@ -29,7 +31,7 @@ class MembershipApplicationType(VisibleObjectType):
         name = "MembershipApplication"
         interfaces = (Node,)
         connection_class = CountableConnection
-        fields = ("id", "studio", "statement", "status", "submitted_at", "reviewed_at", "review_note")
+        fields = ("id", "studio", "statement", "kind", "status", "submitted_at", "reviewed_at", "review_note")
 
     @classmethod
     def visible(cls, info):
