@@ -179,3 +179,32 @@ class RosterUpload(models.Model):
 
     def __str__(self):
         return f"{self.kind} · {self.filename}"
+
+
+class IdempotencyKey(models.Model):
+    """A create the client may retry: the first request's answer, kept under the key the client chose.
+
+    Keyed by user and key (an `Idempotency-Key` header in REST, a `clientMutationId` in GraphQL). A retry with
+    the same key and the same request gets the stored answer again and creates nothing; the same key with a
+    different request is refused. Written in the create's own transaction, so a create that failed stores no
+    key and may simply be tried again (jianglian.idempotency).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE,
+                             related_name="+")
+    key = models.CharField(_("幂等键"), max_length=255)
+    operation = models.CharField(_("操作"), max_length=100)
+    fingerprint = models.CharField(_("请求摘要"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("状态码"), null=True, blank=True)
+    response = models.JSONField(_("应答"), null=True, blank=True)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.BigIntegerField(_("对象编号"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等键")
+        verbose_name_plural = _("幂等键")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.key} → {self.object_type}#{self.object_id}"

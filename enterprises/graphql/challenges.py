@@ -4,6 +4,7 @@ import graphene
 
 from experts.graphql.skills import SkillType, skills_from_ids
 from jianglian.graphql.enums import CategoryEnum, ProvinceEnum, enum_from_choices
+from jianglian.graphql.idempotency import client_mutation_id_argument
 from jianglian.graphql.mutations import Load, ServiceMutation
 from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 from matching.graphql.matches import matches_field
@@ -73,6 +74,7 @@ class CreateChallengeInput(ChallengeFieldsInput, graphene.InputObjectType):
     title = graphene.String(required=True)
     description = graphene.String(required=True)
     category = CategoryEnum(required=True)
+    client_mutation_id = client_mutation_id_argument()
 
 
 class UpdateChallengeInput(ChallengeFieldsInput, graphene.InputObjectType):
@@ -102,6 +104,7 @@ class CreateChallenge(_ChallengePayload):
     class Meta:
         name = "CreateChallengePayload"
         load = {"enterprise": Load(EnterpriseType), "skills": skills_from_ids}
+        idempotent = True
 
     class Arguments:
         input = CreateChallengeInput(required=True)

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from jianglian.errors import Conflict, DomainError, NotAllowed, Unavailable
+from jianglian.idempotency import IdempotencyKeyReused
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, Unavailable):
         return Response({"detail": str(exc), "code": exc.code, "errors": {}}, status=status.HTTP_503_SERVICE_UNAVAILABLE,
                         headers={"Retry-After": str(exc.retry_after)})
+    elif isinstance(exc, IdempotencyKeyReused):
+        return Response({"detail": str(exc), "code": exc.code, "errors": {}},
+                        status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     elif isinstance(exc, DomainError):
         return Response({"detail": str(exc), "code": exc.code, "errors": {}}, status=status.HTTP_400_BAD_REQUEST)
     elif isinstance(exc, DjangoPermissionDenied):

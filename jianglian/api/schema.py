@@ -12,6 +12,7 @@ import django_filters
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import build_parameter_type
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
@@ -24,6 +25,13 @@ ERROR_DESCRIPTIONS = {
     "404": "不存在或不可见 / Not found or not visible to the caller",
     "409": "状态冲突（状态不允许或已被他人处理） / Conflict: illegal state change or already taken",
 }
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, location=OpenApiParameter.HEADER, required=False,
+    description="可选。同一账号以同一键重试同一创建请求时，返回首次的应答而不重复创建；同一键用于不同请求时返回 422。 / "
+                "Optional. A retried create with the same key and body answers the first answer again (header "
+                "`Idempotent-Replayed: true`) and creates nothing; the same key with another body is 422 "
+                "`idempotency_key_reused`.",
+)
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -46,6 +54,13 @@ def summary(zh: str, en: str) -> str:
 
 class AutoSchema(SpectacularAutoSchema):
     error_codes = tuple(ERROR_DESCRIPTIONS)
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.method == "POST" and getattr(self.view, "action", None) == "create" \
+                and hasattr(self.view, "create_object"):
+            parameters.append(IDEMPOTENCY_KEY)
+        return parameters
 
     def get_response_serializers(self):
         output = getattr(self.view, "output_serializer_class", None)

@@ -7,9 +7,16 @@ Subclasses set:
 - `create_object(self, data)` / `update_object(self, instance, data)` → call the service.
 Objects the caller may not see answer 404 (they come from the selector); objects the caller
 sees but may not change answer 403 (the service raises NotAllowed).
+
+A create with an `Idempotency-Key` header (an authenticated caller's) is done once per key: a retry with the
+same key and body answers the first answer again, with `Idempotent-Replayed: true` (jianglian.idempotency).
 """
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
+
+from jianglian.idempotency import Answer, run_once
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -54,8 +61,29 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         raise NotImplementedError
 
     def create(self, request, *args, **kwargs):
-        data = self.read_input()
-        return self.respond(self.create_object(data), status.HTTP_201_CREATED)
+        key = request.headers.get(IDEMPOTENCY_HEADER)
+        if key is None or not request.user.is_authenticated:
+            return self._create()
+
+        def perform():
+            response = self._create()
+            instance = response.instance
+            return Answer(response.status_code, response.data, instance._meta.label_lower, instance.pk)
+
+        data = request.data  # a JSON body, or a form's QueryDict
+        payload = sorted(data.lists()) if hasattr(data, "lists") else data
+        answer, replayed = run_once(user=request.user, key=key, operation=f"{self.basename}.create",
+                                    payload=payload, perform=perform)
+        response = Response(answer.body, status=answer.status_code)
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+    def _create(self):
+        instance = self.create_object(self.read_input())
+        response = self.respond(instance, status.HTTP_201_CREATED)
+        response.instance = instance
+        return response
 
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()

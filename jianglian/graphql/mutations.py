@@ -10,6 +10,10 @@
 5. `Meta.service(user=…, **arguments)` — or the mutation's own `perform` when it has to translate more;
 6. the payload: the service's result in the mutation's one output field.
 
+A create declares `Meta.idempotent = True` and a `clientMutationId` argument (client_mutation_id_argument(), among its
+arguments or in its input): the id is its idempotency key (jianglian.graphql.idempotency.once), so a retried create
+with the same id and arguments answers the object the first one created and creates nothing.
+
     class PublishChallenge(ServiceMutation):
         class Meta:
             name = "PublishChallengePayload"
@@ -32,6 +36,7 @@ from graphene.types.mutation import MutationOptions
 from jianglian.errors import NotAllowed
 from jianglian.roles import SECRETARIAT_ONLY, is_secretariat
 
+from .idempotency import once
 from .types import get_visible, get_visible_many, require_login
 
 
@@ -91,6 +96,7 @@ class ServiceMutationOptions(MutationOptions):
     service: Callable | None = None
     load: dict = {}
     flatten: tuple = ("input",)
+    idempotent: bool = False
 
 
 class ServiceMutation(graphene.Mutation):
@@ -102,8 +108,9 @@ class ServiceMutation(graphene.Mutation):
 
     @classmethod
     def __init_subclass_with_meta__(cls, permissions=(Role.SIGNED_IN,), service=None, load=None, flatten=("input",),
-                                    _meta=None, **options):
+                                    idempotent=False, _meta=None, **options):
         _meta = _meta or ServiceMutationOptions(cls)
+        _meta.idempotent = idempotent
         _meta.permissions = tuple(permissions)
         _meta.service = service
         _meta.load = dict(load or {})
@@ -126,13 +133,19 @@ class ServiceMutation(graphene.Mutation):
                 data.update(plain(value))
             else:
                 data[name] = plain(value)
+        client_mutation_id = data.pop("client_mutation_id", None)
+        requested = dict(data)  # what the client sent (global ids, plain values): the idempotency fingerprint
         for name, loader in cls._meta.load.items():
             if name not in data:
                 continue
             value = data.pop(name)
             target = getattr(loader, "to", None) or name
             data[target] = None if value is None else loader(info, value)
-        return cls(**{cls.return_field: cls.perform(info, user, **data)})
+        if cls._meta.idempotent:
+            result = once(info, client_mutation_id, cls._meta.name, requested, lambda: cls.perform(info, user, **data))
+        else:
+            result = cls.perform(info, user, **data)
+        return cls(**{cls.return_field: result})
 
     @classmethod
     def perform(cls, info, user, **data):

@@ -11,6 +11,7 @@ import graphene
 from enterprises.graphql.challenges import ChallengeType
 from experts.graphql.experts import ExpertType
 from jianglian.graphql.enums import enum_from_choices
+from jianglian.graphql.idempotency import client_mutation_id_argument
 from jianglian.graphql.mutations import Load, ServiceMutation
 from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 
@@ -136,6 +137,7 @@ class ProposePairing(_PairingPayload):
     class Meta:
         name = "ProposePairingPayload"
         load = {"challenge": Load(ChallengeType), "expert": Load(ExpertType)}
+        idempotent = True
 
     class Arguments:
         challenge = graphene.ID(required=True)
@@ -144,6 +146,7 @@ class ProposePairing(_PairingPayload):
         goals = graphene.String()
         start_date = graphene.Date()
         end_date = graphene.Date()
+        client_mutation_id = client_mutation_id_argument()
 
     @classmethod
     def perform(cls, info, user, challenge, expert, message=None, goals=None, start_date=None, end_date=None):
