@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .admin_actions import run_service
-from .models import AuditEntry, NotificationLog, RosterUpload, UserPreference
+from .models import AuditEntry, IdempotencyKey, NotificationLog, RosterUpload, UserPreference
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -103,3 +103,13 @@ User = get_user_model()
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(ReadOnlyAdmin):
+    """Retried creates' stored answers (jianglian.idempotency): read here."""
+
+    list_display = ("created_at", "user", "key", "operation", "status_code", "object_type", "object_id")
+    list_filter = ("operation",)
+    search_fields = ("key", "user__username")
+    list_select_related = ("user",)
