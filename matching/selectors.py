@@ -26,6 +26,20 @@ RANKED_STATES = (Challenge.Status.OPEN,)  # kept current automatically
 RANKABLE_STATES = (Challenge.Status.OPEN, Challenge.Status.DRAFT)  # may be computed at all
 
 
+def rankings_due(*, limit: int = 200) -> list[int]:
+    """Ids of live (open) challenges whose ranking is missing or older than their last change, oldest change first:
+    what a lost computation left behind (the broker down at commit, a worker killed, a task that failed).
+    A challenge with no candidate at all stores no rows and so is due again each time: `limit` bounds the work."""
+    from django.db.models import F, Max, Q
+
+    return list(
+        Challenge.objects.filter(status__in=RANKED_STATES)
+        .annotate(ranked_at=Max("matches__computed_at"))
+        .filter(Q(ranked_at__isnull=True) | Q(ranked_at__lt=F("updated_at")))
+        .order_by("updated_at", "id").values_list("id", flat=True)[:limit]
+    )
+
+
 def ranking_refusal(challenge) -> DomainError | None:
     """Why `challenge` may not be ranked now (IllegalTransition `challenge_not_rankable`, 409), or None."""
     if challenge.status in RANKABLE_STATES:

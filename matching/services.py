@@ -3,6 +3,8 @@
 Which challenges are ranked, and when, is matching.selectors' rule (RANKED_STATES, ranking_refusal):
 open ones live, drafts as a preview on request, paired / resolved / closed ones never again.
 """
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,7 +16,7 @@ from .engine import ALGORITHM_VERSION, needs_of, rank_challenge
 from .engine.profiles import refresh_all_areas, refresh_expert_areas, refresh_studio_areas
 from .engine.taxonomy import forget_taxonomy
 from .models import ChallengeNeed, Match
-from .selectors import RANKED_STATES, ranking_refusal, ranking_request_refusal
+from .selectors import RANKED_STATES, ranking_refusal, ranking_request_refusal, rankings_due
 
 
 def queue_match_computation(challenge: Challenge) -> None:
@@ -90,6 +92,8 @@ def challenge_matches_compute(*, challenge: Challenge) -> int:
     return len(rows)
 
 
+logger = logging.getLogger(__name__)
+
 PROFILE_BATCH = 2000
 
 
@@ -138,6 +142,18 @@ def experts_changed(*, expert_ids, studio_ids=()) -> int:
         for challenge in Challenge.objects.filter(pk__in=affected):
             queue_match_computation(challenge)
     return len(affected)
+
+
+def rankings_catch_up(*, limit: int = 200) -> int:
+    """Beat: queue every open challenge whose ranking is missing or older than its last change (selectors.
+    rankings_due), so a computation lost on the way is redone without anyone asking. Returns how many."""
+    due = rankings_due(limit=limit)
+    if due:
+        logger.warning("rankings missing or stale for %d open challenges: queued again", len(due))
+        with transaction.atomic():
+            for challenge in Challenge.objects.filter(pk__in=due):
+                queue_match_computation(challenge)
+    return len(due)
 
 
 def taxonomy_rerank() -> int:

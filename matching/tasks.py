@@ -9,7 +9,7 @@ from celery import shared_task
 from enterprises.models import Challenge
 from jianglian.errors import IllegalTransition
 
-from .services import challenge_matches_compute, expert_changed, experts_changed, taxonomy_rerank
+from .services import challenge_matches_compute, expert_changed, experts_changed, rankings_catch_up, taxonomy_rerank
 
 logger = logging.getLogger(__name__)
 
@@ -51,3 +51,9 @@ def rerank_after_taxonomy_change() -> int:
     queued = taxonomy_rerank()
     logger.info("skill taxonomy changed: candidate areas re-derived, %d open challenges queued for ranking", queued)
     return queued
+
+
+@shared_task(name="matching.catch_up_rankings", acks_late=True)
+def catch_up_rankings() -> int:
+    """Beat task: rank again the open challenges whose ranking is missing or older than their last change."""
+    return rankings_catch_up()

@@ -16,3 +16,11 @@ class UnknownFilter(DomainError):
     """A filter names a field the index does not have: HTTP 400."""
 
     code = "unknown_filter"
+
+
+class IndexLost(SearchUnavailable):
+    """An embedded index whose `current` link dangles, or is gone while generations remain: 503 for reads,
+    refused for writes (an empty index must never take its place outside a rebuild); the reconcile (beat)
+    rebuilds it from the database."""
+
+    code = "search_unavailable"

@@ -25,6 +25,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from jianglian.api import anonymous_cache
 from jianglian.transactions import on_commit_collect
 from search.backends import get_backend
+from search.errors import IndexLost
 from search.index import IndexDefinition, definitions, document_fingerprint, get_definition
 
 logger = logging.getLogger(__name__)
@@ -104,11 +105,28 @@ def find_drift(definition: IndexDefinition, backend) -> Drift:
 
 
 def reconcile(index_names: Iterable[str] | None = None, backends=None) -> list[Drift]:
-    """Repair every drift between the database and the indexes; returns what was found."""
+    """Repair every drift between the database and the indexes; returns what was found.
+
+    A lost index (IndexLost: its `current` dangles or is gone) is rebuilt from the database: recovery without
+    a human, and never an empty index in its place."""
     found = []
     for definition in _selected(index_names):
         for backend in backends or target_backends():
-            drift = find_drift(definition, backend)
+            try:
+                drift = find_drift(definition, backend)
+            except IndexLost:
+                logger.error("search index %s on %s is lost: rebuilding it from the database", definition.name,
+                             backend.name)
+                restored: set[int] = set()
+
+                def documents(definition=definition, restored=restored):
+                    for document in definition.iter_documents():
+                        restored.add(document["id"])
+                        yield document
+
+                backend.rebuild(definition, documents())
+                found.append(Drift(index=definition.name, missing=restored))  # every document was missing
+                continue
             if drift:
                 logger.warning("search index %s on %s drifted: %s", definition.name, backend.name, drift.summary())
                 ids = sorted(drift.ids)

@@ -240,9 +240,18 @@ if not CELERY_BROKER_URL:
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", None)
 
 CELERY_TASK_EAGER_PROPAGATES = True
+# Redelivery of a killed worker's tasks. Every task is idempotent (it takes ids and reads the rows itself), so
+# each is acknowledged late: a task whose worker dies (kill -9, OOM) before it finished goes back to the queue
+# (task_reject_on_worker_lost when the pool notices; otherwise Redis redelivers the unacknowledged message once
+# the visibility timeout has passed: 5 minutes here instead of Redis's default hour). Keep it above the
+# longest task (a full rebuild runs from the management command, not as a task). RabbitMQ redelivers at once
+# when the worker's connection drops.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300"))  # seconds
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -251,6 +260,8 @@ CELERY_BEAT_SCHEDULE["pairings-expire-proposals"] = {"task": "matching.pairings.
 CELERY_BEAT_SCHEDULE["pairings-expiry-reminders"] = {"task": "matching.pairings.send_expiry_reminders", "schedule": 60 * 60}
 CELERY_BEAT_SCHEDULE["notifications-flush"] = {"task": "jianglian.flush_notifications", "schedule": 10 * 60}
 CELERY_BEAT_SCHEDULE["search-reconcile"] = {"task": "search.tasks.reconcile", "schedule": 30 * 60}
+# Rankings lost on the way (broker down at commit, worker killed) are redone without anyone asking.
+CELERY_BEAT_SCHEDULE["matching-catch-up-rankings"] = {"task": "matching.catch_up_rankings", "schedule": 10 * 60}
 
 # --- Search ------------------------------------------------------------------
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "embedded")

@@ -7,7 +7,10 @@ Layout under SEARCH_INDEX_DIR:
     <index>/gen-<n>/       a tantivy index
 
 A rebuild writes a new generation and swaps the `current` symlink, so searches
-never see a half-built index. Searchers notice a new generation or a new commit
+never see a half-built index. A `current` that dangles, or that is gone while generations remain, is a lost
+index (IndexLost, 503): reads and writes are refused rather than answered from, or replaced by, an empty
+index; only a rebuild (the reconcile does one) makes a new `current`. An index never built (no link, no
+generation) reads as empty and its first write creates it. Searchers notice a new generation or a new commit
 (meta.json changes) on their next query and reload.
 
 Fields: `id` and `fp` (fingerprint) are fast u64 fields; each search field is a
@@ -31,7 +34,7 @@ import tantivy
 from django.conf import settings
 from tantivy import Occur, Query
 
-from search.errors import UNAVAILABLE_MESSAGE, SearchUnavailable
+from search.errors import UNAVAILABLE_MESSAGE, IndexLost, SearchUnavailable
 from search.index import IndexDefinition
 
 from .base import (
@@ -97,9 +100,17 @@ class EmbeddedBackend(SearchBackend):
         return self._schemas[definition.name]
 
     def _current(self, definition, create: bool) -> Path | None:
-        link = self._root(definition) / "current"
-        if link.exists():
-            return link.resolve()
+        root = self._root(definition)
+        link = root / "current"
+        if os.path.lexists(link):
+            target = link.resolve()
+            if target.is_dir():
+                return target
+            logger.error("embedded search index %s: `current` points to a missing generation", definition.name)
+            raise IndexLost(UNAVAILABLE_MESSAGE)
+        if any(root.glob("gen-*")):
+            logger.error("embedded search index %s: `current` is missing", definition.name)
+            raise IndexLost(UNAVAILABLE_MESSAGE)
         if not create:
             return None
         generation = self._new_generation(definition)
