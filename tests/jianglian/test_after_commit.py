@@ -53,7 +53,8 @@ def broker_down():
     """The project's tasks sent to a Redis broker that refuses connections (not eager)."""
     down = Celery("jianglian-broker-down")
     down.config_from_object("django.conf:settings", namespace="CELERY")
-    down.conf.update(broker_url=UNREACHABLE_BROKER, task_always_eager=False,
+    down.conf.update(broker_url=UNREACHABLE_BROKER, broker_write_url=UNREACHABLE_BROKER,
+                     broker_read_url=UNREACHABLE_BROKER, task_always_eager=False,
                      task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.1})
     down.set_current()
     down.set_default()

@@ -127,7 +127,9 @@ class Workers:
 def celery_app(broker_url, name):
     live = Celery(name)
     live.config_from_object("django.conf:settings", namespace="CELERY")
-    live.conf.update(broker_url=broker_url, result_backend=broker_url, task_always_eager=False,
+    # broker_url alone would lose to a CELERY_BROKER_URL in the environment (Celery reads it first)
+    live.conf.update(broker_url=broker_url, broker_write_url=broker_url, broker_read_url=broker_url,
+                     result_backend=broker_url, task_always_eager=False,
                      broker_transport_options={"visibility_timeout": 5, "unacked_restore_throttle": 1},
                      task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.1})
     return live

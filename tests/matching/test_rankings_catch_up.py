@@ -35,7 +35,8 @@ def candidates():
 def broker_down():
     down = Celery("jianglian-broker-down")
     down.config_from_object("django.conf:settings", namespace="CELERY")
-    down.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False,
+    down.conf.update(broker_url="redis://127.0.0.1:1/0", broker_write_url="redis://127.0.0.1:1/0",
+                     broker_read_url="redis://127.0.0.1:1/0", task_always_eager=False,
                      task_publish_retry_policy={"max_retries": 0})
     down.set_current()
     down.set_default()
