@@ -212,8 +212,8 @@ def test_broker_down_worker_killed_index_lost_and_everything_recovers(stack, ent
     assert not current.resolve().is_dir()
 
     # 4. Beat's jobs, sent as beat sends them: the reconcile rebuilds and repairs, the catch-up re-ranks.
-    reconcile.delay().get(timeout=180)
-    catch_up_rankings.delay().get(timeout=60)
+    reconcile.delay().get(timeout=180, disable_sync_subtasks=False)  # the test is no task
+    catch_up_rankings.delay().get(timeout=60, disable_sync_subtasks=False)
     assert eventually(lambda: rankings_due() == [], timeout=60)
     assert found("精馏") == {e.pk for e in experts} | {newcomer.pk}
     assert found("压缩机") == {experts[0].pk}  # the edit whose update was lost at commit
