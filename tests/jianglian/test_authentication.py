@@ -13,7 +13,8 @@ from tests.gql import GQLResult
 pytestmark = pytest.mark.django_db
 
 BAD_KEYS = [
-    "a\x00b", "\x00" * 40, "0" * 39, "0" * 41, "g" * 40, "ABCDEF0123" * 4, "0" * 39 + "\x00", "键".encode().decode("latin-1") * 40, "\xff" * 40,  # as WSGI hands over raw bytes
+    "a\x00b", "\x00" * 40, "0" * 39, "0" * 41, "g" * 40, "ABCDEF0123" * 4, "0" * 39 + "\x00", "键".encode().decode("latin-1") * 40,
+    "\xff" * 40,  # as WSGI hands over raw bytes
     "0" * 20 + " " + "0" * 19, "0" * 4000,
 ]
 

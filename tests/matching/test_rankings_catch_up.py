@@ -61,7 +61,8 @@ def test_a_ranking_lost_at_commit_is_redone_by_the_catch_up(candidates, enterpri
     app.set_current()  # the broker is back (eager here: the task runs in-process)
     app.set_default()
 
-    assert catch_up_rankings.delay().get(disable_sync_subtasks=False) == 1  # not inside a task (eager threads of other specs may leave celery thinking so)
+    # not inside a task (eager tasks of other specs' threads may leave Celery thinking so)
+    assert catch_up_rankings.delay().get(disable_sync_subtasks=False) == 1
 
     assert Match.objects.filter(challenge=challenge, kind="expert").count() == 3
     assert rankings_due() == []
