@@ -2,6 +2,7 @@
 They translate input and call alliance.services."""
 import graphene
 
+from jianglian.graphql.idempotency import client_mutation_id_argument
 from jianglian.graphql.mutations import Load, Role, ServiceMutation
 from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 
@@ -43,10 +44,12 @@ class PublishMembershipBatch(ServiceMutation):
         name = "PublishMembershipBatchPayload"
         permissions = (Role.SECRETARIAT,)
         load = {"application_ids": Load(MembershipApplicationType, to="applications", many=True)}
+        idempotent = True
 
     class Arguments:
         name = graphene.String(required=True)
         application_ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
+        client_mutation_id = client_mutation_id_argument()
 
     batch = graphene.Field(MembershipBatchType, required=True)
 

@@ -4,6 +4,7 @@ import graphene
 
 from experts.graphql.experts import ExpertType
 from jianglian.graphql.enums import ProvinceEnum, enum_from_choices
+from jianglian.graphql.idempotency import client_mutation_id_argument
 from jianglian.graphql.mutations import Load, Role, ServiceMutation, given
 from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 
@@ -85,6 +86,7 @@ class OutreachEventInput(OutreachEventFields, graphene.InputObjectType):
     starts_at = graphene.DateTime(required=True)
     format = EventFormatEnum(required=True)
     topic = graphene.String(required=True)
+    client_mutation_id = client_mutation_id_argument()
 
 
 class UpdateOutreachEventInput(OutreachEventFields, graphene.InputObjectType):
@@ -107,6 +109,7 @@ class CreateOutreachEvent(_EventPayload):
     class Meta:
         name = "CreateOutreachEventPayload"
         permissions = (Role.SECRETARIAT,)
+        idempotent = True
 
     class Arguments:
         input = OutreachEventInput(required=True)

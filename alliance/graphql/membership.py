@@ -3,6 +3,7 @@ studio's suspension. They translate input and call alliance.services."""
 import graphene
 
 from jianglian.graphql.enums import enum_from_choices
+from jianglian.graphql.idempotency import client_mutation_id_argument
 from jianglian.graphql.mutations import Load, Role, ServiceMutation
 from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 
@@ -65,10 +66,12 @@ class ApplyForMembership(_ApplicationPayload):
         name = "ApplyForMembershipPayload"
         service = services.membership_apply
         load = {"studio": Load(StudioType)}
+        idempotent = True
 
     class Arguments:
         studio = graphene.ID(required=True)
         statement = graphene.String(required=True)
+        client_mutation_id = client_mutation_id_argument()
 
 
 class WithdrawMembershipApplication(_ApplicationPayload):

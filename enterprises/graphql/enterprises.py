@@ -3,6 +3,7 @@
 import graphene
 
 from jianglian.graphql.enums import IndustryEnum, ProvinceEnum, enum_from_choices
+from jianglian.graphql.idempotency import client_mutation_id_argument
 from jianglian.graphql.mutations import Load, Role, ServiceMutation
 from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 
@@ -55,6 +56,7 @@ class RegisterEnterpriseInput(graphene.InputObjectType):
     industry = IndustryEnum()
     size = EnterpriseSizeEnum()
     description = graphene.String()
+    client_mutation_id = client_mutation_id_argument()
 
 
 class UpdateEnterpriseInput(graphene.InputObjectType):
@@ -84,6 +86,7 @@ class RegisterEnterprise(_EnterprisePayload):
     class Meta:
         name = "RegisterEnterprisePayload"
         service = services.enterprise_register
+        idempotent = True
 
     class Arguments:
         input = RegisterEnterpriseInput(required=True)

@@ -151,3 +151,41 @@ def test_retries_sent_at_once_all_get_the_one_answer():
             thread.join(timeout=60)
         assert len(set(answers)) == 1 and answers[0][0] == 201, answers
         assert Challenge.objects.filter(enterprise=enterprise).count() == 1
+
+
+def test_every_graphql_create_takes_a_client_mutation_id(secretariat):
+    """registerEnterprise, createOutreachEvent, applyForMembership, publishMembershipBatch: once per id."""
+    from alliance.models import MembershipBatch, OutreachEvent
+    from enterprises.models import Enterprise
+
+    user = factories.make_user()
+    register = """mutation($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) {
+                    clientMutationId enterprise { id } } }"""
+    fields = {"name": "重试化工有限公司", "creditCode": factories.make_credit_code(), "province": "SICHUAN",
+              "city": "成都", "clientMutationId": "reg-1"}
+    assert run(register, {"input": fields}, user=user).ok() == run(register, {"input": fields}, user=user).ok()
+    assert Enterprise.objects.filter(name="重试化工有限公司").count() == 1
+
+    event = """mutation($input: OutreachEventInput!) { createOutreachEvent(input: $input) { event { id } } }"""
+    fields = {"title": "进校园", "school": "四川化工职业技术学院", "province": "SICHUAN", "city": "泸州",
+              "startsAt": "2030-05-01T09:00:00+08:00", "format": "LECTURE", "topic": "精馏节能",
+              "clientMutationId": "event-1"}
+    assert run(event, {"input": fields}, user=secretariat).ok() == run(event, {"input": fields}, user=secretariat).ok()
+    assert OutreachEvent.objects.count() == 1
+
+    lead_user, lead = factories.make_expert_user()
+    studio = factories.make_studio(lead=lead)
+    apply = """mutation($s: ID!) { applyForMembership(studio: $s, statement: "申请", clientMutationId: "apply-1") {
+                 clientMutationId application { id } } }"""
+    first = run(apply, {"s": gid("Studio", studio)}, user=lead_user).ok()
+    assert run(apply, {"s": gid("Studio", studio)}, user=lead_user).ok() == first  # no 409 application_pending
+    from alliance import services as alliance_services
+    from alliance.models import MembershipApplication
+
+    application = alliance_services.membership_review(
+        user=secretariat, application=MembershipApplication.objects.get(), decision="approve")
+    publish = """mutation($ids: [ID!]!) { publishMembershipBatch(name: "第二批", applicationIds: $ids,
+                   clientMutationId: "batch-1") { batch { id number } } }"""
+    ids = [gid("MembershipApplication", application)]
+    assert run(publish, {"ids": ids}, user=secretariat).ok() == run(publish, {"ids": ids}, user=secretariat).ok()
+    assert MembershipBatch.objects.count() == 1
