@@ -12,7 +12,7 @@ One scenario, in order, as an operator would meet it:
    `search_index --check` finds no drift and every open challenge has its ranking.
 
 Needs PostgreSQL (the workers are other processes reading the test database) and Redis
-(FAULT_TEST_BROKER_URL, else CELERY_BROKER_URL, else redis://127.0.0.1:6379/5; its database is emptied).
+(FAULT_TEST_BROKER_URL, default redis://127.0.0.1:6379/5: a database of its own, emptied by the test).
 """
 import os
 import shutil
@@ -39,8 +39,8 @@ from search.backends import get_backend, reset_backends
 from search.tasks import reconcile
 from tests import factories
 
-BROKER_URL = os.environ.get("FAULT_TEST_BROKER_URL") or os.environ.get("CELERY_BROKER_URL") \
-    or "redis://127.0.0.1:6379/5"
+# A Redis database of its own (emptied by the test), like the other live specs' — not the suite's CELERY_BROKER_URL.
+BROKER_URL = os.environ.get("FAULT_TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
 ROOT = Path(settings.BASE_DIR)
 
 
