@@ -34,3 +34,18 @@ class Unavailable(DomainError):
     code = "unavailable"
     # Seconds a client is asked to wait before trying again (REST's Retry-After header, GraphQL's retryAfter).
     retry_after = 30
+
+
+# PostgreSQL's answers to two transactions that collided (deadlock detected, serialization failure, lock not
+# available): nothing was written, the client may retry. Answered as a conflict (409 / CONFLICT), not a 500.
+TRANSIENT_CONFLICT_SQLSTATES = {"40P01", "40001", "55P03"}
+
+
+def is_transient_conflict(exc: BaseException) -> bool:
+    """A database error raised because this transaction lost against a concurrent one."""
+    from django.db import OperationalError
+
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    return getattr(cause, "sqlstate", None) in TRANSIENT_CONFLICT_SQLSTATES

@@ -21,7 +21,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from jianglian.errors import Conflict, DomainError, NotAllowed, Unavailable
+from jianglian.errors import Conflict, DomainError, NotAllowed, Unavailable, is_transient_conflict
 from jianglian.idempotency import IdempotencyKeyReused
 
 logger = logging.getLogger(__name__)
@@ -72,6 +72,10 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif is_transient_conflict(exc):
+        logger.info("concurrent transaction answered 409: %s", exc)
+        return Response({"detail": "与同时进行的操作冲突，请重试 / Conflicts with a concurrent change, please retry.",
+                         "code": "concurrent_change", "errors": {}}, status=status.HTTP_409_CONFLICT)
     elif isinstance(exc, IntegrityError):
         # A check-then-insert lost a race against a unique constraint (validators cannot prevent it).
         logger.info("integrity error answered 409: %s", exc)

@@ -6,6 +6,7 @@
 | jianglian.errors.NotAllowed (caller anonymous)    | UNAUTHENTICATED            |
 | jianglian.errors.NotAllowed                       | FORBIDDEN                  |
 | jianglian.errors.Conflict / IllegalTransition     | CONFLICT                   |
+| a deadlock / serialization failure (PostgreSQL)   | CONFLICT, reason concurrent_change |
 | jianglian.errors.Unavailable (e.g. search's)      | its code in capitals (SEARCH_UNAVAILABLE) + `retryAfter` (seconds) |
 | jianglian.errors.DomainError                      | BAD_REQUEST                |
 | ObjectDoesNotExist (incl. Model.DoesNotExist)     | NOT_FOUND                  |
@@ -23,7 +24,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from graphene.utils.str_converters import to_camel_case
 from graphql import GraphQLError
 
-from jianglian.errors import Conflict, DomainError, NotAllowed, Unavailable
+from jianglian.errors import Conflict, DomainError, NotAllowed, Unavailable, is_transient_conflict
 
 logger = logging.getLogger("jianglian.graphql")
 
@@ -83,6 +84,9 @@ def describe(error: GraphQLError, *, user=None) -> tuple[str, dict]:
     if isinstance(original, DomainError):
         extensions.update(code=BAD_REQUEST, reason=original.code)
         return str(original), extensions
+    if is_transient_conflict(original):
+        extensions.update(code=CONFLICT, reason="concurrent_change")
+        return "与同时进行的操作冲突，请重试 / Conflicts with a concurrent change, please retry.", extensions
     if isinstance(original, ObjectDoesNotExist):
         extensions.update(code=NOT_FOUND)
         return "找不到该对象 / Not found.", extensions

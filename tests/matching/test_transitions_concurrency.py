@@ -132,3 +132,31 @@ def test_concurrent_area_refreshes_of_one_expert_store_one_consistent_set():
         stored = sorted(ExpertArea.objects.filter(expert=expert).values_list("skill_id", "level"))
         assert stored == sorted(expected)
         assert StudioArea.objects.filter(studio=studio).count() >= 1
+
+
+def test_a_deadlock_between_two_transactions_is_answered_as_a_conflict_not_a_500():
+    """A real deadlock on PostgreSQL (two transactions lock two rows in opposite orders): the loser's error
+    becomes REST 409 `concurrent_change` and GraphQL CONFLICT, as a lost race should."""
+    from django.db import transaction
+    from graphql import GraphQLError
+
+    from jianglian.api.exceptions import exception_handler
+    from jianglian.errors import is_transient_conflict
+    from jianglian.graphql.errors import describe
+
+    first, second = factories.make_expert(), factories.make_expert()
+    barrier = threading.Barrier(2)
+
+    def lock(a, b):
+        with transaction.atomic():
+            type(a).objects.select_for_update().get(pk=a.pk)
+            barrier.wait(timeout=30)
+            type(b).objects.select_for_update().get(pk=b.pk)
+
+    answers = together([lambda: lock(first, second), lambda: lock(second, first)])
+    [loser] = [a for a in answers if isinstance(a, Exception)]
+    assert is_transient_conflict(loser)
+    response = exception_handler(loser, {})
+    assert (response.status_code, response.data["code"]) == (409, "concurrent_change")
+    _, extensions = describe(GraphQLError("x", original_error=loser, path=["signPairing"]))
+    assert (extensions["code"], extensions["reason"]) == ("CONFLICT", "concurrent_change")
