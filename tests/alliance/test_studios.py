@@ -290,13 +290,27 @@ def test_create_studio_refuses_an_unknown_skill_and_an_unknown_lead(studio_roles
 def test_update_studio_by_role(studio_roles, role, outcome):
     studio = factories.make_studio(lead=studio_roles["_lead"])
 
-    result = run(UPDATE, {"id": gid("Studio", studio), "input": {"name": "改名工作室", "city": "泸州"}},
-                 user=studio_roles[role])
+    result = run(UPDATE, {"id": gid("Studio", studio), "input": {"city": "泸州"}}, user=studio_roles[role])
 
     studio.refresh_from_db()
     if outcome == "ok":
-        assert result.ok()["updateStudio"]["studio"] == {"name": "改名工作室", "city": "泸州"}
-        assert (studio.name, studio.city) == ("改名工作室", "泸州")
+        assert result.ok()["updateStudio"]["studio"] == {"name": studio.name, "city": "泸州"}
+        assert studio.city == "泸州"
     else:
         assert result.code == outcome
+        assert studio.city != "泸州"
+
+
+@pytest.mark.parametrize("role, outcome", [("expert", "BAD_USER_INPUT"), ("secretariat", "ok")])
+def test_only_the_secretariat_renames_a_studio(studio_roles, role, outcome):
+    """The name (and the level) are the alliance's to change (alliance.services.studio_update; test_privileges)."""
+    studio = factories.make_studio(lead=studio_roles["_lead"])
+
+    result = run(UPDATE, {"id": gid("Studio", studio), "input": {"name": "改名工作室"}}, user=studio_roles[role])
+
+    studio.refresh_from_db()
+    if outcome == "ok":
+        assert result.ok()["updateStudio"]["studio"]["name"] == "改名工作室"
+    else:
+        assert result.code == outcome and "name" in result.errors[0]["extensions"]["fields"]
         assert studio.name != "改名工作室"
