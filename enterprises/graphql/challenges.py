@@ -6,6 +6,7 @@ from experts.graphql.skills import SkillType, skills_from_ids
 from jianglian.graphql.enums import CategoryEnum, ProvinceEnum, enum_from_choices
 from jianglian.graphql.mutations import Load, ServiceMutation
 from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
+from matching.graphql.conflicts import exclusions_field
 from matching.graphql.matches import matches_field
 
 from .. import filters, selectors, services
@@ -26,6 +27,7 @@ class ChallengeType(VisibleObjectType):
     region_strictness = RegionStrictnessEnum(required=True)
     status = ChallengeStatusEnum(required=True)
     matches = matches_field()
+    exclusions = exclusions_field()
 
     class Meta:
         model = Challenge

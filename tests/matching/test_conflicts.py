@@ -273,3 +273,170 @@ def test_declared_conflicts_are_set_by_the_expert_or_the_secretariat_only(plant,
         experts.expert_update(user=user, expert=seal_master, conflicts=[])
     with pytest.raises(NotAllowed):
         experts.expert_update(user=runner_up.user, expert=seal_master, conflicts=[])
+
+
+# --- who sees who was left out: the secretariat, never the enterprise (REST, GraphQL) -----------------------------
+
+EXCLUSIONS_URL = "/api/v1/challenges/{}/exclusions/"
+
+
+@pytest.fixture
+def moved(plant):
+    """The plant's challenge, and the seal master now working for the plant (declared a conflict with it too)."""
+    user, enterprise, seal_user, seal_master, runner_up = plant
+    seal_master.employer = enterprise.name
+    seal_master.save()
+    seal_master.conflicts.add(enterprise)
+    return user, enterprise, seal_master, leaking_pumps(enterprise)
+
+
+def test_rest_gives_the_secretariat_the_exclusions_with_reasons(moved, secretariat, token_client_for,
+                                                                 django_assert_num_queries):
+    user, enterprise, seal_master, challenge = moved
+    client = token_client_for(secretariat)
+    client.get(EXCLUSIONS_URL.format(challenge.pk))
+    # token+user, secretariat?, challenge (+enterprise), group, employer, accounts, declarations, experts
+    with django_assert_num_queries(8):
+        response = client.get(EXCLUSIONS_URL.format(challenge.pk) + "?lang=en")
+
+    assert response.status_code == 200
+    [row] = response.json()
+    assert row["expert"] == {"id": seal_master.pk, "name": "密封师傅", "employer": enterprise.name,
+                             "province": "sichuan", "city": "成都"}
+    assert [(r["code"], r["enterprise"]["id"], r["same_group"]) for r in row["reasons"]] == [
+        ("employer", enterprise.pk, False), ("declared", enterprise.pk, False)]
+    assert row["reasons"][0]["explanation"] == f"works for the posting enterprise, {enterprise.name}"
+
+
+def test_rest_never_shows_the_enterprise_or_others_who_was_left_out(moved, token_client_for, expert_user,
+                                                                    other_enterprise_user):
+    user, enterprise, seal_master, challenge = moved
+    for caller, status in ((user, 403), (expert_user[0], 403), (other_enterprise_user[0], 403), (None, 401)):
+        response = token_client_for(caller).get(EXCLUSIONS_URL.format(challenge.pk))
+        assert response.status_code == status, caller
+        assert "密封师傅" not in response.content.decode()
+    draft = leaking_pumps(enterprise, status="draft")
+    assert token_client_for(other_enterprise_user[0]).get(EXCLUSIONS_URL.format(draft.pk)).status_code == 404
+
+
+def test_rest_refuses_to_propose_across_a_conflict_with_409(moved, token_client_for):
+    user, enterprise, seal_master, challenge = moved
+    response = token_client_for(user).post("/api/v1/pairings/", {"challenge": challenge.pk, "expert": seal_master.pk},
+                                           format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "conflict_of_interest"
+    assert enterprise.name in response.json()["detail"]
+    assert not seal_master.pairings.exists()
+
+
+EXCLUSIONS = """query($id: ID!) { node(id: $id) { ... on Challenge { exclusions {
+  expert { name employer } reasons { code sameGroup enterprise { name } explanation(lang: "en") } } } } }"""
+
+
+def test_graphql_gives_the_secretariat_the_exclusions(moved, secretariat):
+    user, enterprise, seal_master, challenge = moved
+    data = run(EXCLUSIONS, {"id": gid("Challenge", challenge)}, user=secretariat).ok()
+    [row] = data["node"]["exclusions"]
+    assert row["expert"]["name"] == "密封师傅"
+    assert [(r["code"], r["sameGroup"], r["enterprise"]["name"]) for r in row["reasons"]] == [
+        ("EMPLOYER", False, enterprise.name), ("DECLARED", False, enterprise.name)]
+    assert row["reasons"][1]["explanation"] == f"declared a conflict of interest with {enterprise.name}"
+
+    listed = run("query($c: ID!) { challengeExclusions(challenge: $c) { expert { name } } }",
+                 {"c": gid("Challenge", challenge)}, user=secretariat).ok()
+    assert listed["challengeExclusions"] == [{"expert": {"name": "密封师傅"}}]
+
+
+def test_graphql_refuses_the_enterprise_with_forbidden(moved, expert_user):
+    user, enterprise, seal_master, challenge = moved
+    for caller in (user, expert_user[0]):
+        result = run(EXCLUSIONS, {"id": gid("Challenge", challenge)}, user=caller)
+        assert result.code == "FORBIDDEN" and "密封师傅" not in str(result.body)
+        result = run("query($c: ID!) { challengeExclusions(challenge: $c) { expert { name } } }",
+                     {"c": gid("Challenge", challenge)}, user=caller)
+        assert result.code == "FORBIDDEN" and "密封师傅" not in str(result.body)
+
+
+def test_graphql_refuses_to_propose_across_a_conflict_with_conflict(moved):
+    user, enterprise, seal_master, challenge = moved
+    result = run("""mutation($c: ID!, $e: ID!) { proposePairing(challenge: $c, expert: $e) {
+        pairing { id } } }""", {"c": gid("Challenge", challenge), "e": gid("Expert", seal_master)}, user=user)
+    assert result.code == "CONFLICT"
+    assert result.errors[0]["extensions"]["reason"] == "conflict_of_interest"
+    assert enterprise.name in result.errors[0]["message"]
+
+
+# --- groups and declarations through the APIs -----------------------------------------------------------------------
+
+def test_rest_the_enterprise_sets_its_group_and_the_secretariat_verifies_it(enterprise_user, secretariat,
+                                                                            token_client_for):
+    user, enterprise = enterprise_user
+    parent = factories.make_enterprise(name="蓉新化工集团有限公司")
+    url = f"/api/v1/enterprises/{enterprise.pk}/"
+
+    response = token_client_for(user).patch(url, {"group": parent.pk}, format="json")
+    assert response.status_code == 200
+    assert response.json()["group"] == {"id": parent.pk, "name": "蓉新化工集团有限公司"}
+    assert response.json()["group_verified"] is False
+
+    assert token_client_for(user).post(url + "verify-group/").status_code == 403
+    response = token_client_for(secretariat).post(url + "verify-group/")
+    assert response.status_code == 200 and response.json()["group_verified"] is True
+
+    response = token_client_for(user).patch(url, {"group": enterprise.pk}, format="json")
+    assert response.status_code == 400 and "group" in response.json()["errors"]
+    unverified = factories.make_enterprise(verified=False)
+    response = token_client_for(user).patch(url, {"group": unverified.pk}, format="json")
+    assert response.status_code == 400 and "group" in response.json()["errors"]
+
+
+def test_graphql_the_enterprise_sets_its_group_and_the_secretariat_verifies_it(enterprise_user, secretariat):
+    user, enterprise = enterprise_user
+    parent = factories.make_enterprise(name="蓉新化工集团有限公司")
+    set_group = """mutation($id: ID!, $g: ID) { updateEnterprise(id: $id, input: {group: $g}) {
+        enterprise { group { name } groupVerified } } }"""
+    data = run(set_group, {"id": gid("Enterprise", enterprise), "g": gid("Enterprise", parent)}, user=user).ok()
+    assert data["updateEnterprise"]["enterprise"] == {"group": {"name": "蓉新化工集团有限公司"}, "groupVerified": False}
+
+    verify = "mutation($id: ID!) { verifyEnterpriseGroup(id: $id) { enterprise { groupVerified } } }"
+    assert run(verify, {"id": gid("Enterprise", enterprise)}, user=user).code == "FORBIDDEN"
+    data = run(verify, {"id": gid("Enterprise", enterprise)}, user=secretariat).ok()
+    assert data["verifyEnterpriseGroup"]["enterprise"]["groupVerified"] is True
+
+    result = run(set_group, {"id": gid("Enterprise", enterprise), "g": gid("Enterprise", enterprise)}, user=user)
+    assert result.code == "BAD_USER_INPUT" and "group" in result.errors[0]["extensions"]["fields"]
+    hidden = factories.make_enterprise(verified=False)
+    assert run(set_group, {"id": gid("Enterprise", enterprise), "g": gid("Enterprise", hidden)},
+               user=user).code == "NOT_FOUND"
+    data = run(set_group, {"id": gid("Enterprise", enterprise), "g": None}, user=user).ok()
+    assert data["updateEnterprise"]["enterprise"] == {"group": None, "groupVerified": False}
+
+
+def test_declared_conflicts_are_private_to_the_expert_and_the_secretariat(plant, secretariat, token_client_for):
+    user, enterprise, seal_user, seal_master, runner_up = plant
+    url = f"/api/v1/experts/{seal_master.pk}/"
+    response = token_client_for(seal_user).patch(url, {"conflicts": [enterprise.pk]}, format="json")
+    assert response.status_code == 200
+    assert response.json()["conflicts"] == [{"id": enterprise.pk, "name": enterprise.name}]
+
+    assert token_client_for(secretariat).get(url).json()["conflicts"] == [{"id": enterprise.pk, "name": enterprise.name}]
+    for caller in (user, runner_up.user, None):
+        assert token_client_for(caller).get(url).json()["conflicts"] is None
+        rows = token_client_for(caller).get("/api/v1/experts/").json()["results"]
+        assert next(row for row in rows if row["id"] == seal_master.pk)["conflicts"] is None
+
+    query = "query($id: ID!) { node(id: $id) { ... on Expert { declaredConflicts { name } } } }"
+    assert run(query, {"id": gid("Expert", seal_master)}, user=user).ok()["node"]["declaredConflicts"] is None
+    assert run(query, {"id": gid("Expert", seal_master)}, user=seal_user).ok()["node"]["declaredConflicts"] == [
+        {"name": enterprise.name}]
+
+
+def test_graphql_the_expert_declares_and_withdraws_a_conflict(plant):
+    user, enterprise, seal_user, seal_master, runner_up = plant
+    mutation = """mutation($c: [ID!]) { updateExpertProfile(input: {conflicts: $c}) {
+        expert { declaredConflicts { name } } } }"""
+    data = run(mutation, {"c": [gid("Enterprise", enterprise)]}, user=seal_user).ok()
+    assert data["updateExpertProfile"]["expert"]["declaredConflicts"] == [{"name": enterprise.name}]
+    data = run(mutation, {"c": []}, user=seal_user).ok()
+    assert data["updateExpertProfile"]["expert"]["declaredConflicts"] == []
+    assert run(mutation, {"c": [gid("Enterprise", 999999)]}, user=seal_user).code == "NOT_FOUND"
