@@ -89,3 +89,11 @@ FACET_TITLES = {
 @register.filter
 def facet_title(name):
     return FACET_TITLES.get(name, name)
+
+
+@register.filter
+def conflict_explanation(reason):
+    """A conflict of interest's reason (matching.conflicts.ConflictReason) in the page's language."""
+    from django.utils.translation import get_language
+
+    return reason.explanation("en" if (get_language() or "").startswith("en") else "zh-hans")

@@ -440,3 +440,60 @@ def test_graphql_the_expert_declares_and_withdraws_a_conflict(plant):
     data = run(mutation, {"c": []}, user=seal_user).ok()
     assert data["updateExpertProfile"]["expert"]["declaredConflicts"] == []
     assert run(mutation, {"c": [gid("Enterprise", 999999)]}, user=seal_user).code == "NOT_FOUND"
+
+
+# --- the web pages ---------------------------------------------------------------------------------------------------
+
+def signed_in(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_challenge_page_shows_the_secretariat_who_was_left_out_and_never_the_enterprise(moved, secretariat):
+    from django.urls import reverse
+
+    user, enterprise, seal_master, challenge = moved
+    url = reverse("web:challenge", args=[challenge.pk])
+
+    page = signed_in(secretariat).get(url).content.decode()
+    assert 'data-exclusions="1"' in page and f'data-expert="{seal_master.pk}"' in page
+    assert 'data-code="employer"' in page and 'data-code="declared"' in page
+    assert f"工作单位是发布需求的企业「{enterprise.name}」" in page
+
+    page = signed_in(user).get(url).content.decode()
+    assert "data-exclusions" not in page and "密封师傅" not in page
+
+
+def test_the_expert_declares_conflicts_on_the_profile_page(plant):
+    from django.urls import reverse
+
+    user, enterprise, seal_user, seal_master, runner_up = plant
+    client = signed_in(seal_user)
+    form = client.get(reverse("web:expert_profile")).context["form"]
+    data = {name: value for name, value in form.initial.items() if value not in (None, [])}
+    data.update(accepting_pairings="on", accepts_remote="on", conflicts=[enterprise.pk])
+
+    response = client.post(reverse("web:expert_profile"), data)
+
+    assert response.status_code == 302, response.context["form"].errors
+    assert list(seal_master.conflicts.all()) == [enterprise]
+    assert client.get(reverse("web:expert_profile")).context["form"].initial["conflicts"] == [enterprise.pk]
+
+
+def test_the_secretariat_verifies_a_group_on_its_dashboard(enterprise_user, secretariat):
+    from django.urls import reverse
+
+    user, enterprise = enterprise_user
+    parent = factories.make_enterprise(name="蓉新化工集团有限公司")
+    enterprises.enterprise_update(user=user, enterprise=enterprise, group=parent)
+    client = signed_in(secretariat)
+    assert f'data-enterprise="{enterprise.pk}"' in client.get(reverse("web:secretariat")).content.decode()
+
+    client.post(reverse("web:verify_enterprise_group", args=[enterprise.pk]))
+
+    enterprise.refresh_from_db()
+    assert enterprise.group_verified
+    assert f'data-enterprise="{enterprise.pk}"' not in client.get(reverse("web:secretariat")).content.decode()
