@@ -8,6 +8,7 @@ from jianglian.graphql.mutations import Load, ServiceMutation
 from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 from matching.graphql.conflicts import exclusions_field
 from matching.graphql.matches import matches_field
+from matching.graphql.similar import similar_field
 
 from .. import filters, selectors, services
 from ..models import Challenge
@@ -28,6 +29,7 @@ class ChallengeType(VisibleObjectType):
     status = ChallengeStatusEnum(required=True)
     matches = matches_field()
     exclusions = exclusions_field()
+    similar = similar_field()
 
     class Meta:
         model = Challenge

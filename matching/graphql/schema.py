@@ -4,9 +4,10 @@ import graphene
 from .conflicts import ConflictQueries
 from .matches import MatchMutations, MatchQueries
 from .pairings import PairingMutations, PairingQueries
+from .similar import SimilarQueries
 
 
-class MatchingQuery(MatchQueries, ConflictQueries, PairingQueries, graphene.ObjectType):
+class MatchingQuery(MatchQueries, ConflictQueries, SimilarQueries, PairingQueries, graphene.ObjectType):
     pass
 
 
