@@ -97,3 +97,11 @@ def conflict_explanation(reason):
     from django.utils.translation import get_language
 
     return reason.explanation("en" if (get_language() or "").startswith("en") else "zh-hans")
+
+
+@register.filter
+def yuan(value):
+    """An amount of yuan with thousands separators, no decimals: 1200000 → 1,200,000."""
+    if value in (None, ""):
+        return ""
+    return f"{value:,.0f}"

@@ -33,6 +33,7 @@ class SimilarChallengeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(source="challenge.status", choices=Challenge.Status.choices, read_only=True)
     status_label = serializers.CharField(source="challenge.get_status_display", read_only=True)
     province = serializers.CharField(source="challenge.enterprise.province", read_only=True)
+    province_label = serializers.CharField(source="challenge.enterprise.get_province_display", read_only=True)
     city = serializers.CharField(source="challenge.enterprise.city", read_only=True)
     problems_solved = serializers.IntegerField(read_only=True, allow_null=True, help_text="解决问题数 / problems solved")
     savings_yuan = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True,

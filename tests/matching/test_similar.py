@@ -21,7 +21,7 @@ pytestmark = pytest.mark.usefixtures("taxonomy")
 
 FERMENTER = dict(title="发酵罐夏季染菌率高",
                  description="每年夏季发酵罐染菌批次明显增多，怀疑空气过滤器和灭菌操作有问题，损失很大。")
-PUBLIC_KEYS = {"id", "title", "category", "category_label", "status", "status_label", "province", "city",
+PUBLIC_KEYS = {"id", "title", "category", "category_label", "status", "status_label", "province", "province_label", "city",
                "problems_solved", "savings_yuan", "rating", "expert", "studio", "score"}
 
 
@@ -110,7 +110,8 @@ def test_rest_gives_public_facts_outcome_and_solver_only(solved, token_client_fo
     assert all(set(r) == PUBLIC_KEYS for r in rows)
     assert rows[0] | {"score": None} == {
         "id": resolved.pk, "title": "发酵罐夏季染菌率居高不下", "category": "technology", "category_label": "科技创新",
-        "status": "resolved", "status_label": "已解决", "province": "shandong", "city": "临沂", "problems_solved": 3,
+        "status": "resolved", "status_label": "已解决", "province": "shandong", "province_label": "山东", "city": "临沂",
+        "problems_solved": 3,
         "savings_yuan": "1200000.00", "rating": 5, "expert": {"id": resolved.pairings.get().expert_id, "name": "王建国"},
         "studio": {"id": resolved.pairings.get().expert.studio_id, "name": "王建国发酵工艺创新工作室"}, "score": None}
     text = response.content.decode()
@@ -211,3 +212,22 @@ def test_the_elasticsearch_body_is_valid_and_filters_paired_and_resolved(solved,
     assert EsSpec.load(directory).check("search", request.json) == []
     assert {"terms": {"status": ["paired", "resolved"]}} in request.json["query"]["bool"]["filter"]
     assert request.json["size"] == 6
+
+
+# --- the pages: the challenge page, and the posting form as it is typed (Chromium) ---------------------------------
+
+def test_the_challenge_page_of_a_draft_shows_what_was_solved_before(solved):
+    from django.test import Client
+    from django.urls import reverse
+
+    user, mine, resolved, paired, others = solved
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("web:challenge", args=[mine.pk])).content.decode()
+
+    assert 'data-similar="2"' in page
+    assert f'data-challenge="{resolved.pk}"' in page and f'data-challenge="{paired.pk}"' in page
+    assert "解决问题 3 个" in page and "节约 ¥1,200,000" in page and "评分 5/5" in page
+    assert "王建国发酵工艺创新工作室" in page and "内部" not in page
+    # a resolved challenge's own page does not list others (only drafts and open ones ask)
+    assert "data-similar" not in client.get(reverse("web:challenge", args=[resolved.pk])).content.decode()
