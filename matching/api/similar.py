@@ -30,7 +30,7 @@ class SimilarChallengeSerializer(serializers.Serializer):
     category = serializers.ChoiceField(source="challenge.category", choices=Challenge._meta.get_field("category").choices,
                                        read_only=True)
     category_label = serializers.CharField(source="challenge.get_category_display", read_only=True)
-    status = serializers.ChoiceField(source="challenge.status", choices=Challenge.Status.choices, read_only=True)
+    status = serializers.CharField(source="challenge.status", read_only=True, help_text="paired | resolved")
     status_label = serializers.CharField(source="challenge.get_status_display", read_only=True)
     province = serializers.CharField(source="challenge.enterprise.province", read_only=True)
     province_label = serializers.CharField(source="challenge.enterprise.get_province_display", read_only=True)
@@ -60,21 +60,22 @@ def _params(request, serializer_class) -> dict:
     return dict(serializer.validated_data)
 
 
-@extend_schema(
-    summary=summary("与本需求相似、已结对或已解决的需求", "Paired and resolved challenges like this one"),
-    description="“以前解决过吗？”：最相似的已结对、已解决需求，附成果（解决问题数、节约金额、评分）和结对的劳模工匠及其工作室；"
-                "只含公开信息（标题、类别、地区、成果数字、解决者）。 / \"Has this been solved before?\": the most similar "
-                "paired and resolved challenges, with their outcome figures and the expert (and studio) who solved "
-                "them; public facts only.",
-    parameters=[SimilarFirstSerializer],
-    responses={200: SimilarChallengeSerializer(many=True)},
-)
 class ChallengeSimilarView(generics.GenericAPIView):
     serializer_class = SimilarChallengeSerializer
     permission_classes = [IsAuthenticatedOrReadOnly]
     filter_backends = []
     pagination_class = None
 
+    @extend_schema(
+        summary=summary("与本需求相似、已结对或已解决的需求", "Paired and resolved challenges like this one"),
+        description="“以前解决过吗？”：最相似的已结对、已解决需求，附成果（解决问题数、节约金额、评分）和结对的劳模工匠及其工作室；"
+                    "只含公开信息（标题、类别、地区、成果数字、解决者）。 / \"Has this been solved before?\": the most similar "
+                    "paired and resolved challenges, with their outcome figures and the expert (and studio) who solved "
+                    "them; public facts only.",
+        parameters=[SimilarFirstSerializer],
+        responses={200: SimilarChallengeSerializer(many=True)},
+        operation_id="v1_challenges_similar_to_challenge",
+    )
     def get(self, request, challenge_id):
         params = _params(request, SimilarFirstSerializer)
         challenge = get_object_or_404(challenge_list(user=request.user), pk=challenge_id)
@@ -82,20 +83,21 @@ class ChallengeSimilarView(generics.GenericAPIView):
         return Response(SimilarChallengeSerializer(found, many=True).data)
 
 
-@extend_schema(
-    summary=summary("与正在填写的需求相似、已结对或已解决的需求（发布表单）",
-                    "Paired and resolved challenges like the text being typed (the posting form)"),
-    description="输入标题和问题描述即可查询，供发布需求的表单在填写时提示。需登录。 / For the posting form, as the title and "
-                "description are typed. Signed-in users.",
-    parameters=[SimilarTextSerializer],
-    responses={200: SimilarChallengeSerializer(many=True)},
-)
 class TextSimilarView(generics.GenericAPIView):
     serializer_class = SimilarChallengeSerializer
     permission_classes = [IsAuthenticated]
     filter_backends = []
     pagination_class = None
 
+    @extend_schema(
+        summary=summary("与正在填写的需求相似、已结对或已解决的需求（发布表单）",
+                        "Paired and resolved challenges like the text being typed (the posting form)"),
+        description="输入标题和问题描述即可查询，供发布需求的表单在填写时提示。需登录。 / For the posting form, as the title and "
+                    "description are typed. Signed-in users.",
+        parameters=[SimilarTextSerializer],
+        responses={200: SimilarChallengeSerializer(many=True)},
+        operation_id="v1_challenges_similar_to_text",
+    )
     def get(self, request):
         params = _params(request, SimilarTextSerializer)
         found = similar_to_text(user=request.user, **params)
