@@ -115,9 +115,22 @@ def _exclusions_of_object(challenge) -> dict[int, tuple[ConflictReason, ...]]:
     return cached
 
 
+def _group_names(challenge) -> tuple[list[int], list[str]]:
+    """(ids, name spellings) of the enterprises of `challenge`'s enterprise's group."""
+    members = dict(group_members(challenge.enterprise).values_list("pk", "name"))
+    members.setdefault(challenge.enterprise.pk, challenge.enterprise.name)
+    return list(members), sorted({v for name in members.values() for v in name_variants(name)})
+
+
 def excluded_expert_ids(challenge) -> frozenset[int]:
-    """The experts the ranking of `challenge` leaves out before scoring."""
-    return frozenset(challenge_exclusions(challenge))
+    """The experts the ranking of `challenge` leaves out before scoring: the same rule as `challenge_exclusions`,
+    ids only, in two queries (the group, then one UNION of the three reasons)."""
+    ids, names = _group_names(challenge)
+    by_employer = Expert.objects.filter(employer__in=names).order_by().values_list("id", flat=True)
+    by_account = Expert.objects.filter(user__enterprises__in=ids).order_by().values_list("id", flat=True)
+    by_declaration = (Expert.conflicts.through.objects.filter(enterprise_id__in=ids).order_by()
+                      .values_list("expert_id", flat=True))
+    return frozenset(by_employer.union(by_account, by_declaration))
 
 
 def conflict_refusal(challenge, expert: Expert) -> Conflict | None:

@@ -12,7 +12,7 @@ from enterprises import services as enterprises
 from experts import services as experts
 from jianglian.errors import Conflict, IllegalTransition, NotAllowed
 from experts.models import Expert
-from matching.conflicts import challenge_exclusions, conflict_refusal, exclusion_list
+from matching.conflicts import challenge_exclusions, conflict_refusal, excluded_expert_ids, exclusion_list
 from matching.models import Match
 from matching.pairings import services as pairings
 from matching.services import challenge_matches_compute
@@ -168,6 +168,9 @@ def test_the_exclusions_of_a_challenge_cost_four_queries_whatever_their_number(
 
     with django_assert_num_queries(4):
         assert len(challenge_exclusions(challenge)) == 5
+    with django_assert_num_queries(2):  # what the ranking leaves out: the group, one UNION of the reasons
+        excluded = excluded_expert_ids(challenge)
+    assert excluded == frozenset(challenge_exclusions(challenge))
     everyone = list(Expert.objects.all())
     with django_assert_num_queries(4):  # read once per challenge object: a page asks per ranked expert
         refusals = [conflict_refusal(challenge, expert) for expert in everyone]
