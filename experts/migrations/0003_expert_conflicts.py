@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('enterprises', '0002_enterprise_group'),
-        ('experts', '0001_initial'),
+        ('experts', '0002_skill_provenance'),
     ]
 
     operations = [
