@@ -98,7 +98,7 @@ def enterprise_group_verify(*, user, enterprise: Enterprise) -> Enterprise:
     """The secretariat confirms an enterprise's 所属集团 (IllegalTransition `no_group` when it has none)."""
     if not is_secretariat(user):
         raise NotAllowed(_("只有秘书处可以核实集团关系。"))
-    enterprise = Enterprise.objects.select_for_update().select_related("group").get(pk=enterprise.pk)
+    enterprise = Enterprise.objects.select_for_update(of=("self",)).select_related("group").get(pk=enterprise.pk)
     if enterprise.group_id is None:
         raise IllegalTransition(_("该企业没有填写所属集团。"), code="no_group")
     if enterprise.group_verified:
