@@ -7,11 +7,27 @@
 - `strict_request_bodies` (a postprocessing hook) marks request bodies `additionalProperties: false`,
   because every input serializer refuses unknown fields (`StrictInputSerializer`).
 - `FilterSetExtension` documents a list's FilterSet parameters with the bounds they are checked against.
+
+What makes the document fit client generators (issue 15; docs/openapi.json is the export, checked current by
+tests/jianglian/test_openapi_export.py):
+- request bodies are documented as JSON only (`multipart/form-data` only where a file is uploaded), although
+  the views also accept forms: a generator offered three content types writes a union it cannot import;
+- operation ids read as names: `list_challenges`, `get_challenge`, `create_challenge`, `update_challenge`,
+  `publish_challenge`, `get_pairing_document` (a viewset's basename and action); other views name theirs in
+  `extend_schema(operation_id=...)`;
+- `component_parameter_enums` (a postprocessing hook after drf-spectacular's `postprocess_schema_enums`)
+  makes every enum of a query parameter a reference to the one component of that choice set, so each choice
+  set is named once (ENUM_NAME_OVERRIDES in settings names them).
 """
+import re
+
 import django_filters
+from django.db.models import Choices
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.drainage import warn
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.plumbing import build_parameter_type
+from drf_spectacular.plumbing import build_parameter_type, deep_import_string
+from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
@@ -44,8 +60,49 @@ def summary(zh: str, en: str) -> str:
     return f"{zh} / {en}"
 
 
+def plural(noun: str) -> str:
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
+
+
+# A viewset's standard actions as the verb of the operation id.
+ACTION_VERBS = {"list": "list", "retrieve": "get", "create": "create", "partial_update": "update",
+                "update": "replace", "destroy": "delete"}
+
+
 class AutoSchema(SpectacularAutoSchema):
     error_codes = tuple(ERROR_DESCRIPTIONS)
+
+    def get_operation_id(self):
+        basename = getattr(self.view, "basename", None)
+        action = getattr(self.view, "action", None)
+        if not basename or not action:
+            return super().get_operation_id()
+        noun = basename.replace("-", "_")
+        if action == "list":
+            return f"list_{plural(noun)}"
+        if action in ACTION_VERBS:
+            return f"{ACTION_VERBS[action]}_{noun}"
+        verb = getattr(getattr(self.view, action, None), "url_path", action).replace("-", "_")
+        if self.method == "GET":  # a detail read: GET /pairings/{id}/document/ → get_pairing_document
+            return f"get_{noun}_{verb}"
+        return f"{verb}_{noun}"  # POST /challenges/{id}/publish/ → publish_challenge
+
+    def map_parsers(self):
+        """JSON only; multipart only where the request uploads a file (and then multipart only)."""
+        media_types = super().map_parsers()
+        wanted = "multipart/form-data" if self._uploads_file() else "application/json"
+        return [wanted] if wanted in media_types else media_types
+
+    def _uploads_file(self) -> bool:
+        serializer = self.get_request_serializer()
+        if isinstance(serializer, type) and issubclass(serializer, serializers.BaseSerializer):
+            serializer = serializer()
+        fields = getattr(serializer, "fields", None) or {}
+        return any(isinstance(field, serializers.FileField) for field in fields.values())
 
     def get_response_serializers(self):
         output = getattr(self.view, "output_serializer_class", None)
@@ -91,3 +148,51 @@ class FilterSetExtension(DjangoFilterExtension):
             for parameter in parameters:
                 parameter["schema"]["maxLength"] = filter_field.extra["max_length"]
         return parameters
+
+
+def component_parameter_enums(result, generator, request, public):
+    """Every query parameter's enum becomes a reference to the component enum of the same choice set."""
+    schemas = result.get("components", {}).get("schemas", {})
+    by_values = {}
+    for name, component in schemas.items():
+        if "enum" in component and "properties" not in component:
+            values = frozenset(value for value in component["enum"] if value not in ("", None))
+            if values:
+                by_values.setdefault(values, name)
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", ()):
+                schema = parameter.get("schema", {})
+                target = schema["items"] if schema.get("type") == "array" else schema
+                if "enum" not in target:
+                    continue
+                name = by_values.get(frozenset(target["enum"]))
+                if name is None:
+                    name = parameter_enum_name(parameter["name"], target, schemas)
+                    schemas[name] = {"enum": target["enum"], "type": target.get("type", "string")}
+                    by_values[frozenset(target["enum"])] = name
+                ref = {"$ref": f"#/components/schemas/{name}"}
+                if target is schema:
+                    parameter["schema"] = ref
+                else:
+                    schema["items"] = ref
+    result.get("components", {})["schemas"] = dict(sorted(schemas.items()))
+    return result
+
+
+def parameter_enum_name(parameter: str, schema: dict, schemas: dict) -> str:
+    """The ENUM_NAME_OVERRIDES name of a choice set only query parameters use, else `<Parameter>Enum`."""
+    values = frozenset(schema["enum"])
+    for name, choices in spectacular_settings.ENUM_NAME_OVERRIDES.items():
+        if isinstance(choices, str):
+            choices = deep_import_string(choices)
+        if isinstance(choices, type) and issubclass(choices, Choices):
+            choices = choices.values
+        if frozenset(choice if isinstance(choice, str) else choice[0] for choice in choices) == values:
+            return name
+    name = "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", parameter) if part) + "Enum"
+    if name in schemas:
+        warn(f"query parameter {parameter!r}: its choice set {schema['enum']} has no component and the name "
+             f"{name} is taken; name the choice set in ENUM_NAME_OVERRIDES")
+        name = f"{name[:-4]}Parameter{name[-4:]}"
+    return name
