@@ -15,6 +15,8 @@ tests/jianglian/test_openapi_export.py):
 - operation ids read as names: `list_challenges`, `get_challenge`, `create_challenge`, `update_challenge`,
   `publish_challenge`, `get_pairing_document` (a viewset's basename and action); other views name theirs in
   `extend_schema(operation_id=...)`;
+- `portable_integer_bounds` drops the integer bounds Django takes from the database backend, so the export is
+  the same on SQLite and PostgreSQL;
 - `component_parameter_enums` (a postprocessing hook after drf-spectacular's `postprocess_schema_enums`)
   makes every enum of a query parameter a reference to the one component of that choice set, so each choice
   set is named once (ENUM_NAME_OVERRIDES in settings names them).
@@ -29,9 +31,11 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import build_parameter_type, deep_import_string
 from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import serializers
+from rest_framework import permissions, serializers
 
 from jianglian.filters import IntegerFilter
+
+from .permissions import IsSecretariatOrReadOnly
 
 ERROR_DESCRIPTIONS = {
     "400": "输入有误（errors 中按字段给出说明） / Invalid input (field messages in `errors`)",
@@ -90,6 +94,22 @@ class AutoSchema(SpectacularAutoSchema):
         if self.method == "GET":  # a detail read: GET /pairings/{id}/document/ → get_pairing_document
             return f"get_{noun}_{verb}"
         return f"{verb}_{noun}"  # POST /challenges/{id}/publish/ → publish_challenge
+
+    def get_auth(self):
+        """Optional auth (`{}` among the requirements) where anyone may call: drf-spectacular only knows DRF's own
+        permission classes, not their subclasses (ReadOnlyOrAuthenticated) or ours (IsSecretariatOrReadOnly)."""
+        auths = super().get_auth()
+        if auths and {} not in auths and self._open_to_anyone():
+            auths.append({})
+        return auths
+
+    def _open_to_anyone(self) -> bool:
+        safe = self.method in permissions.SAFE_METHODS
+        return all(
+            isinstance(permission, permissions.AllowAny)
+            or (safe and isinstance(permission, (permissions.IsAuthenticatedOrReadOnly, IsSecretariatOrReadOnly)))
+            for permission in self.view.get_permissions()
+        )
 
     def map_parsers(self):
         """JSON only; multipart only where the request uploads a file (and then multipart only)."""
@@ -196,3 +216,29 @@ def parameter_enum_name(parameter: str, schema: dict, schemas: dict) -> str:
              f"{name} is taken; name the choice set in ENUM_NAME_OVERRIDES")
         name = f"{name[:-4]}Parameter{name[-4:]}"
     return name
+
+
+# Bounds Django derives from the database backend (connection.ops.integer_field_range): SQLite reports 64-bit
+# limits for every integer field, PostgreSQL 16/32/64-bit ones by column type. They are no rule of the API.
+DATABASE_INTEGER_LIMITS = {-(2**63), 2**63 - 1, -(2**31), 2**31 - 1, -(2**15), 2**15 - 1}
+
+
+def portable_integer_bounds(result, generator, request, public):
+    """The same document on every database: integer bounds that only restate a backend's column range go
+    (with the `int64` format they bring), so docs/openapi.json does not depend on where it was exported."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "integer":
+                for key in ("minimum", "maximum"):
+                    if node.get(key) in DATABASE_INTEGER_LIMITS:
+                        if abs(node.pop(key)) >= 2**31 and node.get("format") == "int64":
+                            del node["format"]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result

@@ -215,6 +215,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "jianglian.api.schema.component_parameter_enums",
         "jianglian.api.schema.strict_request_bodies",
+        "jianglian.api.schema.portable_integer_bounds",
     ],
 }
 

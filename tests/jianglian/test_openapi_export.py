@@ -97,3 +97,12 @@ def test_every_operation_documents_the_error_shape(spec):
         for code, answer in errors.items():
             refs = [body["schema"].get("$ref") for body in answer.get("content", {}).values()]
             assert refs and set(refs) == {ERROR_REF}, (name, code, answer)
+
+
+def test_security_says_which_operations_anyone_may_call(spec):
+    by_id = {operation["operationId"]: operation for _, operation in operations(spec)}
+    assert "security" not in by_id["obtain_token"]  # a generated client gets a token without one
+    for public in ("list_challenges", "get_expert", "list_skills", "search"):
+        assert {} in by_id[public]["security"], public
+    for private in ("create_challenge", "list_pairings", "sign_pairing", "list_challenge_matches"):
+        assert {} not in by_id[private]["security"], private
