@@ -83,6 +83,9 @@ class AutoSchema(SpectacularAutoSchema):
     def get_operation_id(self):
         basename = getattr(self.view, "basename", None)
         action = getattr(self.view, "action", None)
+        if action and not basename and action not in ACTION_VERBS and "{" not in self.path:
+            # a viewset action routed on its own on a collection: GET /experts/export/ → export_experts
+            return f"{action}_{self._tokenize_path()[0].replace('-', '_')}"
         if not basename or not action:
             return super().get_operation_id()
         noun = basename.replace("-", "_")
