@@ -74,7 +74,7 @@ class ChallengeSimilarView(generics.GenericAPIView):
                     "them; public facts only.",
         parameters=[SimilarFirstSerializer],
         responses={200: SimilarChallengeSerializer(many=True)},
-        operation_id="v1_challenges_similar_to_challenge",
+        operation_id="list_challenges_similar_to_challenge",
     )
     def get(self, request, challenge_id):
         params = _params(request, SimilarFirstSerializer)
@@ -96,7 +96,7 @@ class TextSimilarView(generics.GenericAPIView):
                     "description are typed. Signed-in users.",
         parameters=[SimilarTextSerializer],
         responses={200: SimilarChallengeSerializer(many=True)},
-        operation_id="v1_challenges_similar_to_text",
+        operation_id="list_challenges_similar_to_text",
     )
     def get(self, request):
         params = _params(request, SimilarTextSerializer)
