@@ -6,6 +6,10 @@ Builds a throw-away store (SQLite file + tantivy index in a temporary directory)
 experts written from the taxonomy (1–4 areas each, lead/practice/passing sentences, 15 % sparse
 profiles), then ranks synthetic challenges through matching.engine.rank_challenge and prints
 p50/p95. Building 100k experts takes a few minutes; --keep DIR reuses a store.
+
+"expert+conflicts" is what matching.services.challenge_matches_compute does for experts: the conflicts of
+interest read (matching.conflicts: the posting enterprise's group of 4, ~1 % of the experts working there, ~0.2 %
+declaring a conflict with one of them) and left out before scoring.
 """
 import argparse
 import os
@@ -67,10 +71,19 @@ def build(n_experts, rng):
         Studio(name=f"工作室{i}", host_enterprise="某公司", province=rng.choice(PROVINCES), city="某市",
                focus=[rng.choice(rng.choice(AREAS)["synonyms"])]) for i in range(n_experts // 100)
     ])
+    # conflicts of interest: the posting enterprise belongs to a group of four; some experts work there
+    parent = Enterprise.objects.create(name="基准集团有限公司", credit_code="BENCH0000000000001", province="sichuan",
+                                       city="成都市")
+    group = [parent] + [
+        Enterprise.objects.create(name=name, credit_code=f"BENCH000000000000{i}", province="sichuan", city="成都市",
+                                  group=parent)
+        for i, name in ((0, "基准企业"), (2, "基准集团二厂"), (3, "基准集团三厂"))
+    ]
     batch = []
     for i in range(n_experts):
         tags, bio = synthetic_expert(rng, AREAS)
-        batch.append(Expert(name=f"专家{i}", employer="某化工有限公司", province=rng.choice(PROVINCES), city="某市",
+        employer = rng.choice(group).name if rng.random() < 0.01 else "某化工有限公司"
+        batch.append(Expert(name=f"专家{i}", employer=employer, province=rng.choice(PROVINCES), city="某市",
                             skill_tags=tags, bio=bio, capacity=rng.randint(1, 4),
                             studio=rng.choice(studios) if rng.random() < 0.5 else None))
         if len(batch) == 5000:
@@ -78,14 +91,17 @@ def build(n_experts, rng):
             batch = []
             print(f"  experts {i + 1}", file=sys.stderr)
     Expert.objects.bulk_create(batch)
+    declaring = rng.sample(list(Expert.objects.values_list("id", flat=True)), n_experts // 500)
+    Expert.conflicts.through.objects.bulk_create([
+        Expert.conflicts.through(expert_id=expert_id, enterprise_id=rng.choice(group).pk) for expert_id in declaring
+    ])
     t0 = time.perf_counter()
     refresh_all_areas(progress=lambda done, total: done % 20000 == 0 and print(f"  areas {done}/{total}", file=sys.stderr))
     print(f"  derived areas in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     t0 = time.perf_counter()
     sync.rebuild(["expert", "studio"])
     print(f"  search index built in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    enterprise = Enterprise.objects.create(name="基准企业", credit_code="BENCH0000000000000", province="sichuan",
-                                           city="成都市")
+    enterprise = group[1]
     Challenge.objects.bulk_create([
         Challenge(enterprise=enterprise, title=title, description=text, category=category,
                   preferred_province="sichuan" if rng.random() < 0.3 else "", status=Challenge.Status.OPEN)
@@ -118,6 +134,7 @@ def main():
     django.setup()
     from enterprises.models import Challenge
     from experts.models import Expert
+    from matching.conflicts import excluded_expert_ids
     from matching.engine import rank_challenge
 
     rng = random.Random(7)
@@ -127,14 +144,22 @@ def main():
     n = Expert.objects.count()
     challenges = list(Challenge.objects.select_related("enterprise").prefetch_related("skills")[: args.challenges])
     rank_challenge(challenges[0], kind="expert")  # load the taxonomy and open the index once
-    wall = {"expert": [], "studio": []}
-    cpu = {"expert": [], "studio": []}
+    runs = {
+        "expert": lambda c: rank_challenge(c, kind="expert"),
+        "expert+conflicts": lambda c: rank_challenge(c, kind="expert", exclude=excluded_expert_ids(c)),
+        "studio": lambda c: rank_challenge(c, kind="studio"),
+    }
+    wall = {kind: [] for kind in runs}
+    cpu = {kind: [] for kind in runs}
+    excluded = []
     for challenge in challenges:
-        for kind in wall:
+        for kind, run in runs.items():
             t0, c0 = time.perf_counter(), time.process_time()
-            rank_challenge(challenge, kind=kind)
+            run(challenge)
             wall[kind].append((time.perf_counter() - t0) * 1000)
             cpu[kind].append((time.process_time() - c0) * 1000)
+        excluded.append(len(excluded_expert_ids(challenge)))
+    print(f"conflicts of interest: {min(excluded)}–{max(excluded)} experts left out per challenge")
     load = os.getloadavg()[0]
     for kind in wall:
         print(f"{kind}: {n} experts, {len(wall[kind])} challenges: wall p50 {pct(wall[kind], 50):.1f} ms, "

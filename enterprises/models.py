@@ -30,6 +30,18 @@ class Enterprise(models.Model):
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("企业账号"), blank=True, related_name="enterprises"
     )
+    # 所属集团: the parent enterprise of a group (one level: a group's parent belongs to no group itself). Set
+    # by the enterprise, verified by the secretariat; counts for conflicts of interest from the day it is set
+    # (matching.conflicts), verified or not, since leaving an expert out is the safe side.
+    group = models.ForeignKey(
+        "self", verbose_name=_("所属集团"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="group_members",
+    )
+    group_verified_at = models.DateTimeField(_("集团关系核实时间"), null=True, blank=True)
+    group_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("集团关系核实人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -39,6 +51,11 @@ class Enterprise(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def group_verified(self) -> bool:
+        """The secretariat confirmed the current group (False without a group)."""
+        return self.group_id is not None and self.group_verified_at is not None
 
 
 class Challenge(models.Model):

@@ -24,6 +24,23 @@ def challenge_list(*, user) -> QuerySet[Challenge]:
     return qs.filter(Q(status__in=PUBLIC_CHALLENGE_STATUSES) | Q(enterprise_id__in=enterprise_ids(user)))
 
 
+def group_root_id(enterprise: Enterprise) -> int:
+    """The id of the parent enterprise of `enterprise`'s group (itself when it belongs to none)."""
+    return enterprise.group_id or enterprise.pk
+
+
+def group_members(enterprise: Enterprise) -> QuerySet[Enterprise]:
+    """`enterprise`'s group: the parent and every enterprise that names it as 所属集团 (just `enterprise` when it
+    belongs to no group and has no members). Groups are one level deep (enterprises.services)."""
+    root = group_root_id(enterprise)
+    return Enterprise.objects.filter(Q(pk=root) | Q(group_id=root))
+
+
+def group_claims_pending() -> QuerySet[Enterprise]:
+    """Enterprises whose 所属集团 the secretariat has not verified yet."""
+    return Enterprise.objects.filter(group__isnull=False, group_verified_at__isnull=True).select_related("group")
+
+
 def is_enterprise_staff(user, enterprise_id) -> bool:
     return enterprise_id in enterprise_ids(user)
 

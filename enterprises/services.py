@@ -1,6 +1,7 @@
 """Writes of enterprises and challenges. Every rule about them lives here."""
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,12 +12,13 @@ from jianglian.roles import is_secretariat
 from jianglian.services import apply_fields
 
 from .models import Challenge, Enterprise
-from .selectors import can_manage_challenge, is_enterprise_staff
+from .selectors import can_manage_challenge, group_members, is_enterprise_staff
+from .signals import group_changed
 from .validators import normalize_credit_code
 
 logger = logging.getLogger(__name__)
 
-ENTERPRISE_EDITABLE_FIELDS = {"name", "province", "city", "industry", "size", "description"}
+ENTERPRISE_EDITABLE_FIELDS = {"name", "province", "city", "industry", "size", "description", "group"}
 CHALLENGE_EDITABLE_FIELDS = {
     "title", "description", "category", "preferred_province", "preferred_city", "region_strictness",
 }
@@ -48,11 +50,64 @@ def enterprise_register(*, user, name: str, credit_code: str, province: str, cit
 
 @transaction.atomic
 def enterprise_update(*, user, enterprise: Enterprise, **fields) -> Enterprise:
-    if not (is_secretariat(user) or is_enterprise_staff(user, enterprise.pk)):
+    """The enterprise's staff or the secretariat edit it. `group` (所属集团, an Enterprise or None) follows
+    `_check_group`; set by the staff it waits for the secretariat's verification, set by the secretariat it is
+    verified at once. A changed group or name changes conflicts of interest (enterprises.signals.group_changed)."""
+    secretariat = is_secretariat(user)
+    if not (secretariat or is_enterprise_staff(user, enterprise.pk)):
         raise NotAllowed(_("只有本企业账号或秘书处可以修改企业信息。"))
+    before = set(group_members(enterprise).values_list("pk", flat=True))
+    previous_group = enterprise.group
+    if "group" in fields:
+        _check_group(enterprise, fields["group"])
     changed = apply_fields(enterprise, fields, allowed=ENTERPRISE_EDITABLE_FIELDS)
+    if "group" in changed:
+        enterprise.group_verified_at = timezone.now() if secretariat and enterprise.group_id else None
+        enterprise.group_verified_by = user if enterprise.group_verified_at else None
+        changed += ["group_verified_at", "group_verified_by"]
+        audit_record(actor=user, subject=enterprise, action="set_group",
+                     from_state=str(previous_group.pk) if previous_group else "",
+                     to_state=str(enterprise.group_id or ""),
+                     note=f"{previous_group.name if previous_group else '—'} → "
+                          f"{enterprise.group.name if enterprise.group_id else '—'}"
+                          + (" (verified)" if enterprise.group_verified_at else ""))
     if changed:
         enterprise.save(update_fields=changed)
+    if {"group", "name"} & set(changed):
+        after = set(group_members(enterprise).values_list("pk", flat=True))
+        group_changed.send(sender=Enterprise, enterprise_ids=sorted(before | after))
+    return enterprise
+
+
+def _check_group(enterprise: Enterprise, group: Enterprise | None) -> None:
+    """Groups are one level deep: the parent belongs to no group itself, an enterprise with members joins none,
+    and no enterprise is its own group."""
+    if group is None:
+        return
+    if group.pk == enterprise.pk:
+        raise ValidationError({"group": _("企业不能是自己的所属集团。")})
+    if group.group_id is not None:
+        raise ValidationError({"group": _("所选企业本身属于集团「%(group)s」，请直接选择该集团。")
+                               % {"group": group.group.name}})
+    if enterprise.group_members.exists():
+        raise ValidationError({"group": _("本企业已是其他企业的所属集团，不能再加入集团。")})
+
+
+@transaction.atomic
+def enterprise_group_verify(*, user, enterprise: Enterprise) -> Enterprise:
+    """The secretariat confirms an enterprise's 所属集团 (IllegalTransition `no_group` when it has none)."""
+    if not is_secretariat(user):
+        raise NotAllowed(_("只有秘书处可以核实集团关系。"))
+    enterprise = Enterprise.objects.select_for_update(of=("self",)).select_related("group").get(pk=enterprise.pk)
+    if enterprise.group_id is None:
+        raise IllegalTransition(_("该企业没有填写所属集团。"), code="no_group")
+    if enterprise.group_verified:
+        return enterprise
+    enterprise.group_verified_at = timezone.now()
+    enterprise.group_verified_by = user
+    enterprise.save(update_fields=["group_verified_at", "group_verified_by"])
+    audit_record(actor=user, subject=enterprise, action="verify_group", from_state="unverified",
+                 to_state="verified", note=enterprise.group.name)
     return enterprise
 
 

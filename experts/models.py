@@ -106,7 +106,8 @@ class Expert(models.Model):
     role = models.CharField(_("类型"), max_length=16, choices=Role.choices, default=Role.CRAFTSMAN)
     professional_title = models.CharField(_("职称/技能等级"), max_length=64, blank=True)
     position = models.CharField(_("职务"), max_length=64, blank=True)
-    employer = models.CharField(_("工作单位"), max_length=128)
+    # Indexed: matching.conflicts finds an enterprise's own employees by this name.
+    employer = models.CharField(_("工作单位"), max_length=128, db_index=True)
     province = models.CharField(_("省份"), max_length=32, choices=Province.choices)
     city = models.CharField(_("城市"), max_length=32)
     industry = models.CharField(_("行业"), max_length=16, choices=Industry.choices, default=Industry.CHEMICAL)
@@ -123,6 +124,12 @@ class Expert(models.Model):
     )
     accepting_pairings = models.BooleanField(_("接受结对"), default=True)
     accepts_remote = models.BooleanField(_("接受远程指导"), default=True)
+    # Enterprises the expert declares a conflict of interest with (a former employer, a relative's company …):
+    # never ranked for their challenges, nor for those of their group (matching.conflicts). Private: the expert
+    # and the secretariat see it (experts.selectors.can_see_conflicts).
+    conflicts = models.ManyToManyField(
+        "enterprises.Enterprise", verbose_name=_("申报回避的企业"), blank=True, related_name="declared_conflicts",
+    )
     # Private contact details: only the secretariat and enterprises with an accepted pairing see them.
     phone = models.CharField(_("电话"), max_length=32, blank=True)
     email = models.EmailField(_("邮箱"), blank=True)

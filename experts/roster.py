@@ -356,6 +356,8 @@ class ExpertRoster(ModelRoster):
         studios = {row.values.get("studio_id") for row in creates}
         studios |= {s for row in updates if "studio" in row.changed
                     for s in (row.existing.fields["studio_id"], row.values["studio_id"])}
+        # A studio's document holds its members' text: the studios of every member written, and those left.
+        queue_update("studio", studios | {row.existing.fields["studio_id"] for row in updates})
         profiles_changed.send(sender=Expert, expert_ids=ids, studio_ids=sorted(s for s in studios if s))
 
     # --- exporting -------------------------------------------------------------------------------------------

@@ -1,11 +1,21 @@
 """Reads of the 劳模工匠库 and the skill taxonomy."""
 from django.db.models import Q, QuerySet
 
+from jianglian.roles import expert_of, is_secretariat
+
 from .models import Expert, Skill, SkillWord
 
 
 def expert_list(*, user=None) -> QuerySet[Expert]:
     return Expert.objects.all()
+
+
+def can_see_conflicts(user, expert: Expert) -> bool:
+    """An expert's declared conflicts of interest are private: the expert and the secretariat see them."""
+    if is_secretariat(user):
+        return True
+    own = expert_of(user)
+    return own is not None and own.pk == expert.pk
 
 
 def skill_list() -> QuerySet[Skill]:

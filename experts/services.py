@@ -56,8 +56,9 @@ def expert_create(*, user, skills=(), honours=(), **fields) -> Expert:
 
 
 @transaction.atomic
-def expert_update(*, user, expert: Expert, skills=None, honours=None, **fields) -> Expert:
-    """The expert edits their own profile; the secretariat edits any entry."""
+def expert_update(*, user, expert: Expert, skills=None, honours=None, conflicts=None, **fields) -> Expert:
+    """The expert edits their own profile; the secretariat edits any entry. `conflicts`: the enterprises the
+    expert declares a conflict of interest with (both may set them; matching never ranks the expert for them)."""
     secretariat = is_secretariat(user)
     own = expert_of(user)
     if not secretariat and (own is None or own.pk != expert.pk):
@@ -73,6 +74,8 @@ def expert_update(*, user, expert: Expert, skills=None, honours=None, **fields) 
         expert.skills.set(skills)
     if honours is not None:
         _set_honours(expert, honours)
+    if conflicts is not None:
+        expert.conflicts.set(conflicts)
     return expert
 
 

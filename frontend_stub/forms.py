@@ -151,16 +151,23 @@ class ExpertProfileForm(PageForm):
     accepts_remote = forms.BooleanField(label=_("接受远程指导"), required=False)
     phone = forms.CharField(label=_("电话（仅结对企业与秘书处可见）"), max_length=32, required=False)
     email = forms.EmailField(label=_("邮箱（仅结对企业与秘书处可见）"), required=False)
+    conflicts = forms.ModelMultipleChoiceField(
+        label=_("申报回避的企业（仅本人和秘书处可见）"), queryset=Enterprise.objects.filter(verified=True).order_by("name"),
+        required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("与您存在利益冲突的企业（如原单位、亲属任职的企业）：平台不会为这些企业及其同一集团的企业推荐您。"),
+    )
 
     @classmethod
     def for_expert(cls, expert: Expert, data=None):
-        initial = {name: getattr(expert, name) for name in cls.base_fields if name != "skills"}
+        initial = {name: getattr(expert, name) for name in cls.base_fields if name not in ("skills", "conflicts")}
         initial["skills"] = list(expert.skills.values_list("pk", flat=True))
+        initial["conflicts"] = list(expert.conflicts.values_list("pk", flat=True))
         return cls(data=data, initial=initial)
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
         data["skills"] = list(data["skills"])
+        data["conflicts"] = list(data["conflicts"])
         return data
 
 

@@ -51,6 +51,8 @@ urlpatterns = [
          name="review_application"),
     path("secretariat/batches/publish/", secretariat.publish_batch, name="publish_batch"),
     path("secretariat/enterprises/<int:pk>/verify/", secretariat.verify_enterprise, name="verify_enterprise"),
+    path("secretariat/enterprises/<int:pk>/verify-group/", secretariat.verify_enterprise_group,
+         name="verify_enterprise_group"),
     path("secretariat/experts/<int:pk>/claim-link/", secretariat.expert_claim_link, name="expert_claim_link"),
     path("secretariat/imports/", imports.imports, name="roster_imports"),
     path("secretariat/imports/<uuid:token>/", imports.import_detail, name="roster_import"),

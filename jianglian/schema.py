@@ -11,7 +11,7 @@ Types subclass jianglian.graphql.types.VisibleObjectType (visible(), explicit fi
 reading `root.rel.all()`); lists use jianglian.graphql.types.ConnectionField (capped, filtered).
 
 `docs/schema.graphql` is the exported SDL; after changing the schema run
-`python manage.py graphql_schema --out docs/schema.graphql` (tests/jianglian/test_graphql_security.py checks it).
+`python manage.py export_schemas` (with docs/openapi.json; tests/jianglian/test_graphql_security.py checks it).
 """
 import graphene
 

@@ -9,8 +9,9 @@ api_v1 = [
     path("", include("jianglian.api.urls")),  # auth/token/
     path("", include("experts.api.urls")),
     path("", include("alliance.api.urls")),
-    path("", include("enterprises.api.urls")),
+    # matching before enterprises: its challenges/similar/ must not be read as enterprises' challenges/{id}/
     path("", include("matching.api.urls")),
+    path("", include("enterprises.api.urls")),
     path("", include("search.api.urls")),
 ]
 

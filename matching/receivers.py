@@ -5,7 +5,10 @@
   re-derives the expert's areas and re-ranks the challenges it affects; experts and studios written in bulk
   (a roster import: experts.signals.profiles_changed, alliance.signals.studios_changed) likewise, at once;
 - a taxonomy change (search.signals.taxonomy_changed, sent by experts) re-derives every candidate's areas
-  and re-ranks the open challenges.
+  and re-ranks the open challenges;
+- what changes a conflict of interest (matching.conflicts) re-ranks the challenges it touches: an expert's
+  employer or declared conflicts (as a profile change), an enterprise's group or name
+  (enterprises.signals.group_changed: the open challenges of the enterprises named).
 The apps below never call matching: matching listens to their models and signals. Besides these, a ranking
 is computed when someone asks for it (services.challenge_matches_request).
 
@@ -15,6 +18,7 @@ from django.db.models.signals import m2m_changed, post_save
 
 from alliance.signals import studios_changed
 from enterprises.models import Challenge
+from enterprises.signals import group_changed
 from experts.models import Expert
 from experts.signals import profiles_changed
 from jianglian.transactions import on_commit_collect
@@ -27,7 +31,7 @@ from .services import queue_match_computation
 from .tasks import refresh_experts, rerank_after_taxonomy_change
 
 PROFILE_FIELDS = {"skill_tags", "bio", "achievements", "province", "city", "studio", "capacity",
-                  "accepting_pairings"}
+                  "accepting_pairings", "employer"}
 # What a challenge is ranked on: an open challenge changing one of these is ranked again.
 CHALLENGE_RANKING_FIELDS = {"title", "description", "category", "preferred_province", "preferred_city",
                             "region_strictness"}
@@ -77,6 +81,24 @@ def expert_skills_changed(sender, instance, action, reverse=False, pk_set=None, 
         queue_expert_refresh(instance.pk)
 
 
+def expert_conflicts_changed(sender, instance, action, reverse=False, pk_set=None, **kwargs):
+    """An expert declared or withdrew a conflict of interest: the expert's challenges are ranked again (those
+    where the expert ranks, and those needing what the expert can do)."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:  # enterprise.declared_conflicts.add(...): instance is an Enterprise
+        for expert_id in pk_set or ():
+            queue_expert_refresh(expert_id)
+    else:
+        queue_expert_refresh(instance.pk)
+
+
+def enterprise_group_changed(sender, enterprise_ids=(), **kwargs):
+    """An enterprise's group or name changed: the open challenges of every enterprise named are ranked again."""
+    for challenge in Challenge.objects.filter(enterprise_id__in=list(enterprise_ids), status__in=RANKED_STATES):
+        queue_match_computation(challenge)
+
+
 def pairing_saved(sender, instance, raw=False, **kwargs):
     """A pairing taken or released changes the expert's free capacity, so the availability signal."""
     if not raw:
@@ -121,6 +143,9 @@ def connect() -> None:
     profiles_changed.connect(expert_profiles_changed, sender=Expert, dispatch_uid="matching.expert_profiles_changed")
     studios_changed.connect(studio_profiles_changed, dispatch_uid="matching.studio_profiles_changed")
     m2m_changed.connect(expert_skills_changed, sender=Expert.skills.through, dispatch_uid="matching.expert_skills")
+    m2m_changed.connect(expert_conflicts_changed, sender=Expert.conflicts.through,
+                        dispatch_uid="matching.expert_conflicts")
+    group_changed.connect(enterprise_group_changed, dispatch_uid="matching.enterprise_group_changed")
     post_save.connect(pairing_saved, sender=PairingAgreement, dispatch_uid="matching.pairing_saved")
     post_save.connect(challenge_saved, sender=Challenge, dispatch_uid="matching.challenge_saved")
     m2m_changed.connect(challenge_skills_changed, sender=Challenge.skills.through,

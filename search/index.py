@@ -42,10 +42,25 @@ class FilterField:
 
 @dataclass(frozen=True)
 class Dependency:
-    """A change to a row of `model` changes the documents whose ids `affected_ids(row)` returns."""
+    """A change to a row of `model` changes the documents whose ids `affected_ids(row)` returns.
+
+    `previous_key`: a foreign key of `model` to this index's model (a member's studio). A save that changes
+    it affects the document it pointed to before too (the studio a member left), read before the save.
+    """
 
     model: type[Model]
     affected_ids: Callable[[Model], Iterable[int]]
+    previous_key: str | None = None
+
+
+@dataclass(frozen=True)
+class M2MDependency:
+    """A change of the many-to-many field `field` of `model` rows (a member's skills) changes the documents
+    whose ids `affected_ids(ids of those rows)` returns."""
+
+    model: type[Model]
+    field: str
+    affected_ids: Callable[[list[int]], Iterable[int]]
 
 
 class IndexDefinition:
@@ -69,7 +84,7 @@ class IndexDefinition:
     def document(self, obj) -> dict:
         raise NotImplementedError
 
-    def dependencies(self) -> list[Dependency]:
+    def dependencies(self) -> list[Dependency | M2MDependency]:
         """Other models whose changes alter this index's documents."""
         return []
 

@@ -20,13 +20,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import router
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from jianglian.api import anonymous_cache
 from jianglian.transactions import on_commit_collect
 from search.backends import get_backend
 from search.errors import IndexLost
-from search.index import IndexDefinition, definitions, document_fingerprint, get_definition
+from search.index import Dependency, IndexDefinition, M2MDependency, definitions, document_fingerprint, get_definition
 
 logger = logging.getLogger(__name__)
 
@@ -189,11 +189,19 @@ def _connect_definition(definition: IndexDefinition) -> None:
                             dispatch_uid=f"search-{name}-m2m-{field_name}")
 
     for number, dependency in enumerate(definition.dependencies()):
-        receiver = _dependency_receiver(name, dependency)
         uid = f"search-{name}-dependency-{number}"
+        if isinstance(dependency, M2MDependency):
+            through = getattr(dependency.model, dependency.field).through
+            m2m_changed.connect(_m2m_dependency_receiver(name, dependency), sender=through, weak=False,
+                                dispatch_uid=f"{uid}-m2m")
+            continue
+        receiver = _dependency_receiver(name, dependency)
         post_save.connect(receiver, sender=dependency.model, weak=False, dispatch_uid=f"{uid}-save")
         # Before the delete: afterwards the rows that pointed at it are no longer found.
         pre_delete.connect(receiver, sender=dependency.model, weak=False, dispatch_uid=f"{uid}-delete")
+        if dependency.previous_key:
+            pre_save.connect(_previous_key_receiver(name, dependency), sender=dependency.model, weak=False,
+                             dispatch_uid=f"{uid}-previous")
 
 
 def _m2m_receiver(definition: IndexDefinition, field_name: str):
@@ -211,10 +219,48 @@ def _m2m_receiver(definition: IndexDefinition, field_name: str):
     return receiver
 
 
+def _previous_key_receiver(index_name: str, dependency: Dependency):
+    """Before a save that may change the key: note the document the stored row points to, if the key moves
+    away; the save's post_save receiver queues it with the others (outside a transaction a task queued now
+    would run before the row is written)."""
+    field = dependency.model._meta.get_field(dependency.previous_key)
+
+    def receiver(sender, instance, raw=False, using=None, update_fields=None, **kwargs):
+        if raw or instance.pk is None or (update_fields is not None and field.name not in update_fields):
+            return
+        stored = sender._default_manager.using(using).filter(pk=instance.pk).values_list(field.attname, flat=True)
+        previous = next(iter(stored), None)
+        if previous is not None and previous != getattr(instance, field.attname):
+            instance.__dict__.setdefault(_PREVIOUS, {})[index_name] = previous
+
+    return receiver
+
+
+_PREVIOUS = "_search_previous_documents"
+
+
+def _m2m_dependency_receiver(index_name: str, dependency: M2MDependency):
+    def receiver(sender, instance, action, reverse, pk_set, using=None, **kwargs):
+        if not reverse:  # expert.skills.add(...): the rows are the instance
+            rows = [instance.pk] if action in ("post_add", "post_remove", "post_clear") else []
+        elif action in ("post_add", "post_remove"):  # skill.experts.add(...): the rows are pk_set
+            rows = list(pk_set or ())
+        elif action == "pre_clear":  # skill.experts.clear(): the rows, before they are gone
+            manager = dependency.model._default_manager.using(using or router.db_for_write(dependency.model))
+            rows = list(manager.filter(**{dependency.field: instance}).values_list("pk", flat=True))
+        else:
+            rows = []
+        if rows:
+            queue_update(index_name, list(dependency.affected_ids(rows)), using=using)
+
+    return receiver
+
+
 def _dependency_receiver(index_name: str, dependency):
     def receiver(sender, instance, raw=False, using=None, **kwargs):
         if raw or instance.pk is None:
             return
-        queue_update(index_name, list(dependency.affected_ids(instance)), using=using)
+        previous = instance.__dict__.get(_PREVIOUS, {}).pop(index_name, None)
+        queue_update(index_name, [*dependency.affected_ids(instance), previous], using=using)
 
     return receiver

@@ -120,13 +120,14 @@ class EventViewSet(ServiceViewSet):
         service(user=self.request.user, event=event, **data)
         return self.respond(event, status.HTTP_200_OK)
 
-    @extend_schema(summary=summary("邀请劳模工匠（秘书处）", "Invite experts (secretariat)"), request=EventInviteSerializer)
+    @extend_schema(summary=summary("邀请劳模工匠（秘书处）", "Invite experts (secretariat)"), request=EventInviteSerializer,
+                   operation_id="invite_experts_to_event")
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
         return self._do(services.event_invite_experts, EventInviteSerializer)
 
     @extend_schema(summary=summary("确认或婉拒邀请（受邀专家）", "Confirm or decline (the invited expert)"),
-                   request=EventRespondSerializer)
+                   request=EventRespondSerializer, operation_id="respond_to_event_invitation")
     @action(detail=True, methods=["post"], url_path="respond", url_name="respond")
     def respond_to_invitation(self, request, pk=None):  # not `respond`: ServiceViewSet.respond answers writes
         return self._do(services.event_respond, EventRespondSerializer)

@@ -114,7 +114,7 @@ class StudioSuspendView(_StudioMembershipView):
         return StudioSuspendSerializer if self.request.method == "POST" else StudioSerializer
 
     @extend_schema(summary=summary("暂停工作室成员资格（秘书处）", "Suspend a member studio (secretariat)"),
-                   request=StudioSuspendSerializer, responses=StudioSerializer)
+                   request=StudioSuspendSerializer, responses=StudioSerializer, operation_id="suspend_studio")
     def post(self, request, pk):
         return self.change(request, pk, services.studio_suspend)
 
@@ -124,7 +124,7 @@ class StudioReinstateView(_StudioMembershipView):
         return StudioReinstateSerializer if self.request.method == "POST" else StudioSerializer
 
     @extend_schema(summary=summary("恢复工作室成员资格（秘书处）", "Reinstate a suspended studio (secretariat)"),
-                   request=StudioReinstateSerializer, responses=StudioSerializer)
+                   request=StudioReinstateSerializer, responses=StudioSerializer, operation_id="reinstate_studio")
     def post(self, request, pk):
         return self.change(request, pk, services.studio_reinstate)
 

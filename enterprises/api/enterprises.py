@@ -19,17 +19,30 @@ from ..filters import EnterpriseFilter
 from ..models import Challenge, Enterprise
 
 
+class EnterpriseGroupSerializer(serializers.Serializer):
+    """所属集团: the parent enterprise of the group."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
 class EnterpriseSerializer(OutputModelSerializer):
     province_label = serializers.CharField(source="get_province_display", read_only=True)
     industry_label = serializers.CharField(source="get_industry_display", read_only=True)
     size_label = serializers.CharField(source="get_size_display", read_only=True)
     open_challenge_count = serializers.IntegerField(read_only=True, help_text="征集中的需求数 / open challenges")
+    group = EnterpriseGroupSerializer(read_only=True, allow_null=True,
+                                      help_text="所属集团（母公司） / the group's parent enterprise")
+    group_verified = serializers.BooleanField(read_only=True,
+                                              help_text="秘书处已核实所属集团 / the secretariat verified the group")
+
+    select_related = ("group",)
 
     class Meta:
         model = Enterprise
         fields = ("id", "name", "credit_code", "province", "province_label", "city", "industry", "industry_label",
-                  "size", "size_label", "description", "verified", "verified_at", "open_challenge_count",
-                  "created_at")
+                  "size", "size_label", "description", "group", "group_verified", "verified", "verified_at",
+                  "open_challenge_count", "created_at")
         read_only_fields = fields
 
     @classmethod
@@ -51,10 +64,24 @@ class EnterpriseRegisterSerializer(StrictInputSerializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
+class VisibleEnterpriseField(serializers.PrimaryKeyRelatedField):
+    """An enterprise id the caller may see (enterprises.selectors.enterprise_list); others are "does not exist"."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return selectors.enterprise_list(user=getattr(request, "user", None))
+
+
 class EnterpriseUpdateSerializer(StrictInputModelSerializer):
+    group = VisibleEnterpriseField(
+        required=False, allow_null=True,
+        help_text="所属集团（母公司）的企业 id，null 表示不属于集团；企业修改后待秘书处核实 / the group's parent "
+                  "enterprise, null for none; set by the enterprise, it waits for the secretariat's verification",
+    )
+
     class Meta:
         model = Enterprise
-        fields = ("name", "province", "city", "industry", "size", "description")
+        fields = ("name", "province", "city", "industry", "size", "description", "group")
 
 
 class EnterpriseBriefSerializer(serializers.Serializer):
@@ -93,6 +120,13 @@ class EnterpriseViewSet(ServiceViewSet):
     @action(detail=True, methods=["post"], permission_classes=[IsSecretariat])
     def verify(self, request, pk=None):
         enterprise = services.enterprise_verify(user=request.user, enterprise=self.get_object())
+        return self.respond(enterprise)
+
+    @extend_schema(summary=summary("核实企业的所属集团（秘书处）", "Verify an enterprise's group (secretariat)"),
+                   request=None)
+    @action(detail=True, methods=["post"], url_path="verify-group", permission_classes=[IsSecretariat])
+    def verify_group(self, request, pk=None):
+        enterprise = services.enterprise_group_verify(user=request.user, enterprise=self.get_object())
         return self.respond(enterprise)
 
 

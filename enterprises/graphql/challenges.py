@@ -7,7 +7,9 @@ from jianglian.graphql.enums import CategoryEnum, ProvinceEnum, enum_from_choice
 from jianglian.graphql.idempotency import client_mutation_id_argument
 from jianglian.graphql.mutations import Load, ServiceMutation
 from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
+from matching.graphql.conflicts import exclusions_field
 from matching.graphql.matches import matches_field
+from matching.graphql.similar import similar_field
 
 from .. import filters, selectors, services
 from ..models import Challenge
@@ -27,6 +29,8 @@ class ChallengeType(VisibleObjectType):
     region_strictness = RegionStrictnessEnum(required=True)
     status = ChallengeStatusEnum(required=True)
     matches = matches_field()
+    exclusions = exclusions_field()
+    similar = similar_field()
 
     class Meta:
         model = Challenge

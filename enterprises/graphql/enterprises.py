@@ -19,6 +19,11 @@ class EnterpriseType(VisibleObjectType):
     province = ProvinceEnum(required=True)
     industry = IndustryEnum(required=True)
     size = EnterpriseSizeEnum(required=True)
+    group = graphene.Field(lambda: EnterpriseType, description="所属集团（母公司） / the group's parent enterprise")
+    group_verified = graphene.Boolean(required=True, description="秘书处已核实所属集团 / the secretariat verified "
+                                                                 "the group")
+
+    unscoped = frozenset({"group"})  # whoever sees an enterprise sees the group it names
 
     class Meta:
         model = Enterprise
@@ -26,13 +31,19 @@ class EnterpriseType(VisibleObjectType):
         interfaces = (Node,)
         connection_class = CountableConnection
         fields = (
-            "id", "name", "credit_code", "province", "city", "industry", "size", "description",
+            "id", "name", "credit_code", "province", "city", "industry", "size", "description", "group",
             "verified", "verified_at", "created_at",
         )
 
     @classmethod
     def visible(cls, info):
         return selectors.enterprise_list(user=info.context.user)
+
+    def resolve_group(root, info):
+        return root.group
+
+    def resolve_group_verified(root, info):
+        return root.group_verified
 
 
 class EnterpriseQueries(graphene.ObjectType):
@@ -68,6 +79,9 @@ class UpdateEnterpriseInput(graphene.InputObjectType):
     industry = IndustryEnum()
     size = EnterpriseSizeEnum()
     description = graphene.String()
+    group = graphene.ID(description="所属集团（母公司）的 Enterprise id，null 表示不属于集团；企业修改后待秘书处核实，集团只有一层 / "
+                                    "the group's parent enterprise, null for none; set by the staff it waits for the "
+                                    "secretariat's verification; groups are one level deep (BAD_USER_INPUT on `group`)")
 
 
 class _EnterprisePayload(ServiceMutation):
@@ -98,7 +112,7 @@ class UpdateEnterprise(_EnterprisePayload):
     class Meta:
         name = "UpdateEnterprisePayload"
         service = services.enterprise_update
-        load = {"id": ENTERPRISE}
+        load = {"id": ENTERPRISE, "group": Load(EnterpriseType)}
 
     class Arguments:
         id = graphene.ID(required=True)
@@ -118,7 +132,21 @@ class VerifyEnterprise(_EnterprisePayload):
         id = graphene.ID(required=True)
 
 
+class VerifyEnterpriseGroup(_EnterprisePayload):
+    """The secretariat verifies an enterprise's 所属集团 (CONFLICT `no_group` when it names none)."""
+
+    class Meta:
+        name = "VerifyEnterpriseGroupPayload"
+        permissions = (Role.SECRETARIAT,)
+        service = services.enterprise_group_verify
+        load = {"id": ENTERPRISE}
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+
 class EnterpriseMutations(graphene.ObjectType):
     register_enterprise = RegisterEnterprise.Field()
     verify_enterprise = VerifyEnterprise.Field()
     update_enterprise = UpdateEnterprise.Field()
+    verify_enterprise_group = VerifyEnterpriseGroup.Field()

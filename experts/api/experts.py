@@ -5,7 +5,7 @@ Private contact details (phone, email, birth year) are filled only for the exper
 `matching.pairings.selectors.contact_visible_expert_ids`; None = all, for the secretariat); for everyone
 else they are null and `contact_visible` is false.
 """
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.routers import SimpleRouter
 
@@ -18,10 +18,13 @@ from jianglian.api.serializers import (
 )
 from jianglian.api.views import ServiceViewSet
 from jianglian.choices import Honour
+from jianglian.roles import is_secretariat
+from enterprises.models import Enterprise
 from matching.pairings.selectors import contact_visible_expert_ids
 
 from .. import selectors, services
 from ..filters import ExpertFilter
+from ..selectors import can_see_conflicts
 from ..models import Expert
 from .references import SkillBriefSerializer, SkillReferenceField
 
@@ -46,6 +49,11 @@ class OutreachParticipationSerializer(OutputSerializer):
     role = serializers.CharField(read_only=True)
 
 
+class ConflictEnterpriseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
 class ExpertSerializer(OutputModelSerializer):
     role_label = serializers.CharField(source="get_role_display", read_only=True)
     province_label = serializers.CharField(source="get_province_display", read_only=True)
@@ -57,6 +65,9 @@ class ExpertSerializer(OutputModelSerializer):
     email = serializers.CharField(read_only=True, allow_null=True)
     birth_year = serializers.IntegerField(read_only=True, allow_null=True)
     outreach_events = OutreachParticipationSerializer(many=True, read_only=True, source="outreach_history")
+    conflicts = serializers.SerializerMethodField(
+        help_text="申报回避的企业（私密：仅本人和秘书处可见，其他人为 null） / enterprises the expert declared a "
+                  "conflict of interest with (private: the expert and the secretariat; null for anyone else)")
 
     select_related = ("studio",)
     prefetch_related = ("skills", "honours")
@@ -71,9 +82,16 @@ class ExpertSerializer(OutputModelSerializer):
             "id", "name", "gender", "role", "role_label", "professional_title", "position", "employer",
             "province", "province_label", "city", "industry", "skills", "skill_tags", "honours", "bio",
             "achievements", "studio", "capacity", "accepting_pairings", "accepts_remote",
-            "contact_visible", "phone", "email", "birth_year", "outreach_events", "updated_at",
+            "contact_visible", "phone", "email", "birth_year", "outreach_events", "conflicts", "updated_at",
         )
         read_only_fields = fields
+
+    @extend_schema_field(ConflictEnterpriseSerializer(many=True, allow_null=True))
+    def get_conflicts(self, expert):
+        request = self.context.get("request")
+        if not can_see_conflicts(getattr(request, "user", None), expert):
+            return None
+        return ConflictEnterpriseSerializer(sorted(expert.conflicts.all(), key=lambda e: e.pk), many=True).data
 
     def _visible(self, expert) -> bool:
         visible = self.context.get("contact_visible_ids", frozenset())
@@ -109,6 +127,15 @@ class ExpertUpdateSerializer(ExpertCreateSerializer):
     """Every field optional; which ones the caller may change is the service's rule
     (an expert: own profile and contact; the secretariat: the catalog facts and honours too)."""
 
+    conflicts = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), many=True, required=False,
+        help_text="申报回避的企业 id（整体替换）；匹配不会为这些企业及其同集团企业推荐本人 / ids of the enterprises the "
+                  "expert declares a conflict of interest with (replaces the list); never ranked for their challenges",
+    )
+
+    class Meta(ExpertCreateSerializer.Meta):
+        fields = (*ExpertCreateSerializer.Meta.fields, "conflicts")
+
 
 @extend_schema_view(
     list=extend_schema(summary=summary("劳模工匠列表", "List experts")),
@@ -143,6 +170,12 @@ class ExpertViewSet(ServiceViewSet):
 
     def select(self):
         return selectors.expert_list(user=self.request.user)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if is_secretariat(self.request.user):  # they see everyone's declared conflicts: one query per page
+            queryset = queryset.prefetch_related("conflicts")
+        return queryset
 
     def create_object(self, data):
         return services.expert_create(user=self.request.user, **data)

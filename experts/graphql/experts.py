@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from alliance import selectors as alliance_selectors
 from alliance.models import EventParticipation
+from enterprises.graphql.enterprises import EnterpriseType
 from jianglian.errors import NotAllowed
 from jianglian.graphql.enums import CategoryEnum, HonourEnum, IndustryEnum, ProvinceEnum, enum_from_choices
 from jianglian.graphql.mutations import Load, Role, ServiceMutation, given
@@ -66,6 +67,11 @@ class ExpertType(VisibleObjectType):
     studio = graphene.Field("alliance.graphql.studios.StudioType")
     phone = graphene.String(description="私密：仅秘书处、本人和已接受结对的企业可见")
     email = graphene.String(description="私密：仅秘书处、本人和已接受结对的企业可见")
+    declared_conflicts = graphene.List(
+        graphene.NonNull(EnterpriseType),
+        description="申报回避的企业（私密：仅本人和秘书处可见，其他人为 null） / enterprises the expert declared a "
+                    "conflict of interest with (private: the expert and the secretariat; null for anyone else)",
+    )
     outreach_history = graphene.List(
         graphene.NonNull(OutreachParticipationType), required=True,
         description="参加过的劳模工匠进校园活动（已确认或已举办），最近的在前 / campus outreach events, newest first",
@@ -108,6 +114,11 @@ class ExpertType(VisibleObjectType):
             return prefetched
         return alliance_selectors.expert_outreach_history(expert=root)
 
+    def resolve_declared_conflicts(root, info):
+        if not selectors.can_see_conflicts(info.context.user, root):
+            return None
+        return root.conflicts.order_by("pk")
+
     def resolve_phone(root, info):
         return root.phone if can_see_contact(info.context.user, root) else None
 
@@ -138,6 +149,9 @@ class ExpertProfileInput(graphene.InputObjectType):
     position = graphene.String()
     professional_title = graphene.String()
     city = graphene.String()
+    conflicts = graphene.List(graphene.NonNull(graphene.ID),
+                              description="申报回避的企业（Enterprise id，整体替换） / Enterprise ids the expert declares a "
+                                          "conflict of interest with (replaces the list)")
 
 
 class CreateExpertInput(graphene.InputObjectType):
@@ -194,7 +208,8 @@ class UpdateExpertProfile(_ExpertPayload):
 
     class Meta:
         name = "UpdateExpertProfilePayload"
-        load = {"id": Load(ExpertType, to="expert"), "skills": skills_from_ids}
+        load = {"id": Load(ExpertType, to="expert"), "skills": skills_from_ids,
+                "conflicts": Load(EnterpriseType, many=True)}
 
     class Arguments:
         input = ExpertProfileInput(required=True)

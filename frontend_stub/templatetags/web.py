@@ -89,3 +89,19 @@ FACET_TITLES = {
 @register.filter
 def facet_title(name):
     return FACET_TITLES.get(name, name)
+
+
+@register.filter
+def conflict_explanation(reason):
+    """A conflict of interest's reason (matching.conflicts.ConflictReason) in the page's language."""
+    from django.utils.translation import get_language
+
+    return reason.explanation("en" if (get_language() or "").startswith("en") else "zh-hans")
+
+
+@register.filter
+def yuan(value):
+    """An amount of yuan with thousands separators, no decimals: 1200000 → 1,200,000."""
+    if value in (None, ""):
+        return ""
+    return f"{value:,.0f}"

@@ -10,17 +10,21 @@ from django.views.decorators.http import require_POST
 from enterprises.models import Challenge, Enterprise
 from enterprises.selectors import can_manage_challenge, challenge_list
 from enterprises.services import challenge_close, challenge_create, challenge_publish, challenge_update
+from jianglian.errors import Unavailable
 from jianglian.roles import enterprise_ids
+from matching.conflicts import can_see_exclusions, exclusion_list
 from matching.pairings.selectors import can_propose_on, invitee_refusal, pairing_list
 from matching.selectors import RANKED_STATES, can_see_matches, ranking_refusal, ranking_request_refusal
 from matching import selectors as matching_selectors
 from matching.services import challenge_matches_request
+from matching.similar import similar_challenges
 
 from ..forms import ChallengeForm, CloseChallengeForm, InviteForm
 from .common import call_for_form, enterprise_required, service_call, signed_in
 
 # How many of the ranked experts and studios the challenge page shows before "show all".
 RANKING_SHOWN = {"experts": 10, "studios": 5}
+SIMILAR_SHOWN_STATES = (Challenge.Status.DRAFT, Challenge.Status.OPEN)
 STATUS_TABS = [Challenge.Status.DRAFT, Challenge.Status.OPEN, Challenge.Status.PAIRED,
                Challenge.Status.RESOLVED, Challenge.Status.CLOSED]
 
@@ -125,6 +129,8 @@ def challenge_detail(request, pk):
         "close_form": CloseChallengeForm(), "ranking": None, "pairings": [],
         # the "preview / recompute matches" button: exactly when matching.selectors allows asking
         "can_request_ranking": ranking_request_refusal(request.user, challenge) is None,
+        # "has this been solved before?" for a draft or open challenge (matching.similar)
+        "similar": _similar(request.user, challenge),
     }
     if can_see_matches(request.user, challenge):
         ranking = _ranking(request.user, challenge)
@@ -141,10 +147,23 @@ def challenge_detail(request, pk):
             for match in ranking["experts"]:  # why an expert cannot be invited, shown instead of the button
                 match.invite_refusal = invitee_refusal(challenge, match.expert)
         context["pairings"] = _pairings(request.user, challenge)
+        # who was left out for a conflict of interest, and why: the secretariat only (matching.conflicts)
+        context["exclusions"] = (exclusion_list(user=request.user, challenge=challenge)
+                                 if can_see_exclusions(request.user, challenge) else None)
         context["pairing_by_expert"] = {}
         for pairing in reversed(context["pairings"]):  # the newest agreement per expert wins
             context["pairing_by_expert"][pairing.expert_id] = pairing
     return render(request, "frontend_stub/enterprise/challenge_detail.html", context)
+
+
+def _similar(user, challenge):
+    """The solved challenges like a draft or open one; the page still answers when search cannot (no list)."""
+    if challenge.status not in SIMILAR_SHOWN_STATES:
+        return None
+    try:
+        return similar_challenges(user=user, challenge=challenge)
+    except Unavailable:
+        return None
 
 
 def _ranking_kind(challenge) -> str:

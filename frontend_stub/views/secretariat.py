@@ -12,7 +12,8 @@ from alliance.models import MembershipApplication
 from alliance.selectors import membership_application_list
 from alliance.services import ReviewDecision, membership_batch_publish, membership_review
 from enterprises.models import Enterprise
-from enterprises.services import enterprise_verify
+from enterprises.selectors import group_claims_pending
+from enterprises.services import enterprise_group_verify, enterprise_verify
 from experts.models import Expert
 from experts.services import expert_claim_token
 from jianglian.choices import Province
@@ -61,6 +62,7 @@ def _dashboard(request, batch_form=None):
         "applications": applications,
         "pending_count": selectors.pending_membership_count(),
         "enterprises": selectors.pending_enterprise_verifications()[:20],
+        "group_claims": group_claims_pending().order_by("name", "pk")[:20],
         "figures": selectors.alliance_figures(),
         "chart_province": charts.bar_chart(by_province, horizontal=True, label=_("各省需求数")),
         "chart_pairings": charts.bar_chart(selectors.pairings_by_month(), label=_("每月签署的结对")),
@@ -116,6 +118,18 @@ def verify_enterprise(request, pk):
         enterprise_verify(user=request.user, enterprise=enterprise)
     if ok:
         messages.success(request, _("已认证企业：%(name)s") % {"name": enterprise.name})
+    return redirect("web:secretariat")
+
+
+@require_POST
+@secretariat_required
+def verify_enterprise_group(request, pk):
+    enterprise = get_object_or_404(Enterprise.objects.select_related("group"), pk=pk)
+    with service_call(request) as ok:
+        enterprise_group_verify(user=request.user, enterprise=enterprise)
+    if ok:
+        messages.success(request, _("已核实集团关系：%(name)s 属于 %(group)s") % {
+            "name": enterprise.name, "group": enterprise.group.name})
     return redirect("web:secretariat")
 
 

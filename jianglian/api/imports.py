@@ -119,6 +119,7 @@ class UploadView(APIView):
     @extend_schema(
         summary=summary("上传名册（默认预检查）", "Upload a roster (a dry run by default)"),
         description=__doc__, tags=TAGS, request={"multipart/form-data": UploadInputSerializer},
+        operation_id="upload_roster",
         responses={201: UploadReportSerializer, 202: OpenApiResponse(
             UploadReportSerializer, description="已排队，轮询 url / Queued: poll `url`")},
     )
@@ -140,7 +141,7 @@ class UploadDetailView(APIView):
     permission_classes = [IsSecretariat]
 
     @extend_schema(summary=summary("名册上传的状态与报告", "A roster upload: status, progress and report"),
-                   tags=TAGS, responses={200: UploadReportSerializer})
+                   tags=TAGS, responses={200: UploadReportSerializer}, operation_id="get_roster_upload")
     def get(self, request, token):
         try:
             upload = jobs.upload_get(user=request.user, token=token)
@@ -154,7 +155,7 @@ class UploadConfirmView(APIView):
 
     @extend_schema(
         summary=summary("确认导入已预检查的名册", "Import a checked roster upload"), tags=TAGS,
-        request=ConfirmInputSerializer,
+        request=ConfirmInputSerializer, operation_id="confirm_roster_upload",
         responses={200: UploadReportSerializer, 202: OpenApiResponse(
             UploadReportSerializer, description="已排队，轮询 url / Queued: poll `url`")},
     )
@@ -173,7 +174,7 @@ class UploadListView(APIView):
     permission_classes = [IsSecretariat]
 
     @extend_schema(summary=summary("名册上传记录", "Roster uploads, newest first"), tags=TAGS,
-                   responses={200: UploadSerializer(many=True)})
+                   responses={200: UploadSerializer(many=True)}, operation_id="list_roster_uploads")
     def get(self, request):
         paginator = CappedPageNumberPagination()
         page = paginator.paginate_queryset(jobs.upload_list(user=request.user), request, view=self)
@@ -184,7 +185,8 @@ class TemplateView(APIView):
     permission_classes = [IsSecretariat]
 
     @extend_schema(summary=summary("下载名册模板（.xlsx）", "Download the roster template (.xlsx)"), tags=TAGS,
-                   responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="模板 / The template")})
+                   responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="模板 / The template")},
+                   operation_id="get_roster_template")
     def get(self, request, kind):
         kind = _kind_or_404(kind)
         response = HttpResponse(template_workbook(kind), content_type=XLSX)

@@ -19,6 +19,8 @@ class TokenView(ObtainAuthToken):
 
     @extend_schema(
         summary=summary("获取 API 令牌", "Obtain an API token"),
+        operation_id="obtain_token",
+        auth=[],  # no token needed to get one: generated clients call it with a plain client
         responses={200: AuthTokenSerializer, 429: OpenApiResponse(ErrorSerializer, description=LOCKED_OUT)},
         description="用户名 + 密码换取令牌，之后以 `Authorization: Token <key>` 访问 API。/ "
         "Exchange username and password for a token; then send `Authorization: Token <key>`.",

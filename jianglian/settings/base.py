@@ -171,25 +171,51 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": None,
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "匠联 Jianglian API",
-    "DESCRIPTION": "劳模工匠创新工作室联盟 matching platform: studios, experts, enterprises, challenges, matches, pairings.",
+    # ASCII: client generators name their package after the title (openapi-python-client: jianglian-api-client).
+    "TITLE": "Jianglian API",
+    "DESCRIPTION": "匠联 — 劳模工匠创新工作室联盟 matching platform: studios, experts, enterprises, challenges, "
+                   "matches, pairings. Errors have one shape: {detail, code, errors}.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids from the path after /api/v1 (tag `challenges`, not `v1`).
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # Swagger UI and ReDoc served from the drf-spectacular-sidecar package: no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every choice set is one component under one name (properties and query parameters alike:
+    # jianglian.api.schema.component_parameter_enums).
     "ENUM_NAME_OVERRIDES": {
         "ProvinceEnum": "jianglian.choices.Province",
         "HonourEnum": "jianglian.choices.Honour",
         "CategoryEnum": "jianglian.choices.Category",
         "IndustryEnum": "jianglian.choices.Industry",
         "RosterUploadStatusEnum": "jianglian.models.RosterUpload.Status",
+        "StudioLevelEnum": "alliance.models.Studio.Level",
+        "MembershipStatusEnum": "alliance.models.Studio.MembershipStatus",
+        "MembershipApplicationStatusEnum": "alliance.models.MembershipApplication.Status",
+        "ReviewDecisionEnum": "alliance.services.ReviewDecision.ALL",
+        "EventFormatEnum": "alliance.models.OutreachEvent.Format",
+        "EventStatusEnum": "alliance.models.OutreachEvent.Status",
+        "ParticipationStatusEnum": "alliance.models.EventParticipation.Status",
+        "EnterpriseSizeEnum": "enterprises.models.Enterprise.Size",
+        "ChallengeStatusEnum": "enterprises.models.Challenge.Status",
+        "RegionStrictnessEnum": "enterprises.models.Challenge.RegionStrictness",
+        "ExpertRoleEnum": "experts.models.Expert.Role",
+        "GenderEnum": "experts.models.Expert.Gender",
+        "MatchKindEnum": "matching.models.Match.Kind",
+        "PairingStatusEnum": "matching.models.PairingAgreement.Status",
+        "PairingActionEnum": "matching.api.pairings.ACTIONS",
+        "SearchTypeEnum": "search.api.search.TYPES",
+        "LanguageEnum": ["zh-hans", "en"],
+        "DocumentFormatEnum": ["html", "pdf"],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "jianglian.api.schema.component_parameter_enums",
         "jianglian.api.schema.strict_request_bodies",
+        "jianglian.api.schema.portable_integer_bounds",
     ],
 }
 

@@ -3,7 +3,7 @@ reasons) and POST …/matches/refresh/ (rank it now). Rules live in matching.ser
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -72,6 +72,7 @@ class MatchRequestSerializer(serializers.Serializer):
                          description="language of the reasons (default: the request's language)"),
     ],
 )
+@extend_schema_view(get=extend_schema(operation_id="list_challenge_matches"))
 class ChallengeMatchesView(generics.ListAPIView):
     serializer_class = MatchSerializer
     permission_classes = [IsAuthenticated]
@@ -104,6 +105,7 @@ class ChallengeMatchesRequestView(generics.GenericAPIView):
     permission_classes = [IsAuthenticated]
     filter_backends = []
 
+    @extend_schema(operation_id="refresh_challenge_matches")
     def post(self, request, challenge_id):
         challenge = get_object_or_404(challenge_list(user=request.user), pk=challenge_id)
         challenge = challenge_matches_request(user=request.user, challenge=challenge)

@@ -1,4 +1,5 @@
 """The matching app's REST routes under /api/v1/: one module per feature."""
-from . import exports, matches, pairings
+from . import conflicts, exports, matches, pairings, similar
 
-urlpatterns = [*exports.urlpatterns, *matches.urlpatterns, *pairings.urlpatterns]  # exports before <pk>/
+urlpatterns = [*exports.urlpatterns, *matches.urlpatterns, *conflicts.urlpatterns, *similar.urlpatterns,
+               *pairings.urlpatterns]  # exports before <pk>/

@@ -52,11 +52,12 @@ def needs_of(challenge) -> Needs:
 
 
 def rank_challenge(challenge, *, kind: str, limit: int | None = config.STORED_MATCHES,
-                   disabled_signals=(), explain: int | None = None) -> list[Candidate]:
+                   disabled_signals=(), explain: int | None = None, exclude=frozenset()) -> list[Candidate]:
     """The best candidates of `kind` ("expert" or "studio") for `challenge`, best first.
 
     Each returned candidate carries its breakdown; with `explain`, only the first `explain` do
-    (explanations cost more than scores when every candidate is returned).
+    (explanations cost more than scores when every candidate is returned). Candidates whose ids are in
+    `exclude` (conflicts of interest: matching.conflicts) are dropped before anything is scored.
     """
     taxonomy = get_taxonomy()
     needs = needs_of(challenge)
@@ -68,6 +69,8 @@ def rank_challenge(challenge, *, kind: str, limit: int | None = config.STORED_MA
                    for pk in {*own_scores, *expansion_scores}}
     load = _load_experts if kind == "expert" else _load_studios
     candidates = load(needs, text_scores)
+    if exclude:  # conflicts of interest (matching.conflicts): never scored, never ranked
+        candidates = [c for c in candidates if c.id not in exclude]
     for candidate in candidates:
         candidate.own_score = own_scores.get(candidate.id, 0.0)
     ctx = scoring.Context(

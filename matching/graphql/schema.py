@@ -1,11 +1,13 @@
 """The matching app's GraphQL: one Query and one Mutation composed of its features."""
 import graphene
 
+from .conflicts import ConflictQueries
 from .matches import MatchMutations, MatchQueries
 from .pairings import PairingMutations, PairingQueries
+from .similar import SimilarQueries
 
 
-class MatchingQuery(MatchQueries, PairingQueries, graphene.ObjectType):
+class MatchingQuery(MatchQueries, ConflictQueries, SimilarQueries, PairingQueries, graphene.ObjectType):
     pass
 
 

@@ -10,6 +10,7 @@ from experts.models import Expert
 from jianglian.errors import DomainError, IllegalTransition, NotAllowed
 from jianglian.roles import enterprise_ids, expert_of, is_secretariat
 
+from ..conflicts import conflict_refusal
 from ..models import PairingAgreement
 
 Status = PairingAgreement.Status
@@ -103,7 +104,8 @@ def pairing_contact_visible(*, user, pairing: PairingAgreement) -> bool:
 # What needs a locked read of *other* agreements — one holding agreement per challenge, one open
 # proposal per challenge and expert, the expert's capacity — stays in the services as Conflict (409).
 # No refusal reads the database beyond the per-request role caches (and, for proposals, the staff
-# of the challenge's enterprise once per enterprise object), so list pages may ask per row.
+# of the challenge's enterprise once per enterprise object and its conflicts of interest once per challenge
+# object), so list pages may ask per row.
 
 
 def is_invited_expert(user, pairing: PairingAgreement) -> bool:
@@ -137,14 +139,16 @@ def proposal_refusal(user, challenge: Challenge) -> DomainError | None:
 
 
 def invitee_refusal(challenge: Challenge, expert: Expert) -> DomainError | None:
-    """Whether `expert` may be invited to `challenge`: accepting pairings, with an account, not its staff."""
+    """Whether `expert` may be invited to `challenge`: accepting pairings, with an account, not its staff, and
+    without a conflict of interest (matching.conflicts: Conflict `conflict_of_interest`, read once per
+    challenge object)."""
     if not expert.accepting_pairings:
         return DomainError(_("该劳模工匠暂不接受结对。"), code="expert_not_accepting")
     if expert.user_id is None:
         return DomainError(_("该劳模工匠尚未开通账号，无法答复邀请。"), code="expert_without_account")
     if expert.user_id in _staff_ids(challenge.enterprise):
         return DomainError(_("不能邀请本企业的员工结对。"), code="own_staff")
-    return None
+    return conflict_refusal(challenge, expert)
 
 
 def propose_refusal(user, challenge: Challenge, expert: Expert) -> DomainError | None:

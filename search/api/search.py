@@ -106,6 +106,7 @@ class SearchView(APIView):
 
     @extend_schema(
         summary=summary("全文检索", "Full-text search"),
+        operation_id="search",
         parameters=[SearchInputSerializer],
         responses={
             200: SearchResponseSerializer,

@@ -278,8 +278,8 @@ class EmbeddedBackend(SearchBackend):
         """COVERAGE_SCORE × the best credit among the need's tokens the document holds (in any search field)."""
         return Query.disjunction_max_query([
             Query.const_score_query(
-                Query.boolean_query([(Occur.Should, Query.term_set_query(schema, field.name, tokens))
-                                     for field in definition.search_fields]),
+                Query.boolean_query([(Occur.Should, Query.term_query(schema, field.name, token))
+                                     for token in tokens for field in definition.search_fields]),
                 COVERAGE_SCORE * credit,
             )
             for credit, tokens in need.levels()

@@ -230,7 +230,7 @@ def test_every_error_has_a_code(enterprise_user):
 # --- the exported schema -------------------------------------------------------------------------
 
 def test_the_committed_sdl_is_the_current_schema():
-    """Regenerate with: python manage.py graphql_schema --out docs/schema.graphql"""
+    """Regenerate with: python manage.py export_schemas (docs/schema.graphql and docs/openapi.json)"""
     committed = (Path(settings.BASE_DIR) / "docs" / "schema.graphql").read_text(encoding="utf-8")
     assert committed == print_schema(schema.graphql_schema)
 

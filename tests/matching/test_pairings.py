@@ -552,10 +552,11 @@ def test_the_propose_service_refuses_exactly_what_the_selector_refuses(world):
                 assert (type(actual), actual.code) == (type(expected), expected.code), (role, name)
 
 
-def test_the_enterprises_staff_are_read_once_per_challenge_page(world, django_assert_num_queries):
+def test_the_enterprises_staff_and_conflicts_are_read_once_per_challenge_page(world, django_assert_num_queries):
     experts = [factories.make_expert_user()[1] for _ in range(5)]
     challenge = Challenge.objects.select_related("enterprise").get(pk=world.challenge.pk)
-    with django_assert_num_queries(1):
+    # the staff, then the conflicts of interest (matching.conflicts: group, employer, accounts, declarations)
+    with django_assert_num_queries(5):
         assert all(selectors.invitee_refusal(challenge, expert) is None for expert in experts)
 
 

@@ -20,6 +20,8 @@
     });
     document.querySelectorAll("select[data-skill-picker]").forEach(skillPicker);
     document.querySelectorAll("[data-import-progress]").forEach(importProgress);
+    var similar = document.getElementById("similar-challenges");
+    if (similar) { similarChallenges(similar); }
   });
 
   /* A roster upload being checked or imported by Celery: poll its progress, reload when it is done. */
@@ -38,6 +40,78 @@
         .catch(function () { setTimeout(poll, 3000); });
     }
     setTimeout(poll, 700);
+  }
+
+  /* "Has this been solved before?" on the posting form: once a title and a description are typed, asks
+     GET /api/v1/challenges/similar/ (the session signs the request) and lists the paired and resolved
+     challenges it answers, with their outcome and solver. */
+  function similarChallenges(box) {
+    var title = document.getElementById("id_title");
+    var description = document.getElementById("id_description");
+    if (!title || !description) { return; }
+    var en = document.documentElement.lang === "en";
+    var list = box.querySelector(".similar-list");
+    var empty = box.querySelector(".similar-empty");
+    var exclude = box.getAttribute("data-exclude");
+    var timer = null, asked = "";
+
+    function outcome(item) {
+      var parts = [];
+      if (item.problems_solved !== null) { parts.push((en ? "problems solved: " : "解决问题 ") + item.problems_solved + (en ? "" : " 个")); }
+      if (item.savings_yuan !== null) {
+        parts.push((en ? "saved ¥" : "节约 ¥") + Number(item.savings_yuan).toLocaleString(en ? "en" : "zh-CN"));
+      }
+      if (item.rating !== null) { parts.push((en ? "rating " : "评分 ") + item.rating + "/5"); }
+      return parts.join(" · ");
+    }
+
+    function show(items) {
+      list.innerHTML = "";
+      items.forEach(function (item) {
+        var li = document.createElement("li");
+        li.className = "similar-item";
+        li.setAttribute("data-challenge", item.id);
+        var link = document.createElement("a");
+        link.href = "/challenges/" + item.id + "/";
+        link.textContent = item.title;
+        li.appendChild(link);
+        var meta = document.createElement("small");
+        meta.className = "muted";
+        meta.textContent = " " + item.status_label + " · " + item.category_label + " · " + item.province_label + item.city;
+        li.appendChild(meta);
+        var facts = [outcome(item)];
+        if (item.expert) {
+          facts.push((en ? "solved with " : "结对劳模工匠：") + item.expert.name + (item.studio ? (en ? " (" : "（") + item.studio.name + (en ? ")" : "）") : ""));
+        }
+        var p = document.createElement("p");
+        p.className = "similar-outcome";
+        p.textContent = facts.filter(Boolean).join(" · ");
+        li.appendChild(p);
+        list.appendChild(li);
+      });
+      empty.hidden = items.length > 0;
+      box.hidden = false;
+    }
+
+    function ask() {
+      var t = title.value.trim().slice(0, 128), d = description.value.trim().slice(0, 5000);
+      if (!t || !d) { return; }
+      var query = "?first=5&title=" + encodeURIComponent(t) + "&description=" + encodeURIComponent(d);
+      if (query === asked) { return; }
+      asked = query;
+      fetch(box.getAttribute("data-similar-url") + query, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (items) {
+          if (asked !== query) { return; }
+          show(items.filter(function (item) { return String(item.id) !== exclude; }));
+        })
+        .catch(function () {});
+    }
+
+    function later() { clearTimeout(timer); timer = setTimeout(ask, 300); }
+    title.addEventListener("input", later);
+    description.addEventListener("input", later);
+    ask();  // an edited challenge: its text is there already
   }
 
   /* Turns <select multiple data-skill-picker> into chips + a search box (ARIA combobox).

@@ -1,0 +1,159 @@
+"""Conflicts of interest: which experts are never ranked for a challenge, and why. The one rule: the ranking
+(matching.services.challenge_matches_compute leaves them out before scoring) and the proposal rule
+(matching.pairings.selectors.invitee_refusal: Conflict `conflict_of_interest`, 409) both read it here.
+
+An expert has a conflict with a challenge when, for its enterprise or any enterprise of the same group
+(所属集团: enterprises.selectors.group_members):
+- `employer`: the expert's 工作单位 is that enterprise (its name, up to spaces and the width of brackets);
+- `staff`: the expert's account is one of that enterprise's accounts;
+- `declared`: the expert declared a conflict with that enterprise on their profile (Expert.conflicts).
+A group counts from the day an enterprise names it, before the secretariat verifies it: leaving an expert out
+is the safe side. The enterprise never learns who was left out; the secretariat sees it (`exclusion_list`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from enterprises.models import Enterprise
+from enterprises.selectors import group_members
+from experts.models import Expert
+from jianglian.errors import Conflict, NotAllowed
+from jianglian.roles import is_secretariat
+
+from .selectors import reason_language
+
+EMPLOYER, STAFF, DECLARED = "employer", "staff", "declared"
+REASON_CODES = (EMPLOYER, STAFF, DECLARED)
+
+_TEXTS = {
+    (EMPLOYER, False): ("工作单位是发布需求的企业「{name}」", "works for the posting enterprise, {name}"),
+    (EMPLOYER, True): ("工作单位「{name}」与发布需求的企业同属一个集团",
+                       "works for {name}, of the posting enterprise's group"),
+    (STAFF, False): ("本人账号是发布需求的企业「{name}」的企业账号", "holds an account of the posting enterprise, {name}"),
+    (STAFF, True): ("本人账号是同一集团企业「{name}」的企业账号",
+                    "holds an account of {name}, of the posting enterprise's group"),
+    (DECLARED, False): ("本人申报与「{name}」存在利益冲突", "declared a conflict of interest with {name}"),
+    (DECLARED, True): ("本人申报与同一集团企业「{name}」存在利益冲突",
+                       "declared a conflict of interest with {name}, of the posting enterprise's group"),
+}
+
+
+@dataclass(frozen=True)
+class ConflictReason:
+    """One reason an expert is left out: `code` (employer | staff | declared), with which enterprise, and
+    whether that enterprise is another member of the posting enterprise's group."""
+
+    code: str
+    enterprise: Enterprise
+    same_group: bool
+
+    def explanation(self, language: str = "zh-hans") -> str:
+        zh, en = _TEXTS[(self.code, self.same_group)]
+        return (en if language == "en" else zh).format(name=self.enterprise.name)
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """An expert left out of a challenge's ranking, with every reason."""
+
+    expert: Expert
+    reasons: tuple[ConflictReason, ...]
+
+
+def name_variants(name: str) -> list[str]:
+    """The spellings of an enterprise name an expert's 工作单位 may hold: as registered, without spaces, with
+    full-width or half-width brackets."""
+    bare = "".join((name or "").split())
+    variants = {name, bare, bare.replace("(", "（").replace(")", "）"), bare.replace("（", "(").replace("）", ")")}
+    return sorted(v for v in variants if v)
+
+
+def challenge_exclusions(challenge) -> dict[int, tuple[ConflictReason, ...]]:
+    """{expert id: reasons} of every expert with a conflict of interest with `challenge`, read now. Four queries
+    whatever the number of experts (indexed: the employer's name, the staff and the declarations by
+    enterprise)."""
+    enterprise = challenge.enterprise
+    members = {e.pk: e for e in group_members(enterprise)}
+    members.setdefault(enterprise.pk, enterprise)
+    by_name: dict[str, Enterprise] = {}
+    for member in members.values():
+        for variant in name_variants(member.name):
+            by_name.setdefault(variant, member)
+    found: dict[int, dict[tuple[str, int], ConflictReason]] = {}
+
+    def add(expert_id, code, enterprise_id):
+        member = members[enterprise_id]
+        found.setdefault(expert_id, {})[(code, enterprise_id)] = ConflictReason(
+            code=code, enterprise=member, same_group=enterprise_id != enterprise.pk)
+
+    for expert_id, employer in Expert.objects.filter(employer__in=list(by_name)).values_list("id", "employer"):
+        add(expert_id, EMPLOYER, by_name[employer].pk)
+    for expert_id, enterprise_id in Expert.objects.filter(
+        user__enterprises__in=list(members)
+    ).values_list("id", "user__enterprises"):
+        add(expert_id, STAFF, enterprise_id)
+    for expert_id, enterprise_id in Expert.conflicts.through.objects.filter(
+        enterprise_id__in=list(members)
+    ).values_list("expert_id", "enterprise_id"):
+        add(expert_id, DECLARED, enterprise_id)
+    order = {code: i for i, code in enumerate(REASON_CODES)}
+    exclusions = {
+        expert_id: tuple(sorted(reasons.values(), key=lambda r: (r.same_group, order[r.code], r.enterprise.pk)))
+        for expert_id, reasons in found.items()
+    }
+    return exclusions
+
+
+def _exclusions_of_object(challenge) -> dict[int, tuple[ConflictReason, ...]]:
+    """`challenge_exclusions`, read once per challenge object: a page asking for each ranked expert of one
+    challenge (whether they may be invited) reads them once. Services lock and load the challenge afresh."""
+    cached = getattr(challenge, "_cached_exclusions", None)
+    if cached is None:
+        cached = challenge._cached_exclusions = challenge_exclusions(challenge)
+    return cached
+
+
+def _group_names(challenge) -> tuple[list[int], list[str]]:
+    """(ids, name spellings) of the enterprises of `challenge`'s enterprise's group."""
+    members = dict(group_members(challenge.enterprise).values_list("pk", "name"))
+    members.setdefault(challenge.enterprise.pk, challenge.enterprise.name)
+    return list(members), sorted({v for name in members.values() for v in name_variants(name)})
+
+
+def excluded_expert_ids(challenge) -> frozenset[int]:
+    """The experts the ranking of `challenge` leaves out before scoring: the same rule as `challenge_exclusions`,
+    ids only, in two queries (the group, then one UNION of the three reasons)."""
+    ids, names = _group_names(challenge)
+    by_employer = Expert.objects.filter(employer__in=names).order_by().values_list("id", flat=True)
+    by_account = Expert.objects.filter(user__enterprises__in=ids).order_by().values_list("id", flat=True)
+    by_declaration = (Expert.conflicts.through.objects.filter(enterprise_id__in=ids).order_by()
+                      .values_list("expert_id", flat=True))
+    return frozenset(by_employer.union(by_account, by_declaration))
+
+
+def conflict_refusal(challenge, expert: Expert) -> Conflict | None:
+    """Conflict `conflict_of_interest` (409) with the reasons when `expert` may not be paired with `challenge`."""
+    reasons = _exclusions_of_object(challenge).get(expert.pk)
+    if not reasons:
+        return None
+    language = reason_language()
+    explained = ("; " if language == "en" else "；").join(r.explanation(language) for r in reasons)
+    return Conflict(_("该劳模工匠与本需求存在利益冲突，不能结对：%(reasons)s。") % {"reasons": explained},
+                    code="conflict_of_interest")
+
+
+def can_see_exclusions(user, challenge=None) -> bool:
+    """Who was left out, and why, is the secretariat's to see: never the enterprise's (nor anyone else's)."""
+    return is_secretariat(user)
+
+
+def exclusion_list(*, user, challenge) -> list[Exclusion]:
+    """The experts left out of `challenge`'s ranking with their reasons, by name: the secretariat only
+    (NotAllowed otherwise). Five queries whatever the number of experts."""
+    if not can_see_exclusions(user, challenge):
+        raise NotAllowed(_("只有秘书处可以查看回避名单。"))
+    exclusions = challenge_exclusions(challenge)
+    experts = Expert.objects.filter(pk__in=list(exclusions)).order_by("name", "pk")
+    return [Exclusion(expert=expert, reasons=exclusions[expert.pk]) for expert in experts]
