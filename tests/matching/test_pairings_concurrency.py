@@ -6,13 +6,10 @@ so the acceptances are serialised; a loser gets Conflict (409 / GraphQL CONFLICT
 SQLite serialises every write transaction, so these tests would pass there for the wrong reason:
 they run on PostgreSQL only (CI sets DATABASE_URL).
 """
-import threading
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.utils import timezone
 
 from enterprises.models import Challenge, Enterprise
@@ -21,43 +18,24 @@ from jianglian.errors import Conflict
 from matching.models import PairingAgreement
 from matching.pairings import services
 from tests import factories
+from tests.concurrency import POSTGRES_ONLY, together
 
 THREADS = 20
 TRIALS = 5
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-        reason="needs PostgreSQL for real row locks: set DATABASE_URL=postgres://…",
-    ),
-]
+pytestmark = POSTGRES_ONLY
 
 
 def race(calls):
     """Run each zero-argument call in its own thread, released together; return 'won'/'conflict' per call."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
+    def outcome(result):
+        if isinstance(result, Conflict):
+            return "conflict"
+        if isinstance(result, Exception):
+            return f"error: {result!r}"
+        return "won"
 
-    def run(i, call):
-        try:
-            barrier.wait(timeout=30)
-            call()
-            results[i] = "won"
-        except Conflict:
-            results[i] = "conflict"
-        except Exception as error:  # noqa: BLE001 — reported by the assertion below
-            results[i] = f"error: {error!r}"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return [outcome(result) for result in together(calls, join_timeout=60)]
 
 
 def users(n):

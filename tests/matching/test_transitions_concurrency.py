@@ -9,8 +9,6 @@ SQLite serialises every write transaction, so these run on PostgreSQL only (CI s
 import threading
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -19,40 +17,12 @@ from matching.engine.profiles import refresh_expert_areas, refresh_studio_areas
 from matching.engine.taxonomy import forget_taxonomy
 from matching.models import ExpertArea, PairingAgreement, StudioArea
 from tests import factories
+from tests.concurrency import POSTGRES_ONLY, together
 
 TRIALS = 10
 Status = PairingAgreement.Status
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-        reason="needs PostgreSQL for real row locks: set DATABASE_URL=postgres://…",
-    ),
-]
-
-
-def together(calls):
-    """Run each call in its own thread, released together; return what each returned (or its exception)."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = call()
-        except Exception as error:  # noqa: BLE001 — reported by the assertions
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+pytestmark = POSTGRES_ONLY
 
 
 def client_of(user):
