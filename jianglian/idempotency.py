@@ -10,20 +10,28 @@ GraphQL creates from their `clientMutationId` (jianglian.graphql.idempotency). B
 - a request with a stored key and the same fingerprint performs nothing and returns the stored answer;
   two such requests at once take turns on the key's unique index (the second waits, then replays);
 - the same key with another operation or input is refused: IdempotencyKeyReused (REST 422, GraphQL
-  BAD_REQUEST with reason `idempotency_key_reused`).
+  BAD_REQUEST with reason `idempotency_key_reused`);
+- keys are kept IDEMPOTENCY_KEY_KEEP_HOURS (a retry comes within minutes; a day covers a client that was offline),
+  then the beat task `jianglian.purge_idempotency_keys` deletes them: the same key later is a new request.
 """
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
 from .models import IdempotencyKey
+
+logger = logging.getLogger(__name__)
 
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as an HTTP header carries it
 
@@ -91,3 +99,12 @@ def replayed_object(answer: Answer):
         return None
     model = apps.get_model(answer.object_type)
     return model._default_manager.filter(pk=answer.object_id).first()
+
+
+def purge_expired(*, now=None) -> int:
+    """Delete the keys older than IDEMPOTENCY_KEY_KEEP_HOURS; returns how many went."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.IDEMPOTENCY_KEY_KEEP_HOURS)
+    deleted, _by_model = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    if deleted:
+        logger.info("purged %d idempotency keys older than %s", deleted, cutoff.isoformat())
+    return deleted

@@ -3,6 +3,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from .idempotency import purge_expired
 from .notifications import deliver, pending_ids
 from .rosters.jobs import upload_run
 
@@ -26,3 +27,9 @@ def flush_notifications() -> int:
 def roster_upload_run(upload_id: int) -> str | None:
     """Check or import one roster upload (jianglian.rosters.jobs); a second delivery finds nothing to claim."""
     return upload_run(upload_id)
+
+
+@shared_task(name="jianglian.purge_idempotency_keys")
+def purge_idempotency_keys() -> int:
+    """Beat task: forget idempotency keys past their keeping time (jianglian.idempotency)."""
+    return purge_expired()

@@ -39,9 +39,10 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return self.update_serializer_class
         return self.output_serializer_class
 
-    def read_input(self, serializer_class=None, *, partial=False) -> dict:
+    def read_input(self, serializer_class=None, *, partial=False, instance=None) -> dict:
+        """The validated input; `instance` is the object an update changes (its own unique values are not taken)."""
         serializer = (serializer_class or self.get_serializer_class())(
-            data=self.request.data, partial=partial, context=self.get_serializer_context()
+            instance, data=self.request.data, partial=partial, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
@@ -87,5 +88,5 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()
-        data = self.read_input(partial=True)
+        data = self.read_input(partial=True, instance=instance)
         return self.respond(self.update_object(instance, data))

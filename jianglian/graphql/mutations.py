@@ -12,7 +12,8 @@
 
 A create declares `Meta.idempotent = True` and a `clientMutationId` argument (client_mutation_id_argument(), among its
 arguments or in its input): the id is its idempotency key (jianglian.graphql.idempotency.once), so a retried create
-with the same id and arguments answers the object the first one created and creates nothing.
+with the same id and arguments answers the object the first one created and creates nothing; its payload echoes the
+id (`clientMutationId`), as Relay's mutations do.
 
     class PublishChallenge(ServiceMutation):
         class Meta:
@@ -36,7 +37,7 @@ from graphene.types.mutation import MutationOptions
 from jianglian.errors import NotAllowed
 from jianglian.roles import SECRETARIAT_ONLY, is_secretariat
 
-from .idempotency import once
+from .idempotency import CLIENT_MUTATION_ID, once
 from .types import get_visible, get_visible_many, require_login
 
 
@@ -120,6 +121,8 @@ class ServiceMutation(graphene.Mutation):
         if len(outputs) != 1:
             raise ImproperlyConfigured(f"{cls.__name__}: a ServiceMutation's payload has one field, not {outputs}")
         cls.return_field = outputs[0]  # the options are frozen by now
+        if idempotent:  # Relay's convention: the payload echoes the id the client sent
+            _meta.fields["client_mutation_id"] = graphene.Field(graphene.String, description=CLIENT_MUTATION_ID)
         if service is None and cls.perform.__func__ is ServiceMutation.perform.__func__:
             raise ImproperlyConfigured(f"{cls.__name__}: declare Meta.service or override perform")
 
@@ -141,11 +144,10 @@ class ServiceMutation(graphene.Mutation):
             value = data.pop(name)
             target = getattr(loader, "to", None) or name
             data[target] = None if value is None else loader(info, value)
-        if cls._meta.idempotent:
-            result = once(info, client_mutation_id, cls._meta.name, requested, lambda: cls.perform(info, user, **data))
-        else:
-            result = cls.perform(info, user, **data)
-        return cls(**{cls.return_field: result})
+        if not cls._meta.idempotent:
+            return cls(**{cls.return_field: cls.perform(info, user, **data)})
+        result = once(info, client_mutation_id, cls._meta.name, requested, lambda: cls.perform(info, user, **data))
+        return cls(**{cls.return_field: result, "client_mutation_id": client_mutation_id})
 
     @classmethod
     def perform(cls, info, user, **data):

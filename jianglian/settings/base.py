@@ -290,6 +290,9 @@ CELERY_BEAT_SCHEDULE["notifications-flush"] = {"task": "jianglian.flush_notifica
 CELERY_BEAT_SCHEDULE["search-reconcile"] = {"task": "search.tasks.reconcile", "schedule": 30 * 60}
 # Rankings lost on the way (broker down at commit, worker killed) are redone without anyone asking.
 CELERY_BEAT_SCHEDULE["matching-catch-up-rankings"] = {"task": "matching.catch_up_rankings", "schedule": 10 * 60}
+CELERY_BEAT_SCHEDULE["idempotency-keys-purge"] = {"task": "jianglian.purge_idempotency_keys", "schedule": 60 * 60}
+# How long a create's Idempotency-Key / clientMutationId is remembered (jianglian.idempotency).
+IDEMPOTENCY_KEY_KEEP_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_KEEP_HOURS", "24"))
 
 # --- Search ------------------------------------------------------------------
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "embedded")

@@ -206,6 +206,26 @@ def test_a_manager_account_edits_the_studio(token_client_for):
     assert token_client_for(manager).patch(detail(studio), {"capacity": 5}, format="json").status_code == 200
 
 
+def test_a_form_sending_the_studio_back_with_its_own_name_saves(token_client_for, expert_user):
+    user, lead = expert_user
+    studio = factories.make_studio(lead=lead, name="催化剂再生工作室")
+    response = token_client_for(user).patch(detail(studio), {"name": "催化剂再生工作室", "capacity": 4}, format="json")
+    assert response.status_code == 200, response.json()
+    studio.refresh_from_db()
+    assert studio.capacity == 4
+
+
+def test_a_studio_may_not_take_another_studios_name(token_client_for, expert_user):
+    user, lead = expert_user
+    factories.make_studio(name="精馏节能工作室")
+    studio = factories.make_studio(lead=lead, name="催化剂再生工作室")
+    response = token_client_for(user).patch(detail(studio), {"name": "精馏节能工作室"}, format="json")
+    assert response.status_code == 400
+    assert "name" in response.json()["errors"]
+    studio.refresh_from_db()
+    assert studio.name == "催化剂再生工作室"
+
+
 @pytest.mark.parametrize("role, status", [("anonymous", 401), ("other_expert", 403), ("enterprise", 403)])
 def test_others_may_not_edit_a_studio(role, status, token_client_for, expert_user, enterprise_user):
     studio = factories.make_studio(lead=factories.make_expert(), description="原简介")

@@ -6,14 +6,17 @@ another request is refused (REST 422 / GraphQL BAD_REQUEST, reason idempotency_k
 failed stores no key. On PostgreSQL, retries sent at once all get the one answer.
 """
 import threading
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from enterprises.models import Challenge
+from jianglian import tasks
 from jianglian.models import IdempotencyKey
 from matching.models import PairingAgreement
 from tests import factories
@@ -94,7 +97,7 @@ def test_the_create_operations_document_the_header():
 
 
 CREATE = """mutation($input: CreateChallengeInput!) {
-  createChallenge(input: $input) { challenge { id title } } }"""
+  createChallenge(input: $input) { challenge { id title } clientMutationId } }"""
 
 
 def test_graphql_client_mutation_id_makes_a_retried_create_safe(enterprise_user):
@@ -104,6 +107,7 @@ def test_graphql_client_mutation_id_makes_a_retried_create_safe(enterprise_user)
     first = run(CREATE, {"input": fields}, user=user).ok()["createChallenge"]
     again = run(CREATE, {"input": fields}, user=user).ok()["createChallenge"]
     assert first == again
+    assert first["clientMutationId"] == "gql-1"  # echoed, as Relay's payloads do
     assert Challenge.objects.filter(enterprise=enterprise).count() == 1
     refused = run(CREATE, {"input": {**fields, "title": "别的"}}, user=user)
     assert refused.code == "BAD_REQUEST"
@@ -189,3 +193,42 @@ def test_every_graphql_create_takes_a_client_mutation_id(secretariat):
     ids = [gid("MembershipApplication", application)]
     assert run(publish, {"ids": ids}, user=secretariat).ok() == run(publish, {"ids": ids}, user=secretariat).ok()
     assert MembershipBatch.objects.count() == 1
+
+
+# --- keys are remembered for a day, then forgotten --------------------------------------------------------------
+
+def test_keys_past_their_keeping_time_are_purged_and_the_key_is_free_again(enterprise_user, token_client_for):
+    user, enterprise = enterprise_user
+    client = token_client_for(user)
+    assert post(client, NEW, "old-key").status_code == 201
+    assert post(client, NEW, "fresh-key").status_code == 201
+    day_and_a_bit = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_KEEP_HOURS, minutes=1)
+    IdempotencyKey.objects.filter(key="old-key").update(created_at=day_and_a_bit)
+
+    assert tasks.purge_idempotency_keys.delay().get() == 1
+
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["fresh-key"]
+    again = post(client, NEW, "old-key")
+    assert again.status_code == 201 and not again.has_header("Idempotent-Replayed")
+    assert Challenge.objects.filter(enterprise=enterprise).count() == 3
+
+
+def test_the_purge_runs_on_the_beat_schedule():
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "jianglian.purge_idempotency_keys" in scheduled
+
+
+def test_every_mutation_taking_a_client_mutation_id_echoes_it_in_its_payload():
+    from jianglian.schema import schema
+
+    graphql_schema = schema.graphql_schema
+    takes_id = []
+    for name, field in graphql_schema.mutation_type.fields.items():
+        arguments = dict(field.args)
+        inputs = [getattr(argument.type, "of_type", argument.type) for argument in arguments.values()]
+        input_fields = {key for input_type in inputs for key in getattr(input_type, "fields", {})}
+        if "clientMutationId" in arguments or "clientMutationId" in input_fields:
+            takes_id.append(name)
+            payload = getattr(field.type, "of_type", field.type)
+            assert "clientMutationId" in payload.fields, name
+    assert {"createChallenge", "proposePairing", "registerEnterprise"} <= set(takes_id)
