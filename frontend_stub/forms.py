@@ -280,3 +280,17 @@ class SkillCurationForm(NoColonMixin, forms.Form):
         fields = {name: data[name] for name in ("name", "name_en", "category", "description")
                   if data[name] != getattr(self.skill, name)}
         return {**fields, "synonyms": self.words("synonyms"), "problems": self.words("problems")}
+
+
+class CampaignReportForm(NoColonMixin, forms.Form):
+    """The campaign report's question: dates (from / to, as REST names them), province, category; all optional."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        self.fields["from"] = forms.DateField(label=_("起始日期"), required=False, widget=date)
+        self.fields["to"] = forms.DateField(label=_("截止日期"), required=False, widget=date)
+        self.fields["province"] = forms.ChoiceField(label=_("省份"), required=False,
+                                                    choices=[("", _("全部"))] + list(Province.choices))
+        self.fields["category"] = forms.ChoiceField(label=_("需求类别"), required=False,
+                                                    choices=[("", _("全部"))] + list(Category.choices))

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 
 from alliance.models import MembershipApplication, MembershipBatch, OutreachEvent, Studio
 from enterprises.models import Challenge, Enterprise
@@ -57,33 +56,6 @@ def pending_enterprise_verifications():
 
 def pending_membership_count() -> int:
     return MembershipApplication.objects.filter(status=MembershipApplication.Status.PENDING).count()
-
-
-def challenges_by_province() -> list[tuple[str, int]]:
-    """(province code, number of published challenges) for the campaign 助企行, most first."""
-    rows = (
-        Challenge.objects.exclude(status=Challenge.Status.DRAFT)
-        .values("enterprise__province").annotate(n=Count("id")).order_by("-n", "enterprise__province")
-    )
-    return [(row["enterprise__province"], row["n"]) for row in rows]
-
-
-def pairings_by_month(limit: int = 12) -> list[tuple[str, int]]:
-    """("YYYY-MM", pairings signed that month) for the last `limit` months that had any."""
-    rows = (
-        PairingAgreement.objects.filter(activated_at__isnull=False)
-        .annotate(month=TruncMonth("activated_at")).values("month").annotate(n=Count("id")).order_by("-month")
-    )[:limit]
-    return [(row["month"].strftime("%Y-%m"), row["n"]) for row in reversed(list(rows))]
-
-
-def events_by_month(limit: int = 12) -> list[tuple[str, int]]:
-    """("YYYY-MM", outreach events held or planned that month) for 进校园."""
-    rows = (
-        OutreachEvent.objects.exclude(status=OutreachEvent.Status.CANCELLED)
-        .annotate(month=TruncMonth("starts_at")).values("month").annotate(n=Count("id")).order_by("-month")
-    )[:limit]
-    return [(row["month"].strftime("%Y-%m"), row["n"]) for row in reversed(list(rows))]
 
 
 def experts_without_account():

@@ -1,7 +1,7 @@
 """The web pages. Registered last in jianglian/urls.py with path("", include("frontend_stub.urls"))."""
 from django.urls import path
 
-from .views import accounts, enterprise, expert, imports, pairings, public, secretariat, taxonomy
+from .views import accounts, enterprise, expert, imports, pairings, public, reports, secretariat, taxonomy
 
 app_name = "web"
 
@@ -54,6 +54,7 @@ urlpatterns = [
     path("secretariat/enterprises/<int:pk>/verify-group/", secretariat.verify_enterprise_group,
          name="verify_enterprise_group"),
     path("secretariat/experts/<int:pk>/claim-link/", secretariat.expert_claim_link, name="expert_claim_link"),
+    path("secretariat/report/", reports.report_page, name="campaign_report"),
     path("secretariat/imports/", imports.imports, name="roster_imports"),
     path("secretariat/imports/<uuid:token>/", imports.import_detail, name="roster_import"),
     path("secretariat/imports/<uuid:token>/progress/", imports.import_progress, name="roster_import_progress"),

@@ -16,12 +16,13 @@ from enterprises.selectors import group_claims_pending
 from enterprises.services import enterprise_group_verify, enterprise_verify
 from experts.models import Expert
 from experts.services import expert_claim_token
-from jianglian.choices import Province
+from jianglian.reports import campaign_report, value_label
 
-from .. import charts, selectors
+from .. import selectors
 from ..forms import BatchForm, NoteForm, add_service_errors
 from ..graphql_examples import EXAMPLE_OPERATIONS
 from .common import secretariat_required, service_call
+from .reports import last_twelve_months, report_charts
 
 
 def graphql_console_links():
@@ -56,17 +57,17 @@ def _dashboard(request, batch_form=None):
     approved = list(_approved_unpublished(request.user))
     if batch_form is None:
         batch_form = BatchForm(applications=approved, initial={"applications": [a.pk for a in approved]})
-    provinces = dict(Province.choices)
-    by_province = [(str(provinces.get(code, code)), n) for code, n in selectors.challenges_by_province()[:12]]
+    date_from, date_to = last_twelve_months()
+    report = campaign_report(user=request.user, date_from=date_from, date_to=date_to)
     return render(request, "frontend_stub/secretariat/dashboard.html", {
         "applications": applications,
         "pending_count": selectors.pending_membership_count(),
         "enterprises": selectors.pending_enterprise_verifications()[:20],
         "group_claims": group_claims_pending().order_by("name", "pk")[:20],
         "figures": selectors.alliance_figures(),
-        "chart_province": charts.bar_chart(by_province, horizontal=True, label=_("各省需求数")),
-        "chart_pairings": charts.bar_chart(selectors.pairings_by_month(), label=_("每月签署的结对")),
-        "chart_events": charts.bar_chart(selectors.events_by_month(), label=_("每月进校园活动数")),
+        "report": report,  # the campaign report of the last twelve months: totals and charts
+        "report_totals": [(m.metric, value_label(m.metric, m.total)) for m in report.metrics],
+        **report_charts(report),
         "graphql_links": graphql_console_links(),
         "unclaimed_experts": selectors.experts_without_account()[:50],
         "approved": approved,

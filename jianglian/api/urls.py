@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
-from . import imports
+from . import imports, reports
 from .schema import ErrorSerializer, summary
 
 LOCKED_OUT = ("登录失败次数过多，账号或地址暂时锁定（code: locked_out，Retry-After 给出秒数） / Too many failed sign-ins: "
@@ -45,4 +45,5 @@ class TokenView(ObtainAuthToken):
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     *imports.urlpatterns,
+    *reports.urlpatterns,
 ]

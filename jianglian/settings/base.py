@@ -244,6 +244,9 @@ GRAPHQL_LIST_SIZES = {
     "Expert.skills": 10, "Studio.skills": 10, "Challenge.skills": 10,
     "Expert.honours": 10, "Expert.outreachHistory": 10,
     "Match.reasons": 10, "Pairing.actions": 10, "Pairing.refusals": 10,
+    # the campaign report: its metrics, the provinces, at most 10 years of months, the categories
+    "CampaignReport.metrics": 20, "CampaignMetric.byProvince": 34, "CampaignMetric.byMonth": 120,
+    "CampaignMetric.byCategory": 3,
 }
 
 # --- Celery ------------------------------------------------------------------

@@ -40,23 +40,29 @@ def test_dashboard_lists_pending_applications_and_unverified_enterprises(web, se
     assert "王强精馏创新工作室" in html and reverse("admin:index") in html
 
 
-def test_dashboard_draws_campaign_charts(web, secretariat):
+def test_dashboard_draws_the_campaign_report_of_the_last_twelve_months(web, secretariat):
     expert = factories.make_expert()
     for province in ("sichuan", "sichuan", "jiangsu"):
-        challenge = factories.make_challenge(enterprise=factories.make_enterprise(province=province))
+        challenge = factories.make_challenge(enterprise=factories.make_enterprise(province=province),
+                                             published_at=timezone.now())
     PairingAgreement.objects.create(challenge=challenge, expert=expert, status="active", activated_at=timezone.now())
 
     response = web(secretariat).get(reverse("web:secretariat"))
 
     assert response.context["chart_province"].rows == [("四川", 2), ("江苏", 1)]
-    assert response.context["chart_pairings"].rows == [(timezone.now().strftime("%Y-%m"), 1)]
-    assert response.content.decode().count('<svg class="chart"') == 2  # no events yet: "暂无数据"
+    months = response.context["chart_pairings"].rows
+    assert len(months) == 12 and months[-1] == (timezone.localdate().strftime("%Y-%m"), 1)
+    html = response.content.decode()
+    assert html.count('<svg class="chart"') == 2  # no events yet: "暂无数据"
+    assert 'data-metric="challenges_posted"><strong>3</strong>' in html
+    assert reverse("web:campaign_report") in html
 
 
 def test_dashboard_query_count_is_fixed(web, secretariat, django_assert_num_queries):
     client = web(secretariat)
     client.get(reverse("web:secretariat"))
-    with django_assert_num_queries(18) as first:  # one of them: the group claims to verify
+    # 18 of them: the campaign report of the last twelve months (jianglian.reports), whatever the data
+    with django_assert_num_queries(33) as first:  # one of them: the group claims to verify
         client.get(reverse("web:secretariat"))
     for _ in range(3):
         lead_user, lead = factories.make_expert_user()

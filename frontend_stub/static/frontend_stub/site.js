@@ -20,6 +20,10 @@
     });
     document.querySelectorAll("select[data-skill-picker]").forEach(skillPicker);
     document.querySelectorAll("[data-import-progress]").forEach(importProgress);
+    // Print buttons (the campaign report, the agreement)
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
     var similar = document.getElementById("similar-challenges");
     if (similar) { similarChallenges(similar); }
   });
