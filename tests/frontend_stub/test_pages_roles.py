@@ -61,6 +61,7 @@ PAGES = [
     ("web:expert_profile", "get", None, EXPERT),
     # the secretariat
     ("web:secretariat", "get", None, SECRETARIAT),
+    ("web:campaign_report", "get", None, SECRETARIAT),
     ("web:review_application", "post", lambda w: [w.application.pk, "approve"], SECRETARIAT),
     ("web:publish_batch", "post", None, SECRETARIAT),
     ("web:verify_enterprise", "post", lambda w: [w.unverified.pk], SECRETARIAT),
