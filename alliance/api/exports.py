@@ -4,7 +4,7 @@ GET /api/v1/studios/export/?format=xlsx|csv&<the list's filters>: the studios as
 selector, filters and ordering, in the import template's columns (alliance.roster), streamed; the lead's mobile
 phone only where the caller may see the lead's contact details.
 GET /api/v1/events/export/?format=xlsx|csv&status=: the campus outreach events the caller may see, with their
-experts and audience.
+experts (those the caller may see: alliance.selectors.event_participations_visible, as the list) and audience.
 """
 from django.urls import path
 
@@ -13,6 +13,7 @@ from jianglian.rosters.columns import Column
 from jianglian.rosters.exports import Sheet, number, when
 from matching.pairings.selectors import contact_visible_expert_ids
 
+from ..selectors import event_participations_visible
 from .events import EventViewSet
 from .studios import StudioViewSet
 
@@ -42,12 +43,16 @@ class EventSheet(Sheet):
         Column("audience_count", "实到人数"), Column("report_summary", "活动总结"),
     )
 
+    def __init__(self, *, user):
+        self.user = user
+
     def export_row(self, event, *, contact: bool) -> dict:
+        experts = event_participations_visible(user=self.user, event=event)  # from the prefetched participations
         return {
             "title": event.title, "school": event.school, "province": event.get_province_display(),
             "city": event.city, "starts_at": when(event.starts_at), "ends_at": when(event.ends_at),
             "format": event.get_format_display(), "topic": event.topic, "status": event.get_status_display(),
-            "experts": "、".join(p.expert.name for p in event.participations.all()),
+            "experts": "、".join(p.expert.name for p in experts),
             "capacity": number(event.capacity), "audience_count": number(event.audience_count),
             "report_summary": event.report_summary,
         }
@@ -55,7 +60,7 @@ class EventSheet(Sheet):
 
 class EventExportViewSet(RosterExportMixin, EventViewSet):
     def export_sheet(self):
-        return EventSheet()
+        return EventSheet(user=self.request.user)
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("participations__expert")

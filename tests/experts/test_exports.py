@@ -132,3 +132,23 @@ def test_the_catalog_page_links_to_the_export_of_what_it_filters(client_for, cat
     assert "不含搜索关键词" in page.content.decode()
     rows = read_csv(client_for(None).get(link))
     assert [r[0] for r in rows[1:]] == ["甲"]
+
+
+def test_the_xlsx_leaves_in_pieces_while_the_rows_are_read(client_for, secretariat):
+    """Streamed: the .xlsx is a zip written as the rows come (no temporary file, no whole sheet in memory), so a
+    large export answers in many chunks, the first before the last row is read; it still opens as a workbook."""
+    Expert.objects.bulk_create([
+        Expert(name=f"专家{n:05d}", employer=f"化工有限公司{n}", province="sichuan", city="泸州", phone=f"139{n:08d}",
+               bio="长期从事精馏塔节能改造，主持热泵精馏项目，" * 8) for n in range(3000)])
+    response = client_for(secretariat).get("/api/v1/experts/export/?format=xlsx")
+    assert response.streaming
+    chunks = iter(response.streaming_content)
+    with CaptureQueriesContext(connection) as before_first:
+        first = next(chunks)
+    assert first.startswith(b"PK")  # the zip's first part leaves before any row is read
+    assert not any("experts_expert" in q["sql"] for q in before_first.captured_queries)
+    rest = list(chunks)
+    assert len(rest) > 4
+    rows = list(load_workbook(io.BytesIO(first + b"".join(rest)), read_only=True).worksheets[0].iter_rows(
+        values_only=True))
+    assert len(rows) == 3001 and rows[0][0] == "姓名" and rows[-1][0] == "专家02999"

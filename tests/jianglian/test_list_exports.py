@@ -77,3 +77,29 @@ def test_control_characters_a_worksheet_cannot_hold_are_left_out_of_the_xlsx(cli
     rows = rows_of(client_for(user).get("/api/v1/challenges/export/?format=xlsx"), "xlsx")
     assert column(rows, "标题") == ["蒸汽单耗"] and column(rows, "问题描述") == ["第一行第二行"]
     assert column(rows_of(client_for(user).get("/api/v1/challenges/export/?format=csv")), "标题") == ["蒸汽\x01单耗"]
+
+
+def test_events_export_per_role_lists_only_the_experts_the_caller_may_see(client_for, secretariat, expert_user):
+    user, invited = expert_user
+    held = factories.make_event(title="泸州职院专场", status="held", audience_count=180)
+    held.participations.create(expert=factories.make_expert(name="王建国"), status="confirmed")
+    held.participations.create(expert=factories.make_expert(name="李婉拒"), status="declined")
+    planned = factories.make_event(title="筹备中的活动", status="planned")
+    planned.participations.create(expert=invited, status="invited")
+
+    def export(caller):
+        rows = rows_of(client_for(caller).get("/api/v1/events/export/?format=csv"))
+        return dict(zip(column(rows, "名称"), column(rows, "参与专家")))
+
+    assert export(None) == {"泸州职院专场": "王建国"}  # the public events, their confirmed experts
+    assert export(user) == {"泸州职院专场": "王建国", "筹备中的活动": invited.name}  # and the expert's own invitation
+    assert export(secretariat) == {"泸州职院专场": "王建国、李婉拒", "筹备中的活动": invited.name}
+
+
+def test_an_expert_exports_only_their_own_pairings(client_for, expert_user, secretariat):
+    user, expert = expert_user
+    factories.make_pairing(challenge=factories.make_challenge(title="我的结对"), expert=expert, status="active")
+    factories.make_pairing(challenge=factories.make_challenge(title="别人的结对"), status="active")
+    assert column(rows_of(client_for(user).get("/api/v1/pairings/export/?format=xlsx"), "xlsx"), "需求") == ["我的结对"]
+    assert sorted(column(rows_of(client_for(secretariat).get("/api/v1/pairings/export/?format=csv")), "需求")) == [
+        "别人的结对", "我的结对"]
