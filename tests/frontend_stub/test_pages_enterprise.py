@@ -46,6 +46,18 @@ def test_my_challenges_are_grouped_by_status(web, enterprise_user, other_enterpr
     assert "别家的需求" not in everything.content.decode()
 
 
+def test_my_challenges_link_to_the_export_of_the_tab_shown(web, enterprise_user, other_enterprise_user):
+    user, mine = enterprise_user
+    factories.make_challenge(enterprise=mine, title="我的草稿", status="draft")
+    factories.make_challenge(enterprise=other_enterprise_user[1], title="别人的需求")
+    client = web(user)
+    html = client.get(reverse("web:my_challenges"), {"status": "draft"}).content.decode()
+    link = re.search(r'href="([^"]*challenges/export/\?format=csv[^"]*)"', html).group(1).replace("&amp;", "&")
+    assert link == "/api/v1/challenges/export/?format=csv&mine=true&status=draft"
+    exported = b"".join(client.get(link).streaming_content).decode("utf-8-sig")
+    assert "我的草稿" in exported and "别人的需求" not in exported
+
+
 def test_my_challenges_query_count_is_fixed(web, enterprise_user, django_assert_num_queries):
     user, enterprise = enterprise_user
     factories.make_challenge(enterprise=enterprise)

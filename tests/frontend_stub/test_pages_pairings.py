@@ -129,6 +129,16 @@ def test_reporting_the_outcome_completes_the_pairing(web, proposal):
     assert pairing.challenge.status == "resolved"
 
 
+def test_my_agreements_link_to_their_export_with_the_outcomes(web, proposal):
+    pairing, staff, expert_account = proposal
+    for user in (staff, expert_account):
+        client = web(user)
+        html = client.get(reverse("web:my_agreements")).content.decode()
+        link = re.search(r'href="([^"]*pairings/export/\?format=csv)"', html).group(1)
+        exported = b"".join(client.get(link).streaming_content).decode("utf-8-sig")
+        assert "精馏塔蒸汽单耗偏高" in exported and "节约金额（元）" in exported
+
+
 def test_my_agreements_lists_both_sides_agreements(web, proposal, django_assert_max_num_queries):
     pairing, staff, expert_account = proposal
     pairing_accept(user=expert_account, pairing=pairing)
