@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -5,7 +6,10 @@ from jianglian.admin import ReadOnlyAdmin
 from jianglian.admin_actions import run_service
 
 from . import services
-from .models import EventParticipation, MembershipApplication, MembershipBatch, OutreachEvent, Studio
+from .models import (
+    EventParticipation, EventPhoto, EventRequest, MembershipApplication, MembershipBatch, OutreachEvent, ServiceDay,
+    ServiceDayExpert, ServiceDayQuestion, Studio,
+)
 
 
 @admin.register(MembershipBatch)
@@ -77,10 +81,24 @@ class EventParticipationInline(admin.TabularInline):
         return False
 
 
+class OutreachEventAdminForm(forms.ModelForm):
+    class Meta:
+        model = OutreachEvent
+        fields = "__all__"
+
+    def clean_starts_at(self):
+        value = self.cleaned_data["starts_at"]
+        if "starts_at" in self.changed_data:
+            services.refuse_past_start(value)  # the service's rule, shown on the field
+        return value
+
+
 @admin.register(OutreachEvent)
 class OutreachEventAdmin(admin.ModelAdmin):
     """Created, edited and its experts invited through alliance.services (event_create, event_update,
     event_invite_experts): the same audit trail, mails and refusals as the APIs."""
+
+    form = OutreachEventAdminForm
 
     list_display = ("title", "school", "city", "starts_at", "format", "status", "capacity", "audience_count")
     list_filter = ("status", "format", "province", "requested_by_school")
@@ -124,3 +142,38 @@ class EventParticipationAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("event__title", "expert__name")
     list_select_related = ("event", "expert")
+
+
+# Campaign activities: written through the pages and the APIs (alliance.services); the admin reads them.
+
+@admin.register(EventPhoto)
+class EventPhotoAdmin(ReadOnlyAdmin):
+    list_display = ("event", "caption", "content_type", "size", "uploaded_at")
+    list_select_related = ("event",)
+
+
+@admin.register(EventRequest)
+class EventRequestAdmin(ReadOnlyAdmin):
+    list_display = ("school", "contact_name", "topic", "format", "status", "created_at", "reviewed_at")
+    list_filter = ("status", "format", "province")
+    search_fields = ("school", "contact_name", "topic")
+
+
+@admin.register(ServiceDay)
+class ServiceDayAdmin(ReadOnlyAdmin):
+    list_display = ("title", "venue", "city", "starts_at", "status")
+    list_filter = ("status", "venue_kind", "province")
+    search_fields = ("title", "venue", "city")
+
+
+@admin.register(ServiceDayExpert)
+class ServiceDayExpertAdmin(ReadOnlyAdmin):
+    list_display = ("service_day", "expert", "role", "added_at")
+    list_select_related = ("service_day", "expert")
+
+
+@admin.register(ServiceDayQuestion)
+class ServiceDayQuestionAdmin(ReadOnlyAdmin):
+    list_display = ("service_day", "enterprise", "topic", "category", "solved_on_site", "workers_trained", "challenge")
+    list_filter = ("category", "solved_on_site")
+    list_select_related = ("service_day", "enterprise", "challenge")

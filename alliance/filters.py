@@ -7,7 +7,9 @@ from jianglian.choices import Category, Honour, Province
 from jianglian.filters import DateTimeFilter, IntegerFilter, ReferenceFilter
 from jianglian.models import AuditEntry
 
-from .models import MembershipApplication, MembershipBatch, OutreachEvent, Studio
+from .models import (
+    EventRequest, MembershipApplication, MembershipBatch, OutreachEvent, ServiceDay, ServiceDayQuestion, Studio,
+)
 
 
 class StudioFilter(django_filters.FilterSet):
@@ -54,6 +56,39 @@ class OutreachEventFilter(django_filters.FilterSet):
 
     def filter_expert(self, queryset, name, expert_id):
         return queryset.filter(participations__expert_id=expert_id, participations__status="confirmed").distinct()
+
+
+class EventRequestFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=EventRequest.Status.choices, help_text="申请状态 / request status")
+    province = django_filters.ChoiceFilter(choices=Province.choices)
+
+    class Meta:
+        model = EventRequest
+        fields = ("status", "province")
+
+
+class ServiceDayFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ServiceDay.Status.choices, help_text="状态 / status")
+    province = django_filters.ChoiceFilter(choices=Province.choices)
+    expert = ReferenceFilter(type_name="Expert", field_name="participations__expert_id", distinct=True,
+                             unknown_matches_nothing=True, help_text="参与的劳模工匠 / a participating expert")
+    enterprise = ReferenceFilter(type_name="Enterprise", field_name="enterprises__id", distinct=True,
+                                 unknown_matches_nothing=True, help_text="参与企业 / a participating enterprise")
+
+    class Meta:
+        model = ServiceDay
+        fields = ("status", "province", "expert", "enterprise")
+
+
+class ServiceDayQuestionFilter(django_filters.FilterSet):
+    service_day = ReferenceFilter(type_name="ServiceDay", field_name="service_day_id", unknown_matches_nothing=True)
+    enterprise = ReferenceFilter(type_name="Enterprise", field_name="enterprise_id", unknown_matches_nothing=True)
+    category = django_filters.ChoiceFilter(choices=Category.choices)
+    solved_on_site = django_filters.BooleanFilter()
+
+    class Meta:
+        model = ServiceDayQuestion
+        fields = ("service_day", "enterprise", "category", "solved_on_site")
 
 
 class AuditEntryFilter(django_filters.FilterSet):

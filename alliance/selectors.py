@@ -1,11 +1,15 @@
 """Reads of studios, membership applications and batches."""
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from jianglian.errors import NotAllowed
 from jianglian.models import AuditEntry
-from jianglian.roles import expert_of, is_secretariat
+from jianglian.roles import enterprise_ids, expert_of, is_secretariat
 
-from .models import EventParticipation, MembershipApplication, MembershipBatch, OutreachEvent, Studio
+from .models import (
+    EventParticipation, EventRequest, MembershipApplication, MembershipBatch, OutreachEvent, ServiceDay,
+    ServiceDayExpert, ServiceDayQuestion, Studio,
+)
 
 
 def studio_list(*, user=None) -> QuerySet[Studio]:
@@ -95,3 +99,138 @@ def audit_entry_list(*, user) -> QuerySet:
     if not is_secretariat(user):
         raise NotAllowed("只有秘书处可以查看审计记录。")
     return AuditEntry.objects.select_related("actor")
+
+
+# --- School requests, service days and the campaign's activities -------------------------------------------------
+
+
+def event_request_list(*, user) -> QuerySet[EventRequest]:
+    """The secretariat's queue (every request); a signed-in requester sees their own; nobody else any."""
+    qs = EventRequest.objects.all()
+    if is_secretariat(user):
+        return qs
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    return qs.filter(requested_by=user)
+
+
+# Service days everyone sees: planned (upcoming) and held ones. Cancelled ones are the secretariat's and the
+# participants'.
+PUBLIC_SERVICE_DAY_STATES = ("planned", "held")
+
+
+def service_day_list(*, user) -> QuerySet[ServiceDay]:
+    """The service days the caller may see (filters: alliance.filters.ServiceDayFilter)."""
+    qs = ServiceDay.objects.all()
+    if is_secretariat(user):
+        return qs
+    visible = Q(status__in=PUBLIC_SERVICE_DAY_STATES)
+    own = expert_of(user)
+    if own is not None:
+        visible |= Q(pk__in=ServiceDayExpert.objects.filter(expert=own).values("service_day_id"))
+    ids = enterprise_ids(user)
+    if ids:
+        visible |= Q(pk__in=ServiceDay.enterprises.through.objects.filter(enterprise_id__in=ids)
+                     .values("serviceday_id"))
+    return qs.filter(visible)
+
+
+def service_question_list(*, user) -> QuerySet[ServiceDayQuestion]:
+    """Questions are the business of those at the day: the secretariat sees all, a participating expert those of
+    their days, an enterprise's staff their enterprise's; the public sees the days' figures only."""
+    qs = ServiceDayQuestion.objects.all()
+    if is_secretariat(user):
+        return qs
+    visible = Q(pk__in=[])
+    own = expert_of(user)
+    if own is not None:
+        visible |= Q(service_day__in=ServiceDayExpert.objects.filter(expert=own).values("service_day_id"))
+    ids = enterprise_ids(user)
+    if ids:
+        visible |= Q(enterprise_id__in=ids)
+    return qs.filter(visible)
+
+
+def can_log_on_service_day(user, day: ServiceDay) -> bool:
+    """The secretariat, or an expert taking part in `day` (uses a prefetched `participations` when present)."""
+    if is_secretariat(user):
+        return True
+    own = expert_of(user)
+    return own is not None and any(p.expert_id == own.pk for p in day.participations.all())
+
+
+def with_question_figures(queryset: QuerySet[ServiceDay]) -> QuerySet[ServiceDay]:
+    """Annotate each day with its figures: questions logged, solved on the spot, workers trained, enterprises, experts."""
+    return queryset.annotate(
+        questions_logged=Count("questions", distinct=True),
+        questions_solved=Count("questions", filter=Q(questions__solved_on_site=True), distinct=True),
+        enterprise_count=Count("enterprises", distinct=True),
+        expert_count=Count("participations", distinct=True),
+    ).annotate(workers_trained=_workers_trained())
+
+
+def _workers_trained():
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    total = (ServiceDayQuestion.objects.filter(service_day=OuterRef("pk")).order_by()
+             .values("service_day").annotate(total=Sum("workers_trained")).values("total"))
+    return Coalesce(Subquery(total, output_field=IntegerField()), 0)
+
+
+def expert_service_day_history(*, expert) -> QuerySet[ServiceDayExpert]:
+    """The planned and held service days an expert takes part in: what their public profile shows."""
+    return (ServiceDayExpert.objects.filter(expert=expert, service_day__status__in=PUBLIC_SERVICE_DAY_STATES)
+            .select_related("service_day").order_by("-service_day__starts_at", "-id"))
+
+
+def upcoming_activities(*, user, limit: int = 4) -> list:
+    """The next public activities of both kinds, soonest first (two queries)."""
+    now = timezone.now()
+    events = list(event_list(user=user).filter(status__in=PUBLIC_EVENT_STATES, starts_at__gte=now)
+                  .exclude(status="held").order_by("starts_at", "id")[:limit])
+    days = list(service_day_list(user=user).filter(status="planned", starts_at__gte=now)
+                .order_by("starts_at", "id")[:limit])
+    return sorted(events + days, key=lambda a: (a.starts_at, a._meta.model_name, a.pk))[:limit]
+
+
+def campaign_activity_figures(*, date_from=None, date_to=None, province: str = "", category: str = "") -> dict:
+    """The campaign report's figures of activities held between two datetimes (`date_to` excluded), optionally in
+    one province: 进校园 events held and their audience (and expert participations); 助企行 service days held, the
+    enterprises they served, the questions logged and solved on the spot, workers trained and expert participations
+    (人次). `category` narrows the questions (a day's other figures do not have one). Four queries."""
+    def in_range(prefix=""):
+        q = Q()
+        if date_from is not None:
+            q &= Q(**{f"{prefix}starts_at__gte": date_from})
+        if date_to is not None:
+            q &= Q(**{f"{prefix}starts_at__lt": date_to})
+        if province:
+            q &= Q(**{f"{prefix}province": province})
+        return q
+
+    events = OutreachEvent.objects.filter(in_range(), status=OutreachEvent.Status.HELD).aggregate(
+        held=Count("id", distinct=True), audience=Sum("audience_count"))
+    event_experts = EventParticipation.objects.filter(
+        in_range("event__"), event__status=OutreachEvent.Status.HELD, status=EventParticipation.Status.CONFIRMED,
+    ).count()
+    days = ServiceDay.objects.filter(in_range(), status=ServiceDay.Status.HELD).aggregate(
+        held=Count("id", distinct=True), enterprises=Count("enterprises", distinct=True),
+        experts=Count("participations", distinct=True))
+    questions = ServiceDayQuestion.objects.filter(in_range("service_day__"), service_day__status=ServiceDay.Status.HELD)
+    if category:
+        questions = questions.filter(category=category)
+    asked = questions.aggregate(logged=Count("id"), solved=Count("id", filter=Q(solved_on_site=True)),
+                                trained=Sum("workers_trained"), converted=Count("challenge"))
+    return {
+        "events_held": events["held"] or 0,
+        "event_audience": events["audience"] or 0,
+        "event_expert_participations": event_experts,
+        "service_days_held": days["held"] or 0,
+        "service_day_enterprises_served": days["enterprises"] or 0,
+        "service_day_questions_logged": asked["logged"] or 0,
+        "service_day_questions_solved_on_site": asked["solved"] or 0,
+        "service_day_questions_to_challenges": asked["converted"] or 0,
+        "service_day_workers_trained": asked["trained"] or 0,
+        "service_day_expert_participations": days["experts"] or 0,
+    }

@@ -1,6 +1,11 @@
 """Writes of studios and membership applications."""
 import logging
+import re
+import uuid
+from datetime import timedelta
+from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -8,13 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jianglian.audit import audit_record
-from jianglian.errors import Conflict, DomainError, IllegalTransition, NotAllowed
+from jianglian.errors import Conflict, DomainError, IllegalTransition, NotAllowed, TooManyRequests
 from jianglian.notifications import Kind, notify
 from jianglian.roles import expert_of, is_secretariat
 from jianglian.services import apply_fields
 
-from .models import EventParticipation, MembershipApplication, MembershipBatch, OutreachEvent, Studio
-from .selectors import can_manage_studio
+from .models import (
+    EventParticipation, EventPhoto, EventRequest, MembershipApplication, MembershipBatch, OutreachEvent, ServiceDay,
+    ServiceDayExpert, ServiceDayQuestion, Studio,
+)
+from .photos import MAX_PHOTOS_PER_EVENT, read_photo
+from .selectors import can_log_on_service_day, can_manage_studio
 
 logger = logging.getLogger(__name__)
 
@@ -281,9 +290,18 @@ def _event_audit(user, event, action, from_state, note=""):
     audit_record(actor=user, subject=event, action=action, from_state=from_state, to_state=event.status, note=note)
 
 
+def refuse_past_start(starts_at, field: str = "starts_at") -> None:
+    """An activity is planned ahead: a start already past is bad input (a record of a past activity is the
+    command line's, with allow_past: seed_demo)."""
+    if starts_at is not None and starts_at < timezone.now():
+        raise ValidationError({field: _("开始时间不能早于现在。")}, code="in_the_past")
+
+
 @transaction.atomic
-def event_create(*, user, **fields) -> OutreachEvent:
+def event_create(*, user, allow_past: bool = False, **fields) -> OutreachEvent:
     _require_secretariat(user, _("只有秘书处可以创建进校园活动。"))
+    if not allow_past:
+        refuse_past_start(fields.get("starts_at"))
     event = OutreachEvent(created_by=user, status=OutreachEvent.Status.PLANNED)
     apply_fields(event, fields, allowed=EVENT_FIELDS, exclude_from_validation=["created_by"])
     event.save()
@@ -297,9 +315,13 @@ def event_update(*, user, event: OutreachEvent, **fields) -> OutreachEvent:
     event = OutreachEvent.objects.select_for_update().get(pk=event.pk)
     if event.status not in EVENT_OPEN_STATES:
         raise IllegalTransition(_("已举办或已取消的活动不能修改。"))
+    if "starts_at" in fields and fields["starts_at"] != event.starts_at:
+        refuse_past_start(fields["starts_at"])
     changed = apply_fields(event, fields, allowed=EVENT_FIELDS, exclude_from_validation=["created_by"])
     if changed:
         event.save(update_fields=changed)
+        audit_record(actor=user, subject=event, action="update", from_state=event.status, to_state=event.status,
+                     note=", ".join(sorted(changed)))
     return event
 
 
@@ -404,6 +426,13 @@ def event_cancel(*, user, event: OutreachEvent, reason: str) -> OutreachEvent:
     event.cancel_reason = reason.strip()
     event.save(update_fields=["status", "cancel_reason"])
     _event_audit(user, event, "cancel", previous, note=event.cancel_reason)
+    # Notice to every expert who was invited and did not decline.
+    for participation in (event.participations.exclude(status=EventParticipation.Status.DECLINED)
+                          .select_related("expert__user")):
+        expert = participation.expert
+        notify(kind=Kind.EVENT_CANCELLED, recipients=[expert.user] if expert.user_id else [], subject=participation,
+               context=dict(event_id=event.pk, title=event.title, school=event.school, city=event.city,
+                            starts_at=event.starts_at, reason=event.cancel_reason, expert=expert.name))
     return event
 
 
@@ -423,3 +452,384 @@ def studios_import(*, user, data: bytes, filename: str, dry_run: bool = True, va
         _require_secretariat(user, _("只有秘书处可以导入名册。"))
     return import_roster(StudioRoster(), data, filename, user=user, dry_run=dry_run,
                          valid_rows_only=valid_rows_only, progress=progress)
+
+
+# --- Event reports with photos ---------------------------------------------------------------------------------
+
+
+def _store_photo(user, event: OutreachEvent, photo) -> EventPhoto:
+    from django.core.files.base import ContentFile
+
+    row = EventPhoto(event=event, stored_name=f"{uuid.uuid4().hex}.{photo.extension}", content_type=photo.content_type,
+                     size=len(photo.content), caption=photo.caption[:128], uploaded_by=user)
+    row.image.save(row.stored_name, ContentFile(photo.content), save=False)
+    row.save()
+    audit_record(actor=user, subject=row, action="upload", to_state="stored",
+                 note=f"event {event.pk} {photo.content_type} {row.size} B")
+    return row
+
+
+def _read_photos(event: OutreachEvent, photos) -> list:
+    """Every photo read (sniffed, size-capped) before anything is stored: one bad file stores nothing."""
+    read = [read_photo(data, caption=caption or "") for data, caption in photos]
+    if event.photos.count() + len(read) > MAX_PHOTOS_PER_EVENT:
+        raise ValidationError({"photos": _("每个活动最多 %(n)s 张照片。") % {"n": MAX_PHOTOS_PER_EVENT}})
+    return read
+
+
+@transaction.atomic
+def event_report(*, user, event: OutreachEvent, audience_count: int, summary: str, feedback: str = "",
+                 photos=()) -> OutreachEvent:
+    """confirmed → held with the report and its photos (pairs of bytes and caption), all or nothing."""
+    _require_secretariat(user, _("只有秘书处可以填报活动总结。"))
+    read = _read_photos(event, photos)
+    event = event_hold(user=user, event=event, audience_count=audience_count, summary=summary, feedback=feedback)
+    for photo in read:
+        _store_photo(user, event, photo)
+    return event
+
+
+@transaction.atomic
+def event_photo_add(*, user, event: OutreachEvent, data: bytes, caption: str = "") -> EventPhoto:
+    """Add one photo to a confirmed or held event's report (JPEG/PNG sniffed from the bytes, size-capped)."""
+    _require_secretariat(user, _("只有秘书处可以上传活动照片。"))
+    event = OutreachEvent.objects.select_for_update().get(pk=event.pk)
+    if event.status not in (OutreachEvent.Status.CONFIRMED, OutreachEvent.Status.HELD):
+        raise IllegalTransition(_("只有已确认或已举办的活动可以上传照片。"))
+    (photo,) = _read_photos(event, [(data, caption)])
+    return _store_photo(user, event, photo)
+
+
+# --- Schools ask for an event (学校申请进校园) -------------------------------------------------------------------
+#
+# pending ─accept─► accepted (an event is created from the request, pre-filled);  pending ─decline (reason)─► declined.
+# Anyone may ask (the public form, REST, GraphQL); a flood is refused by address and by phone number
+# (settings.EVENT_REQUESTS_PER_HOUR, counted on the stored rows, so every process and interface shares it).
+
+PHONE = re.compile(r"^(?:\+?86[- ]?)?(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?)$")
+MAX_PREFERRED_DATES = 3
+
+
+def _clean_preferred_dates(values) -> list[str]:
+    from datetime import date
+
+    dates = []
+    for value in values or ():
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                raise ValidationError({"preferred_dates": _("日期格式应为 YYYY-MM-DD。")}) from None
+        if not isinstance(value, date):
+            raise ValidationError({"preferred_dates": _("日期格式应为 YYYY-MM-DD。")})
+        dates.append(value)
+    if not dates:
+        raise ValidationError({"preferred_dates": _("请至少填写一个希望的日期。")})
+    if len(dates) > MAX_PREFERRED_DATES:
+        raise ValidationError({"preferred_dates": _("最多填写 %(n)s 个日期。") % {"n": MAX_PREFERRED_DATES}})
+    today = timezone.localdate()
+    if any(d <= today for d in dates):
+        raise ValidationError({"preferred_dates": _("希望的日期须晚于今天。")}, code="in_the_past")
+    return [d.isoformat() for d in sorted(set(dates))]
+
+
+def _refuse_flood(client_address, phone: str) -> None:
+    limit = settings.EVENT_REQUESTS_PER_HOUR
+    since = timezone.now() - timedelta(hours=1)
+    recent = EventRequest.objects.filter(created_at__gte=since)
+    if (client_address and recent.filter(client_address=client_address).count() >= limit) or \
+            recent.filter(phone=phone).count() >= limit:
+        raise TooManyRequests(_("提交过于频繁，请一小时后再试。"), retry_after=3600)
+
+
+@transaction.atomic
+def event_request_submit(*, user=None, client_address=None, school: str, contact_name: str, phone: str,
+                         province: str, city: str, topic: str, audience: str, preferred_dates, format: str,
+                         email: str = "", audience_size=None, note: str = "") -> EventRequest:
+    """A school asks for an event; the secretariat finds it in its queue."""
+    phone = re.sub(r"\s+", "", phone or "")
+    if not PHONE.match(phone):
+        raise ValidationError({"phone": _("请填写有效的手机号码或固定电话（如 0830-1234567）。")})
+    request = EventRequest(
+        school=(school or "").strip(), contact_name=(contact_name or "").strip(), phone=phone,
+        email=(email or "").strip(), province=province, city=(city or "").strip(), topic=(topic or "").strip(),
+        audience=(audience or "").strip(), audience_size=audience_size, format=format, note=note or "",
+        preferred_dates=_clean_preferred_dates(preferred_dates),
+        requested_by=user if user is not None and user.is_authenticated else None, client_address=client_address,
+    )
+    request.full_clean(exclude=["requested_by", "event", "reviewed_by"])
+    _refuse_flood(client_address, phone)
+    request.save()
+    audit_record(actor=user, subject=request, action="submit", to_state=request.status, note=request.school)
+    return request
+
+
+def _notify_request_decision(request: EventRequest) -> None:
+    context = dict(request_id=request.pk, school=request.school, topic=request.topic, decision=request.status,
+                   reason=request.decline_reason, event_id=request.event_id,
+                   starts_at=request.event.starts_at if request.event_id else None)
+    notify(kind=Kind.EVENT_REQUEST_DECISION, recipients=[request.requested_by] if request.requested_by_id else [],
+           subject=request, context=context)
+    if request.email and not (request.requested_by_id and request.requested_by.email == request.email):
+        # The school's contact e-mail given on the form (no account needed): sent once, after commit.
+        from jianglian.transactions import after_commit
+
+        after_commit(f"event_request_mail:{request.pk}", partial(_mail_request_decision, request.pk))
+
+
+def _mail_request_decision(request_id: int) -> None:
+    from django.core.mail import EmailMessage
+
+    from jianglian.notifications import render
+
+    request = EventRequest.objects.select_related("event").get(pk=request_id)
+    subject, body = render(Kind.EVENT_REQUEST_DECISION, settings.LANGUAGE_CODE, dict(
+        school=request.school, topic=request.topic, decision=request.status, reason=request.decline_reason,
+        starts_at=request.event.starts_at.strftime("%Y-%m-%d %H:%M") if request.event_id else ""))
+    try:
+        EmailMessage(subject=subject, body=body, to=[request.email]).send()
+    except Exception:  # noqa: BLE001 - a mail server down never undoes the decision; the queue shows the phone
+        logger.exception("event request %s: decision mail to the school failed", request_id)
+
+
+def event_request_prefill(request: EventRequest) -> dict:
+    """The event an accepted request becomes: its school, place, topic, audience and first preferred date (09:00)."""
+    from datetime import date, datetime, time
+
+    first = date.fromisoformat(request.preferred_dates[0]) if request.preferred_dates else timezone.localdate()
+    return dict(
+        title=_("劳模工匠进校园：%(school)s") % {"school": request.school}, school=request.school,
+        province=request.province, city=request.city, topic=request.topic, audience=request.audience,
+        format=request.format, capacity=request.audience_size or 100, requested_by_school=True,
+        starts_at=timezone.make_aware(datetime.combine(first, time(9, 0))),
+    )
+
+
+@transaction.atomic
+def event_request_accept(*, user, request: EventRequest, **overrides) -> EventRequest:
+    """pending → accepted: the event is created from the request (pre-filled; `overrides` change its fields)."""
+    _require_secretariat(user, _("只有秘书处可以处理学校的申请。"))
+    request = EventRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != EventRequest.Status.PENDING:
+        raise IllegalTransition(_("该申请已处理。"))
+    fields = {**event_request_prefill(request), **{k: v for k, v in overrides.items() if v not in (None, "")}}
+    event = event_create(user=user, **fields)
+    request.status = EventRequest.Status.ACCEPTED
+    request.event = event
+    request.reviewed_by = user
+    request.reviewed_at = timezone.now()
+    request.save(update_fields=["status", "event", "reviewed_by", "reviewed_at"])
+    audit_record(actor=user, subject=request, action="accept", from_state=EventRequest.Status.PENDING,
+                 to_state=request.status, note=f"event {event.pk}")
+    _notify_request_decision(request)
+    return request
+
+
+@transaction.atomic
+def event_request_decline(*, user, request: EventRequest, reason: str) -> EventRequest:
+    """pending → declined, with the reason sent to the school."""
+    _require_secretariat(user, _("只有秘书处可以处理学校的申请。"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写婉拒原因，它会发送给学校。")})
+    request = EventRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != EventRequest.Status.PENDING:
+        raise IllegalTransition(_("该申请已处理。"))
+    request.status = EventRequest.Status.DECLINED
+    request.decline_reason = reason.strip()
+    request.reviewed_by = user
+    request.reviewed_at = timezone.now()
+    request.save(update_fields=["status", "decline_reason", "reviewed_by", "reviewed_at"])
+    audit_record(actor=user, subject=request, action="decline", from_state=EventRequest.Status.PENDING,
+                 to_state=request.status, note=request.decline_reason)
+    _notify_request_decision(request)
+    return request
+
+
+class RequestDecision:
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    ALL = (ACCEPT, DECLINE)
+
+
+def event_request_review(*, user, request: EventRequest, decision: str, reason: str = "", **overrides) -> EventRequest:
+    """One entry for both decisions (GraphQL's reviewEventRequest, REST's review action)."""
+    if decision == RequestDecision.ACCEPT:
+        return event_request_accept(user=user, request=request, **overrides)
+    if decision == RequestDecision.DECLINE:
+        return event_request_decline(user=user, request=request, reason=reason)
+    raise ValidationError({"decision": _("结论只能是接受或婉拒。")})
+
+
+# --- Service days (劳模工匠助企行现场服务) -------------------------------------------------------------------------
+#
+# planned ─hold (summary)─► held;  planned ─cancel (reason)─► cancelled. The secretariat creates a day and adds its
+# experts and enterprises. From the day's start until it is reported, the secretariat or a participating expert
+# logs each enterprise's question; one not solved on the spot becomes a draft challenge of that enterprise (the
+# enterprise reviews and publishes it), linked to the question.
+
+SERVICE_DAY_FIELDS = {"title", "venue", "venue_kind", "province", "city", "starts_at", "ends_at", "description"}
+
+
+def _service_day_audit(user, day, action, from_state, note=""):
+    audit_record(actor=user, subject=day, action=action, from_state=from_state, to_state=day.status, note=note)
+
+
+@transaction.atomic
+def service_day_create(*, user, experts=(), enterprises=(), allow_past: bool = False, **fields) -> ServiceDay:
+    _require_secretariat(user, _("只有秘书处可以创建助企行现场服务。"))
+    if not allow_past:
+        refuse_past_start(fields.get("starts_at"))
+    day = ServiceDay(created_by=user, status=ServiceDay.Status.PLANNED)
+    apply_fields(day, fields, allowed=SERVICE_DAY_FIELDS, exclude_from_validation=["created_by"])
+    day.save()
+    _service_day_audit(user, day, "create", "", note=day.title)
+    service_day_add_participants(user=user, day=day, experts=experts, enterprises=enterprises)
+    return day
+
+
+@transaction.atomic
+def service_day_update(*, user, day: ServiceDay, **fields) -> ServiceDay:
+    _require_secretariat(user, _("只有秘书处可以修改助企行现场服务。"))
+    day = ServiceDay.objects.select_for_update().get(pk=day.pk)
+    if day.status != ServiceDay.Status.PLANNED:
+        raise IllegalTransition(_("已举办或已取消的现场服务不能修改。"))
+    if "starts_at" in fields and fields["starts_at"] != day.starts_at:
+        refuse_past_start(fields["starts_at"])
+    changed = apply_fields(day, fields, allowed=SERVICE_DAY_FIELDS, exclude_from_validation=["created_by"])
+    if changed:
+        day.save(update_fields=changed)
+        _service_day_audit(user, day, "update", day.status, note=", ".join(sorted(changed)))
+    return day
+
+
+@transaction.atomic
+def service_day_add_participants(*, user, day: ServiceDay, experts=(), enterprises=(), role: str = "") -> ServiceDay:
+    """Add experts (each notified once) and enterprises to a planned day; ones already in are left as they are."""
+    _require_secretariat(user, _("只有秘书处可以安排现场服务的专家和企业。"))
+    day = ServiceDay.objects.select_for_update().get(pk=day.pk)
+    if day.status != ServiceDay.Status.PLANNED:
+        raise IllegalTransition(_("已举办或已取消的现场服务不能再添加参与者。"))
+    present = set(day.participations.values_list("expert_id", flat=True))
+    for expert in experts:
+        if expert.pk in present:
+            continue
+        present.add(expert.pk)
+        try:
+            with transaction.atomic():
+                participation = ServiceDayExpert.objects.create(service_day=day, expert=expert, role=role)
+        except IntegrityError:
+            continue
+        audit_record(actor=user, subject=participation, action="add_expert", to_state="added",
+                     note=f"service day {day.pk} expert {expert.pk}")
+        notify(kind=Kind.SERVICE_DAY_ASSIGNED, recipients=[expert.user] if expert.user_id else [],
+               subject=participation,
+               context=dict(service_day_id=day.pk, title=day.title, venue=day.venue, city=day.city,
+                            starts_at=day.starts_at, role=role, expert=expert.name))
+    new_enterprises = [e for e in enterprises if e.pk not in set(day.enterprises.values_list("pk", flat=True))]
+    if new_enterprises:
+        day.enterprises.add(*new_enterprises)
+        _service_day_audit(user, day, "add_enterprises", day.status,
+                           note=", ".join(str(e.pk) for e in new_enterprises))
+    return day
+
+
+@transaction.atomic
+def service_day_hold(*, user, day: ServiceDay, summary: str) -> ServiceDay:
+    """planned → held, with the day's summary (its figures are its questions')."""
+    _require_secretariat(user, _("只有秘书处可以填报现场服务总结。"))
+    day = ServiceDay.objects.select_for_update().get(pk=day.pk)
+    if day.status != ServiceDay.Status.PLANNED:
+        raise IllegalTransition(_("只有筹备中的现场服务可以标记为已举办。"))
+    if day.starts_at > timezone.now():
+        raise IllegalTransition(_("现场服务开始后才能填报总结。"), code="not_started")
+    if not (summary or "").strip():
+        raise ValidationError({"summary": _("请填写活动总结。")})
+    day.status = ServiceDay.Status.HELD
+    day.report_summary = summary.strip()
+    day.save(update_fields=["status", "report_summary"])
+    _service_day_audit(user, day, "hold", ServiceDay.Status.PLANNED, note=f"questions {day.questions.count()}")
+    return day
+
+
+@transaction.atomic
+def service_day_cancel(*, user, day: ServiceDay, reason: str) -> ServiceDay:
+    _require_secretariat(user, _("只有秘书处可以取消现场服务。"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写取消原因。")})
+    day = ServiceDay.objects.select_for_update().get(pk=day.pk)
+    if day.status != ServiceDay.Status.PLANNED:
+        raise IllegalTransition(_("只有筹备中的现场服务可以取消。"))
+    day.status = ServiceDay.Status.CANCELLED
+    day.cancel_reason = reason.strip()
+    day.save(update_fields=["status", "cancel_reason"])
+    _service_day_audit(user, day, "cancel", ServiceDay.Status.PLANNED, note=day.cancel_reason)
+    for participation in day.participations.select_related("expert__user"):
+        expert = participation.expert
+        notify(kind=Kind.SERVICE_DAY_CANCELLED, recipients=[expert.user] if expert.user_id else [],
+               subject=participation, context=dict(service_day_id=day.pk, title=day.title, venue=day.venue,
+                                                   starts_at=day.starts_at, reason=day.cancel_reason,
+                                                   expert=expert.name))
+    return day
+
+
+QUESTION_FIELDS = {"topic", "description", "category", "solved_on_site", "workers_trained"}
+
+
+@transaction.atomic
+def service_day_log_question(*, user, day: ServiceDay, enterprise, answered_by=None, **fields) -> ServiceDayQuestion:
+    """The secretariat or a participating expert logs an enterprise's question during the day."""
+    day = ServiceDay.objects.select_for_update().get(pk=day.pk)
+    if not can_log_on_service_day(user, day):
+        raise NotAllowed(_("只有秘书处或参与该现场服务的劳模工匠可以记录问题。"))
+    if day.status == ServiceDay.Status.CANCELLED:
+        raise IllegalTransition(_("现场服务已取消。"))
+    if day.status == ServiceDay.Status.PLANNED and timezone.localdate(day.starts_at) > timezone.localdate():
+        raise IllegalTransition(_("现场服务当天才能记录问题。"), code="not_started")
+    if not day.enterprises.filter(pk=enterprise.pk).exists():
+        raise ValidationError({"enterprise": _("该企业没有参加这次现场服务。")})
+    if answered_by is None:
+        answered_by = expert_of(user) if not is_secretariat(user) else None
+    if answered_by is not None and not day.participations.filter(expert=answered_by).exists():
+        raise ValidationError({"answered_by": _("解答专家须是这次现场服务的参与者。")})
+    question = ServiceDayQuestion(service_day=day, enterprise=enterprise, answered_by=answered_by, logged_by=user)
+    apply_fields(question, fields, allowed=QUESTION_FIELDS,
+                 exclude_from_validation=["service_day", "enterprise", "answered_by", "logged_by", "challenge"])
+    question.save()
+    audit_record(actor=user, subject=question, action="log",
+                 to_state="solved" if question.solved_on_site else "open",
+                 note=f"service day {day.pk} enterprise {enterprise.pk}")
+    return question
+
+
+@transaction.atomic
+def service_question_convert(*, user, question: ServiceDayQuestion) -> ServiceDayQuestion:
+    """A question not solved on the spot becomes a draft challenge of its enterprise, pre-filled and linked to the
+    question (so to the day); the enterprise's staff are told to review and publish it."""
+    from enterprises.services import challenge_draft_from_service_day
+
+    question = (ServiceDayQuestion.objects.select_for_update()
+                .select_related("service_day", "enterprise").get(pk=question.pk))
+    day = question.service_day
+    if not can_log_on_service_day(user, day):
+        raise NotAllowed(_("只有秘书处或参与该现场服务的劳模工匠可以把问题转成需求。"))
+    if question.solved_on_site:
+        raise IllegalTransition(_("现场已解决的问题不需要转成需求。"), code="solved_on_site")
+    if question.challenge_id is not None:
+        raise IllegalTransition(_("该问题已转成需求。"), code="already_converted")
+    description = "\n\n".join(part for part in (
+        question.description or question.topic,
+        _("（来自劳模工匠助企行现场服务：%(day)s，%(venue)s，%(date)s）") % {
+            "day": day.title, "venue": day.venue, "date": timezone.localdate(day.starts_at).isoformat()},
+    ) if part)
+    challenge = challenge_draft_from_service_day(
+        user=user, enterprise=question.enterprise, title=question.topic[:128], description=description,
+        category=question.category, note=f"service day {day.pk} question {question.pk}",
+    )
+    question.challenge = challenge
+    question.save(update_fields=["challenge"])
+    audit_record(actor=user, subject=question, action="convert", from_state="open", to_state="converted",
+                 note=f"challenge {challenge.pk}")
+    notify(kind=Kind.SERVICE_QUESTION_DRAFT, recipients=list(question.enterprise.staff.filter(is_active=True)),
+           subject=question, context=dict(challenge_id=challenge.pk, title=challenge.title,
+                                          enterprise=question.enterprise.name, service_day=day.title))
+    return question

@@ -149,6 +149,21 @@ def challenge_create(*, user, enterprise: Enterprise, title: str, description: s
 
 
 @transaction.atomic
+def challenge_draft_from_service_day(*, user, enterprise: Enterprise, title: str, description: str, category: str,
+                                     note: str = "") -> Challenge:
+    """A draft challenge of `enterprise` written for it from a question logged at a 助企行 service day. The caller
+    (alliance.services.service_question_convert) has checked that `user` may log that day; the enterprise's staff
+    review the draft and publish it themselves (challenge_publish)."""
+    _require_authenticated(user)
+    challenge = Challenge(enterprise=enterprise, title=title, description=description, category=category,
+                          created_by=user, status=Challenge.Status.DRAFT)
+    challenge.full_clean()
+    challenge.save()
+    audit_record(actor=user, subject=challenge, action="create", to_state=challenge.status, note=note)
+    return challenge
+
+
+@transaction.atomic
 def challenge_update(*, user, challenge: Challenge, skills=None, **fields) -> Challenge:
     """Edit a draft or open challenge of the caller's enterprise; an open one is ranked again (matching
     listens to the saved fields and skills: matching.receivers)."""

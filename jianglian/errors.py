@@ -5,6 +5,8 @@
 - Conflict: the object changed under us or a one-of rule was already taken (409, CONFLICT).
 - Unavailable: a backing service cannot answer now; retry after `retry_after` seconds (503 with Retry-After;
   GraphQL code = the error's code in capitals, e.g. SEARCH_UNAVAILABLE, with `extensions.retryAfter`).
+- TooManyRequests: the caller sent too many of these lately; retry after `retry_after` seconds (429 with
+  Retry-After; GraphQL code TOO_MANY_REQUESTS with `extensions.retryAfter`).
 - Django's ValidationError: bad field values (400 with field messages, BAD_USER_INPUT).
 """
 
@@ -34,6 +36,14 @@ class Unavailable(DomainError):
     code = "unavailable"
     # Seconds a client is asked to wait before trying again (REST's Retry-After header, GraphQL's retryAfter).
     retry_after = 30
+
+
+class TooManyRequests(DomainError):
+    code = "too_many_requests"
+
+    def __init__(self, message, code=None, retry_after: int = 3600):
+        super().__init__(message, code)
+        self.retry_after = retry_after
 
 
 # PostgreSQL's answers to two transactions that collided (deadlock detected, serialization failure, lock not

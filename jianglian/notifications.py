@@ -37,9 +37,16 @@ class Kind:
     PAIRING_EXPIRY_REMINDER = "pairing_expiry_reminder"
     MEMBERSHIP_DECISION = "membership_decision"
     EVENT_INVITATION = "event_invitation"
+    # campaign activities (alliance): events, school requests, service days
+    EVENT_CANCELLED = "event_cancelled"
+    EVENT_REQUEST_DECISION = "event_request_decision"
+    SERVICE_DAY_ASSIGNED = "service_day_assigned"
+    SERVICE_DAY_CANCELLED = "service_day_cancelled"
+    SERVICE_QUESTION_DRAFT = "service_question_draft"
     ALL = (
         PAIRING_PROPOSED, PAIRING_ACCEPTED, PAIRING_DECLINED, PAIRING_SIGNATURE_NEEDED,
         PAIRING_EXPIRY_REMINDER, MEMBERSHIP_DECISION, EVENT_INVITATION,
+        EVENT_CANCELLED, EVENT_REQUEST_DECISION, SERVICE_DAY_ASSIGNED, SERVICE_DAY_CANCELLED, SERVICE_QUESTION_DRAFT,
     )
 
 

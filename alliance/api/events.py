@@ -1,8 +1,14 @@
 """REST /api/v1/events/: campus outreach events (劳模工匠进校园). Rules live in alliance.services."""
+from django.conf import settings
 from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.routers import SimpleRouter
 
 from experts.selectors import expert_list
@@ -15,7 +21,18 @@ from jianglian.api.views import ServiceViewSet
 
 from .. import selectors, services
 from ..filters import OutreachEventFilter
-from ..models import EventParticipation, OutreachEvent
+from ..models import EventParticipation, EventPhoto, OutreachEvent
+
+
+class EventPhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    caption = serializers.CharField(read_only=True)
+    content_type = serializers.CharField(read_only=True)
+    size = serializers.IntegerField(read_only=True)
+    url = serializers.SerializerMethodField(help_text="照片文件 / the photo's bytes")
+
+    def get_url(self, photo) -> str:
+        return reverse("event-photo", kwargs={"pk": photo.event_id, "photo_pk": photo.pk})
 
 
 class ParticipationSerializer(serializers.Serializer):
@@ -32,15 +49,17 @@ class EventSerializer(OutputModelSerializer):
     format_label = serializers.CharField(source="get_format_display", read_only=True)
     participations = serializers.SerializerMethodField(
         help_text="秘书处看全部；其他人看已确认的和自己的邀请 / all for the secretariat; confirmed and one's own for others")
+    photos = EventPhotoSerializer(many=True, read_only=True)
 
-    prefetch_related = (Prefetch("participations", queryset=EventParticipation.objects.select_related("expert")),)
+    prefetch_related = (Prefetch("participations", queryset=EventParticipation.objects.select_related("expert")),
+                        "photos")
 
     class Meta:
         model = OutreachEvent
         fields = (
             "id", "title", "school", "province", "city", "starts_at", "ends_at", "format", "format_label", "topic",
             "capacity", "audience", "status", "status_label", "requested_by_school", "participations",
-            "audience_count", "report_summary", "report_feedback", "cancel_reason", "created_at",
+            "audience_count", "report_summary", "report_feedback", "photos", "cancel_reason", "created_at",
         )
         read_only_fields = fields
 
@@ -82,6 +101,11 @@ class EventCancelSerializer(StrictInputSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class EventPhotoUploadSerializer(StrictInputSerializer):
+    file = serializers.FileField(help_text="JPEG 或 PNG，按内容识别，大小有上限 / JPEG or PNG, read from the bytes, size-capped")
+    caption = serializers.CharField(max_length=128, required=False, allow_blank=True, default="")
+
+
 @extend_schema_view(
     list=extend_schema(summary=summary("进校园活动列表", "List campus outreach events")),
     retrieve=extend_schema(summary=summary("活动详情", "Retrieve an event")),
@@ -98,7 +122,7 @@ class EventViewSet(ServiceViewSet):
     ordering = ("-starts_at", "-id")
 
     # writes only the secretariat makes (the GraphQL mutations declare the same role)
-    secretariat_actions = frozenset({"create", "partial_update", "invite", "confirm", "hold", "cancel"})
+    secretariat_actions = frozenset({"create", "partial_update", "invite", "confirm", "hold", "cancel", "photos"})
 
     def get_permissions(self):
         if self.action in self.secretariat_actions:
@@ -147,6 +171,28 @@ class EventViewSet(ServiceViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._do(services.event_cancel, EventCancelSerializer)
+
+    @extend_schema(summary=summary("上传活动照片（秘书处；JPEG/PNG）", "Upload a photo of the event (secretariat; JPEG/PNG)"),
+                   request={"multipart/form-data": EventPhotoUploadSerializer}, operation_id="upload_event_photo")
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def photos(self, request, pk=None):
+        event = self.get_object()
+        data = self.read_input(EventPhotoUploadSerializer)
+        # Never more than one byte over the cap is read: the service refuses what is over it.
+        content = data["file"].read(settings.EVENT_PHOTO_MAX_BYTES + 1)
+        services.event_photo_add(user=request.user, event=event, data=content, caption=data["caption"])
+        return self.respond(event, status.HTTP_201_CREATED)
+
+    @extend_schema(summary=summary("活动照片文件", "The photo's bytes"), responses={(200, "image/jpeg"): OpenApiTypes.BINARY, (200, "image/png"): OpenApiTypes.BINARY},
+                   operation_id="get_event_photo")
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>[0-9]+)", url_name="photo")
+    def photo(self, request, pk=None, photo_pk=None):
+        event = self.get_object()  # the event's visibility is the photo's
+        photo = get_object_or_404(EventPhoto.objects.filter(event=event), pk=photo_pk)
+        response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
 
 
 router = SimpleRouter()

@@ -1,5 +1,5 @@
 """The alliance app's REST routes under /api/v1/: one module per feature."""
-from . import audit, batches, events, exports, membership, studios
+from . import audit, batches, event_requests, events, exports, membership, service_days, studios
 
 urlpatterns = [
     *exports.urlpatterns,  # before studios/<pk>/
@@ -7,5 +7,7 @@ urlpatterns = [
     *membership.urlpatterns,
     *batches.urlpatterns,
     *events.urlpatterns,
+    *event_requests.urlpatterns,
+    *service_days.urlpatterns,
     *audit.urlpatterns,
 ]

@@ -9,7 +9,7 @@ from jianglian.graphql.mutations import Load, Role, ServiceMutation, given
 from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 
 from .. import filters, selectors, services
-from ..models import EventParticipation, OutreachEvent
+from ..models import EventParticipation, EventPhoto, OutreachEvent
 
 EventStatusEnum = enum_from_choices(OutreachEvent.Status, "OutreachEventStatus", "进校园活动状态")
 EventFormatEnum = enum_from_choices(OutreachEvent.Format, "OutreachEventFormat", "活动形式")
@@ -31,6 +31,20 @@ class EventParticipationType(VisibleObjectType):
         return root.expert
 
 
+class EventPhotoType(VisibleObjectType):
+    url = graphene.String(required=True, description="照片文件（REST） / the photo's bytes (REST)")
+
+    class Meta:
+        model = EventPhoto
+        name = "EventPhoto"
+        fields = ("id", "caption", "content_type", "size", "uploaded_at")
+
+    def resolve_url(root, info):
+        from django.urls import reverse
+
+        return reverse("event-photo", kwargs={"pk": root.event_id, "photo_pk": root.pk})
+
+
 class OutreachEventType(VisibleObjectType):
     """进校园活动. Confirmed and held events are public; planned and cancelled ones are the secretariat's and
     the invited experts'. Participations: all for the secretariat, confirmed ones and one's own for others."""
@@ -39,6 +53,8 @@ class OutreachEventType(VisibleObjectType):
     format = EventFormatEnum(required=True)
     province = ProvinceEnum(required=True)
     participations = graphene.List(graphene.NonNull(EventParticipationType), required=True)
+    photos = graphene.List(graphene.NonNull(EventPhotoType), required=True,
+                           description="活动照片（通过 REST 上传） / the report's photos (uploaded through REST)")
 
     class Meta:
         model = OutreachEvent
@@ -48,7 +64,7 @@ class OutreachEventType(VisibleObjectType):
         fields = (
             "id", "title", "school", "province", "city", "starts_at", "ends_at", "format", "topic", "capacity",
             "audience", "status", "requested_by_school", "participations", "audience_count", "report_summary",
-            "report_feedback", "cancel_reason", "created_at",
+            "report_feedback", "photos", "cancel_reason", "created_at",
         )
 
     @classmethod
@@ -57,6 +73,9 @@ class OutreachEventType(VisibleObjectType):
 
     def resolve_participations(root, info):
         return selectors.event_participations_visible(user=info.context.user, event=root)
+
+    def resolve_photos(root, info):
+        return root.photos.all()
 
 
 class EventQueries(graphene.ObjectType):

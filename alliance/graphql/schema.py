@@ -3,14 +3,18 @@ import graphene
 
 from .audit import AuditQueries
 from .batches import BatchMutations, BatchQueries
+from .event_requests import EventRequestMutations, EventRequestQueries
 from .events import EventMutations, EventQueries
 from .membership import MembershipMutations, MembershipQueries
+from .service_days import ServiceDayMutations, ServiceDayQueries
 from .studios import StudioMutations, StudioQueries
 
 
-class AllianceQuery(StudioQueries, MembershipQueries, BatchQueries, EventQueries, AuditQueries, graphene.ObjectType):
+class AllianceQuery(StudioQueries, MembershipQueries, BatchQueries, EventQueries, EventRequestQueries,
+                    ServiceDayQueries, AuditQueries, graphene.ObjectType):
     pass
 
 
-class AllianceMutation(StudioMutations, MembershipMutations, BatchMutations, EventMutations, graphene.ObjectType):
+class AllianceMutation(StudioMutations, MembershipMutations, BatchMutations, EventMutations, EventRequestMutations,
+                       ServiceDayMutations, graphene.ObjectType):
     pass

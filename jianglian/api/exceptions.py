@@ -21,7 +21,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from jianglian.errors import Conflict, DomainError, NotAllowed, Unavailable, is_transient_conflict
+from jianglian.errors import Conflict, DomainError, NotAllowed, TooManyRequests, Unavailable, is_transient_conflict
 from jianglian.idempotency import IdempotencyKeyReused
 
 logger = logging.getLogger(__name__)
@@ -62,6 +62,9 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc), code=exc.code)
     elif isinstance(exc, Unavailable):
         return Response({"detail": str(exc), "code": exc.code, "errors": {}}, status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                        headers={"Retry-After": str(exc.retry_after)})
+    elif isinstance(exc, TooManyRequests):
+        return Response({"detail": str(exc), "code": exc.code, "errors": {}}, status=status.HTTP_429_TOO_MANY_REQUESTS,
                         headers={"Retry-After": str(exc.retry_after)})
     elif isinstance(exc, IdempotencyKeyReused):
         return Response({"detail": str(exc), "code": exc.code, "errors": {}},

@@ -24,7 +24,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from graphene.utils.str_converters import to_camel_case
 from graphql import GraphQLError
 
-from jianglian.errors import Conflict, DomainError, NotAllowed, Unavailable, is_transient_conflict
+from jianglian.errors import Conflict, DomainError, NotAllowed, TooManyRequests, Unavailable, is_transient_conflict
 
 logger = logging.getLogger("jianglian.graphql")
 
@@ -34,6 +34,7 @@ UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 NOT_FOUND = "NOT_FOUND"
 CONFLICT = "CONFLICT"
+TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 INTERNAL = "INTERNAL_SERVER_ERROR"
@@ -80,6 +81,9 @@ def describe(error: GraphQLError, *, user=None) -> tuple[str, dict]:
         return str(original), extensions
     if isinstance(original, Unavailable):
         extensions.update(code=original.code.upper(), reason=original.code, retryAfter=original.retry_after)
+        return str(original), extensions
+    if isinstance(original, TooManyRequests):
+        extensions.update(code=TOO_MANY_REQUESTS, reason=original.code, retryAfter=original.retry_after)
         return str(original), extensions
     if isinstance(original, DomainError):
         extensions.update(code=BAD_REQUEST, reason=original.code)

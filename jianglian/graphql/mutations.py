@@ -1,7 +1,7 @@
 """The one base of every GraphQL mutation: what a mutation does is declared in its `Meta`, as Saleor's mutations declare
 `permissions`; `ServiceMutation.mutate` runs the same steps for all of them:
 
-1. login: an anonymous caller is UNAUTHENTICATED;
+1. login: an anonymous caller is UNAUTHENTICATED (unless `Meta.permissions` is `(Role.ANYONE,)`);
 2. the role declared in `Meta.permissions` (`Role.SECRETARIAT` …), checked before anything is loaded, as REST's
    `permission_classes` (the per-object rule stays in the service, which raises NotAllowed → FORBIDDEN);
 3. the `input` argument's fields become the service's keyword arguments (enum members become their values);
@@ -46,6 +46,8 @@ class Role(enum.Enum):
 
     SIGNED_IN = "signed_in"
     SECRETARIAT = "secretariat"
+    # Anyone, signed in or not (a school's request for an event): the service gets the anonymous user.
+    ANYONE = "anyone"
 
 
 def check_roles(user, roles) -> None:
@@ -128,7 +130,7 @@ class ServiceMutation(graphene.Mutation):
 
     @classmethod
     def mutate(cls, root, info, **arguments):
-        user = require_login(info)
+        user = info.context.user if Role.ANYONE in cls._meta.permissions else require_login(info)
         check_roles(user, cls._meta.permissions)
         data = {}
         for name, value in arguments.items():

@@ -332,3 +332,11 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# --- Campaign activities (进校园 events, school requests, 助企行 service days) ------------------------------
+# Uploaded files (event photos) live under MEDIA_ROOT; they are served by the site's own views, which check who
+# may see them (never by a public static route).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+EVENT_PHOTO_MAX_BYTES = int(os.environ.get("EVENT_PHOTO_MAX_BYTES", 5 * 1024 * 1024))
+# A school's request form: at most this many requests from one address (and for one phone number) per hour.
+EVENT_REQUESTS_PER_HOUR = int(os.environ.get("EVENT_REQUESTS_PER_HOUR", "3"))

@@ -18,3 +18,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 CELERY_TASK_ALWAYS_EAGER = True
 # No anonymous API read cache across tests (tests/jianglian/test_anonymous_cache.py turns it on).
 API_ANONYMOUS_CACHE_SECONDS = 0
+# Uploaded files (event photos) of the test run go to a directory of its own.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jianglian-test-media-"))

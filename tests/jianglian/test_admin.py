@@ -111,7 +111,7 @@ def test_an_event_and_its_invitations_are_written_by_the_services(client):
     expert_user, expert = factories.make_expert_user()
     form = {
         "title": "走进化工职院", "school": "四川化工职业技术学院", "province": "sichuan", "city": "泸州",
-        "starts_at_0": "2026-05-01", "starts_at_1": "09:00:00", "format": "lecture", "topic": "精馏节能",
+        "starts_at_0": "2031-05-01", "starts_at_1": "09:00:00", "format": "lecture", "topic": "精馏节能",
         "capacity": "100", "audience": "学生",
         "participations-TOTAL_FORMS": "1", "participations-INITIAL_FORMS": "0",
         "participations-MIN_NUM_FORMS": "0", "participations-MAX_NUM_FORMS": "1000",

@@ -12,6 +12,8 @@ Only the enterprise that posted a challenge and the secretariat read its ranking
 """
 import pytest
 from django.db import transaction
+from datetime import timedelta
+
 from django.utils import timezone
 
 from enterprises import services as challenges
@@ -578,7 +580,7 @@ def test_ranked_experts_with_their_profiles_cost_the_same_queries_whatever_their
     store_matches(challenge, n, make_target=expert_with_account)
     ranked = [m.expert for m in challenge.matches.select_related("expert")]
     event = events.event_create(user=secretariat, title="精馏节能进校园", school="某职业技术学院",
-                                province="sichuan", city="泸州", starts_at=timezone.now(), format="lecture",
+                                province="sichuan", city="泸州", starts_at=timezone.now() + timedelta(days=1), format="lecture",
                                 topic="精馏节能")
     events.event_invite_experts(user=secretariat, event=event, experts=ranked, role="主讲")
     for expert in ranked:

@@ -461,6 +461,7 @@ class Command(BaseCommand):
                     user=self.secretariat, title=plan.title, school=plan.school, province=plan.province,
                     city=plan.city, starts_at=starts, ends_at=starts + timedelta(hours=3), format=plan.format,
                     topic=plan.topic, capacity=plan.capacity, audience=plan.audience,
+                    allow_past=True,  # held demo events took place already
                 )
                 speakers = [self.experts[key] for key in plan.experts]
                 event_invite_experts(user=self.secretariat, event=event, experts=speakers[:1], role="主讲")
