@@ -34,7 +34,8 @@ of 进校园 figures the event's):
 - enterprises_served / challenges_paired: distinct enterprises / challenges among those agreements;
 - challenges_solved, problems_solved, savings_yuan, workers_trained: agreements completed (ended_at) in the
   range: distinct challenges, and the sums of their reported outcomes;
-- expert_participations (人次): pairings signed + confirmed expert participations in events held in the range;
+- expert_participations (人次): pairings signed + confirmed expert participations in events held in the range +
+  the experts of 助企行 service days held in the range;
 - events_held, event_audience: events held (status held) that started in the range; the sum of their audience.
 """
 from __future__ import annotations
@@ -92,7 +93,7 @@ METRICS: list[Metric] = [
     Metric("savings_yuan", _("节约金额（元）"), ENTERPRISE, unit=YUAN, help=_("完成的结对报告的节约金额之和")),
     Metric("workers_trained", _("培训职工人数"), ENTERPRISE, help=_("完成的结对报告的培训人数之和")),
     Metric("expert_participations", _("劳模工匠参与人次"), "", dimensions=_NO_CATEGORY,
-           help=_("签署的结对 + 已举办活动中确认参加的劳模工匠")),
+           help=_("签署的结对 + 已举办的进校园活动和助企行现场服务中参加的劳模工匠")),
     Metric("events_held", _("进校园活动场次"), CAMPUS, dimensions=_NO_CATEGORY, help=_("已举办的进校园活动")),
     Metric("event_audience", _("进校园受众人数"), CAMPUS, dimensions=_NO_CATEGORY, help=_("已举办活动的实到人数之和")),
 ]

@@ -13,6 +13,7 @@ from enterprises.models import Challenge
 from enterprises.services import challenge_publish
 from jianglian.errors import IllegalTransition, NotAllowed
 from jianglian.models import AuditEntry, NotificationLog
+from jianglian.reports import campaign_report
 from tests import factories
 from tests.gql import gid, run
 
@@ -172,7 +173,7 @@ def test_a_solved_question_or_an_outsider_does_not_convert(people):
 
 # --- reporting and the campaign's figures ---------------------------------------------------------------------------
 
-def test_the_figures_of_held_days_and_events(people):
+def test_the_campaign_report_counts_held_days(people):
     day = day_of_today(people)
     log(people, day, solved_on_site=True, workers_trained=30)
     log(people, day, enterprise="enterprise_b", workers_trained=5, category="green")
@@ -182,23 +183,25 @@ def test_the_figures_of_held_days_and_events(people):
     with pytest.raises(ValidationError):
         services.service_day_hold(user=people["secretariat"], day=day, summary="")
     services.service_day_hold(user=people["secretariat"], day=day, summary="解答 2 个问题")
+    today = timezone.localdate()
 
-    figures = selectors.campaign_activity_figures()
+    def totals(**filters):
+        return campaign_report(user=people["secretariat"], date_from=today - timedelta(days=1), date_to=today,
+                               **filters).totals()
 
-    assert {k: v for k, v in figures.items() if k.startswith("service_day")} == {
-        "service_days_held": 1, "service_day_enterprises_served": 2, "service_day_questions_logged": 2,
-        "service_day_questions_solved_on_site": 1, "service_day_questions_to_challenges": 1,
-        "service_day_workers_trained": 35, "service_day_expert_participations": 2,
-    }
-    assert selectors.campaign_activity_figures(category="green")["service_day_questions_logged"] == 1
-    assert selectors.campaign_activity_figures(province="shandong")["service_days_held"] == 0
-    later = timezone.now() + timedelta(days=1)
-    assert selectors.campaign_activity_figures(date_from=later)["service_days_held"] == 0
-
-
-def test_the_figures_are_a_fixed_number_of_queries(people, django_assert_num_queries):
-    with django_assert_num_queries(4):
-        selectors.campaign_activity_figures(date_from=timezone.now() - timedelta(days=365), province="sichuan")
+    figures = totals()
+    assert {code: figures[code] for code in (
+        "service_days_held", "service_day_enterprises", "service_day_questions", "service_day_questions_solved",
+        "service_day_workers_trained", "expert_participations")} == {
+        "service_days_held": 1, "service_day_enterprises": 2, "service_day_questions": 2,
+        "service_day_questions_solved": 1, "service_day_workers_trained": 35, "expert_participations": 2}
+    green = totals(category="green")
+    assert (green["service_day_questions"], green["service_day_questions_solved"], green["service_days_held"]) == (
+        1, 0, None)  # a day has no category: its own figures do not apply
+    assert totals(province="shandong")["service_days_held"] == 0
+    by_province = campaign_report(user=people["secretariat"], date_from=today, date_to=today).metric(
+        "service_day_workers_trained").by_province
+    assert [(row.key, row.value) for row in by_province] == [("sichuan", 35)]
 
 
 # --- REST -----------------------------------------------------------------------------------------------------------
