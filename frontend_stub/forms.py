@@ -176,8 +176,19 @@ class NoteForm(PageForm):
 
 
 class InviteForm(PageForm):
+    """An invitation and what the printed 结对意向书 will say: goals, term and deliverables (all optional; the
+    service checks that the term does not end before it starts)."""
+
     message = forms.CharField(label=_("邀请留言"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
+    goals = forms.CharField(label=_("结对目标"), required=False, max_length=4000,
+                            widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("例：蒸汽单耗降低 10%")}))
+    start_date = forms.DateField(label=_("开始日期"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end_date = forms.DateField(label=_("结束日期"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    deliverables = forms.CharField(label=_("预期成果"), required=False, max_length=4000,
+                                   widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("例：节能改造方案一份，培训班组长 20 人")}))
 
 
 class OutcomeForm(PageForm):

@@ -58,6 +58,7 @@ class PairingAgreement(models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PROPOSED, db_index=True)
     message = models.TextField(_("邀请留言"), blank=True)
     goals = models.TextField(_("结对目标"), blank=True)
+    deliverables = models.TextField(_("预期成果"), blank=True, help_text=_("交付的成果：方案、改造、培训等"))
     start_date = models.DateField(_("开始日期"), null=True, blank=True)
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -4,6 +4,7 @@ Every transition is one call to matching.pairings.services. Which buttons a page
 matching.pairings.selectors (`pairing_actions`, the `can_*` rules the services enforce), never decided here.
 """
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,15 +14,16 @@ from django.views.decorators.http import require_POST
 
 from enterprises.selectors import challenge_list
 from experts.selectors import expert_list
+from jianglian.errors import NotAllowed
 from matching.models import PairingAgreement
 from matching.pairings import documents
 from matching.pairings import services as pairing_services
 from matching.pairings.selectors import (
     accept_refusal, is_enterprise_side, is_invited_expert, my_pairings, pairing_actions, pairing_contact_visible,
-    pairing_list,
+    pairing_list, propose_refusal,
 )
 
-from ..forms import InviteForm, NoteForm, OutcomeForm
+from ..forms import InviteForm, NoteForm, OutcomeForm, add_service_errors
 from .common import (
     back, call_for_form, enterprise_required, expert_required, paginate, party_required, service_call, signed_in,
 )
@@ -37,22 +39,34 @@ def _get_pairing(request, pk) -> PairingAgreement:
         raise Http404 from None
 
 
-@require_POST
 @enterprise_required
 def invite(request, pk, expert_pk):
-    """Enterprise staff invite a ranked expert to pair on their challenge."""
+    """Enterprise staff invite a ranked expert to pair on their challenge: the quick form of the ranking (a
+    message) or this page's full form — goals, term, deliverables, as the printed 结对意向书 will say them.
+    Bad input comes back on this page with the messages by field and what was typed kept."""
     challenge = get_object_or_404(challenge_list(user=request.user), pk=pk)
     expert = get_object_or_404(expert_list(user=request.user), pk=expert_pk)
-    form = InviteForm(request.POST)
-    message = form.cleaned_data["message"] if form.is_valid() else ""
-    pairing = None
-    with service_call(request) as ok:
-        pairing = pairing_services.pairing_propose(user=request.user, challenge=challenge, expert=expert,
-                                                   message=message)
-    if ok:
-        messages.success(request, _("已向 %(name)s 发出结对邀请，等待对方答复。") % {"name": expert.name})
-        return redirect("web:pairing", pk=pairing.pk)
-    return redirect("web:challenge", pk=pk)
+    form = InviteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        pairing = None
+        with service_call(request) as ok:
+            try:
+                pairing = pairing_services.pairing_propose(user=request.user, challenge=challenge, expert=expert,
+                                                           **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                ok.failed = True
+        if ok:
+            messages.success(request, _("已向 %(name)s 发出结对邀请，等待对方答复。") % {"name": expert.name})
+            return redirect("web:pairing", pk=pairing.pk)
+        if not form.errors:  # a rule of the service (taken, over capacity …): its message on the challenge page
+            return redirect("web:challenge", pk=pk)
+    refusal = propose_refusal(request.user, challenge, expert)  # the rule the service applies, said before typing
+    if isinstance(refusal, NotAllowed):
+        raise PermissionDenied(str(refusal))
+    return render(request, "frontend_stub/pairings/invite.html", {"challenge": challenge, "expert": expert,
+                                                                  "form": form, "refusal": refusal},
+                  status=400 if form.errors else 200)
 
 
 @expert_required
@@ -96,7 +110,7 @@ def pairing_detail(request, pk):
 def pairing_print(request, pk):
     """The printable 结对意向书 (HTML; the browser prints it or saves it as PDF)."""
     pairing = _get_pairing(request, pk)
-    return HttpResponse(documents.render_html(pairing))
+    return HttpResponse(documents.render_html(pairing, pdf_url=reverse("web:pairing_pdf", args=[pairing.pk])))
 
 
 @signed_in

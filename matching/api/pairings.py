@@ -157,7 +157,7 @@ class PairingSerializer(OutputModelSerializer):
         model = PairingAgreement
         fields = (
             "id", "status", "status_label", "challenge", "expert", "message", "goals", "start_date", "end_date",
-            "proposed_at", "expires_at", "responded_at", "response_note", "expert_signed_at",
+            "deliverables", "proposed_at", "expires_at", "responded_at", "response_note", "expert_signed_at",
             "enterprise_signed_at", "activated_at", "ended_at", "outcome_summary", "problems_solved",
             "savings_yuan", "workers_trained", "enterprise_rating", "expert_rating", "termination_reason",
             "actions", "refusals",
@@ -175,6 +175,8 @@ class PairingProposeSerializer(StrictInputSerializer):
     goals = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     start_date = serializers.DateField(required=False, allow_null=True)
     end_date = serializers.DateField(required=False, allow_null=True)
+    deliverables = serializers.CharField(required=False, allow_blank=True, max_length=4000,
+                                         help_text="预期成果 / what the pairing delivers")
 
 
 class PairingNoteSerializer(StrictInputSerializer):

@@ -81,7 +81,8 @@ class PairingType(VisibleObjectType):
         interfaces = (Node,)
         connection_class = CountableConnection
         fields = (
-            "id", "status", "challenge", "expert", "message", "goals", "start_date", "end_date", "proposed_at",
+            "id", "status", "challenge", "expert", "message", "goals", "start_date", "end_date", "deliverables",
+            "proposed_at",
             "expires_at", "responded_at", "response_note", "expert_signed_at", "enterprise_signed_at",
             "activated_at", "ended_at", "outcome_summary", "problems_solved", "savings_yuan", "workers_trained",
             "enterprise_rating", "expert_rating", "termination_reason",
@@ -146,12 +147,15 @@ class ProposePairing(_PairingPayload):
         goals = graphene.String()
         start_date = graphene.Date()
         end_date = graphene.Date()
+        deliverables = graphene.String(description="预期成果 / what the pairing delivers")
         client_mutation_id = client_mutation_id_argument()
 
     @classmethod
-    def perform(cls, info, user, challenge, expert, message=None, goals=None, start_date=None, end_date=None):
+    def perform(cls, info, user, challenge, expert, message=None, goals=None, start_date=None, end_date=None,
+                deliverables=None):
         return services.pairing_propose(user=user, challenge=challenge, expert=expert, message=message or "",
-                                        goals=goals or "", start_date=start_date, end_date=end_date)
+                                        goals=goals or "", start_date=start_date, end_date=end_date,
+                                        deliverables=deliverables or "")
 
 
 class RespondToPairing(_PairingPayload):

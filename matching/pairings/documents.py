@@ -1,6 +1,13 @@
-"""The printable 结对意向书: HTML (a Django template) and PDF (reportlab, built-in CID font, no font files)."""
+"""The printable 结对意向书: HTML (a Django template, fit for a phone and for paper) and PDF (reportlab).
+
+The PDF embeds a subset of WenQuanYi Micro Hei (fonts/wqy-microhei.ttc, Apache-2.0, shipped with the project:
+see fonts/README.md), so every viewer draws the same Chinese glyphs — PDFium, pdf.js, Preview, a printer — on a
+machine without any CJK font too. (Adobe's STSong-Light, used before, is a name only: a viewer without Adobe's
+Asian font pack draws nothing.)
+"""
 import io
 from functools import lru_cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.template.loader import render_to_string
@@ -8,7 +15,8 @@ from django.utils import timezone
 
 from ..models import PairingAgreement
 
-PDF_FONT = "STSong-Light"  # Adobe's Song CID font: every PDF reader has it, reportlab needs no file
+PDF_FONT = "WenQuanYiMicroHei"
+PDF_FONT_FILE = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
 
 
 def document_number(pairing: PairingAgreement) -> str:
@@ -35,6 +43,7 @@ def document_context(pairing: PairingAgreement) -> dict:
                       "description": challenge.description},
         "message": pairing.message,
         "goals": pairing.goals,
+        "deliverables": pairing.deliverables,
         "start_date": pairing.start_date.isoformat() if pairing.start_date else "",
         "end_date": pairing.end_date.isoformat() if pairing.end_date else "",
         "proposed_at": _when(pairing.proposed_at),
@@ -46,17 +55,19 @@ def document_context(pairing: PairingAgreement) -> dict:
     }
 
 
-def render_html(pairing: PairingAgreement) -> str:
-    return render_to_string("matching/pairing_document.html", document_context(pairing))
+def render_html(pairing: PairingAgreement, *, pdf_url: str = "") -> str:
+    """The printable page: a print button (and a link to the PDF when `pdf_url`), phone-sized and paper-sized."""
+    return render_to_string("matching/pairing_document.html", {**document_context(pairing), "pdf_url": pdf_url})
 
 
 @lru_cache(maxsize=1)
 def _styles():
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
 
-    pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    # a TrueType font: reportlab embeds the subset of glyphs each document uses
+    pdfmetrics.registerFont(TTFont(PDF_FONT, str(PDF_FONT_FILE), subfontIndex=0))
     base = dict(fontName=PDF_FONT, wordWrap="CJK")
     return {
         "title": ParagraphStyle("title", fontSize=20, leading=28, alignment=1, spaceAfter=6, **base),
@@ -93,7 +104,9 @@ def render_pdf(pairing: PairingAgreement) -> bytes:
         p(ctx["goals"] or "（双方协商确定）"),
         p("四、结对期限", "h"),
         p(f"自 {ctx['start_date'] or '签署之日'} 起至 {ctx['end_date'] or '需求解决之日'} 止。"),
-        p("五、签署", "h"),
+        p("五、预期成果", "h"),
+        p(ctx["deliverables"] or "（双方协商确定）"),
+        p("六、签署", "h"),
         p(f"甲方签署：{ctx['enterprise_signed_by'] or '—'}　{ctx['enterprise_signed_at'] or '未签署'}"),
         p(f"乙方签署：{ctx['expert']['name'] if ctx['expert_signed_at'] else '—'}　{ctx['expert_signed_at'] or '未签署'}"),
         Spacer(1, 6 * mm),

@@ -125,7 +125,7 @@ def holding_count(expert: Expert) -> int:
 
 @transaction.atomic
 def pairing_propose(*, user, challenge: Challenge, expert: Expert, message: str = "", goals: str = "",
-                    start_date=None, end_date=None) -> PairingAgreement:
+                    start_date=None, end_date=None, deliverables: str = "") -> PairingAgreement:
     """Enterprise staff invite an expert to pair on one of their open challenges."""
     challenge = Challenge.objects.select_for_update().select_related("enterprise").get(pk=challenge.pk)
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
@@ -138,7 +138,7 @@ def pairing_propose(*, user, challenge: Challenge, expert: Expert, message: str 
         raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
     pairing = PairingAgreement(
         challenge=challenge, expert=expert, message=message, goals=goals, start_date=start_date,
-        end_date=end_date, proposed_by=user,
+        end_date=end_date, deliverables=deliverables, proposed_by=user,
         expires_at=timezone.now() + timedelta(days=settings.PAIRING_PROPOSAL_EXPIRY_DAYS),
     )
     pairing.full_clean(exclude=["challenge", "expert", "proposed_by"], validate_constraints=False)

@@ -123,6 +123,26 @@ def test_the_expert_accepts_and_signs_the_enterprise_signs_and_both_print_the_ac
     assert Challenge.objects.get(pk=challenge.pk).status == "paired"
 
 
+def test_the_printed_agreement_fits_a_phone_and_prints_from_its_button(browser, people):
+    staff, enterprise = people["staff"], people["enterprise"]
+    wang_user, wang = people["wang"]
+    challenge = factories.make_challenge(enterprise=enterprise, title="精馏塔蒸汽单耗偏高")
+    pairing = pairing_propose(user=staff, challenge=challenge, expert=wang, goals="蒸汽单耗降低10%，" * 12,
+                              deliverables="节能改造方案一份；培训班组长20人")
+
+    with browser() as open_page:
+        page = open_page(wang_user, width=390)
+        page.goto(f"/pairings/{pairing.pk}/print/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no desktop-wide layout to pan
+        assert page.get_by_text("节能改造方案一份；培训班组长20人").is_visible()
+        # (a function as the last value would be called by evaluate: end on a number)
+        page.evaluate("window.printed = 0; window.print = function () { window.printed += 1; }; 0")
+        page.get_by_role("button", name="打印").click()
+        assert page.evaluate("window.printed") == 1
+        page.emulate_media(media="print")
+        assert not page.get_by_role("button", name="打印").is_visible()  # the button stays off the paper
+
+
 def test_the_secretariat_approves_an_application_and_publishes_a_batch_shown_publicly(browser, transactional_db):
     lead_user, lead = factories.make_expert_user(name="王强")
     studio = factories.make_studio(name="王强精馏创新工作室", lead=lead)

@@ -220,6 +220,47 @@ def test_only_the_challenges_enterprise_may_invite(web, other_enterprise_user, r
     assert not PairingAgreement.objects.exists()
 
 
+def test_the_invitation_page_takes_what_the_agreement_will_say(web, enterprise_user, ranked_challenge):
+    """Goals, term and deliverables typed at the invitation are the agreement's (and its printed page's)."""
+    challenge, experts = ranked_challenge
+    client = web(enterprise_user[0])
+    url = reverse("web:invite", args=[challenge.pk, experts[0].pk])
+    assert url in client.get(reverse("web:challenge", args=[challenge.pk])).content.decode()  # from the ranking
+    page = client.get(url).content.decode()
+    for name in ("message", "goals", "start_date", "end_date", "deliverables"):
+        assert f'name="{name}"' in page
+
+    response = client.post(url, {"message": "请来现场看看", "goals": "蒸汽单耗降低10%", "start_date": "2027-01-04",
+                                 "end_date": "2027-06-30", "deliverables": "节能改造方案一份"})
+
+    pairing = PairingAgreement.objects.get()
+    assert response.url == reverse("web:pairing", args=[pairing.pk])
+    assert (pairing.goals, str(pairing.start_date), str(pairing.end_date), pairing.deliverables) == (
+        "蒸汽单耗降低10%", "2027-01-04", "2027-06-30", "节能改造方案一份")
+    detail = client.get(response.url).content.decode()
+    assert "节能改造方案一份" in detail and "2027-01-04 ~ 2027-06-30" in detail
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"start_date": "2027-06-30", "end_date": "2027-01-04"}, "end_date"),  # the service's rule
+    ({"start_date": "下周一"}, "start_date"),  # the form's
+])
+def test_a_bad_invitation_comes_back_with_field_errors_and_what_was_typed(web, enterprise_user, ranked_challenge,
+                                                                          data, field):
+    challenge, experts = ranked_challenge
+    url = reverse("web:invite", args=[challenge.pk, experts[0].pk])
+    response = web(enterprise_user[0]).post(url, {"goals": "降低能耗", **data})
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == [field]
+    assert "降低能耗" in response.content.decode()
+    assert not PairingAgreement.objects.exists()
+
+
+def test_the_invitation_page_is_refused_to_another_enterprise(web, other_enterprise_user, ranked_challenge):
+    challenge, experts = ranked_challenge
+    assert web(other_enterprise_user[0]).get(reverse("web:invite", args=[challenge.pk, experts[0].pk])).status_code == 403
+
+
 INVITE = re.compile(r'action="/challenges/(\d+)/invite/(\d+)/"')
 
 

@@ -46,6 +46,7 @@ PAGES = [
     ("web:challenge_close", "post", lambda w: [w.draft.pk], ENTERPRISE),
     ("web:challenge_matches_refresh", "post", lambda w: [w.open_challenge.pk], ENTERPRISE | SECRETARIAT),
     ("web:invite", "post", lambda w: [w.open_challenge.pk, w.expert.pk], ENTERPRISE),
+    ("web:invite", "get", lambda w: [w.open_challenge.pk, w.expert.pk], ENTERPRISE),
     # both sides of an agreement
     ("web:my_agreements", "get", None, PARTIES),
     ("web:pairing", "get", lambda w: [w.pairing.pk], AGREEMENT),
