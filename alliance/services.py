@@ -175,7 +175,8 @@ def _studio_recipients(studio: Studio):
 
 
 def _notify_membership_decision(application: MembershipApplication) -> None:
-    notify(kind=Kind.MEMBERSHIP_DECISION, recipients=_studio_recipients(application.studio), subject=application,
+    recipients = [application.submitted_by, *_studio_recipients(application.studio)]  # the applicant's account first
+    notify(kind=Kind.MEMBERSHIP_DECISION, recipients=recipients, subject=application,
            context=dict(application_id=application.pk, studio=application.studio.name,
                         decision=application.status, note=application.review_note))
 
@@ -388,7 +389,22 @@ def event_confirm(*, user, event: OutreachEvent) -> OutreachEvent:
     event.status = OutreachEvent.Status.CONFIRMED
     event.save(update_fields=["status"])
     _event_audit(user, event, "confirm", OutreachEvent.Status.PLANNED)
+    _notify_participants(Kind.EVENT_CONFIRMED, event, (EventParticipation.Status.CONFIRMED,))
     return event
+
+
+def _event_context(event: OutreachEvent, expert, **extra) -> dict:
+    return dict(event_id=event.pk, title=event.title, school=event.school, city=event.city,
+                starts_at=event.starts_at, topic=event.topic, expert=expert.name if expert else "", **extra)
+
+
+def _notify_participants(kind: str, event: OutreachEvent, statuses, **extra) -> None:
+    """Tell each expert of the event in one of `statuses` (one message each, in their own name)."""
+    participations = event.participations.filter(status__in=statuses).select_related("expert__user")
+    for participation in participations:
+        expert = participation.expert
+        if expert.user_id:
+            notify(kind=kind, recipients=[expert.user], subject=event, context=_event_context(event, expert, **extra))
 
 
 @transaction.atomic
@@ -434,6 +450,32 @@ def event_cancel(*, user, event: OutreachEvent, reason: str) -> OutreachEvent:
                context=dict(event_id=event.pk, title=event.title, school=event.school, city=event.city,
                             starts_at=event.starts_at, reason=event.cancel_reason, expert=expert.name))
     return event
+
+
+def event_report_reminders(*, now=None) -> int:
+    """Beat job: remind the secretariat (the event's creator, else every member) once per event that has started
+    while still confirmed, i.e. whose post-event report is due. Idempotent (one notification per event)."""
+    from django.contrib.auth import get_user_model
+
+    from jianglian.roles import SECRETARIAT_GROUP
+
+    now = now or timezone.now()
+    due = OutreachEvent.objects.filter(status=OutreachEvent.Status.CONFIRMED, starts_at__lte=now).select_related(
+        "created_by")
+    secretariat = None
+    reminded = 0
+    for event in due:
+        if event.created_by_id and event.created_by.is_active:
+            recipients = [event.created_by]
+        else:
+            if secretariat is None:
+                users = get_user_model().objects.filter(is_active=True)
+                secretariat = list(users.filter(groups__name=SECRETARIAT_GROUP) | users.filter(is_superuser=True))
+            recipients = secretariat
+        with transaction.atomic():
+            reminded += bool(notify(kind=Kind.EVENT_REPORT_DUE, recipients=recipients, subject=event,
+                                    context=_event_context(event, None)))
+    return reminded
 
 
 # --- Studios from a spreadsheet -------------------------------------------------------------------------------

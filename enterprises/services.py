@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from jianglian.audit import audit_record
 from jianglian.errors import IllegalTransition, NotAllowed
+from jianglian.notifications import Kind, notify
 from jianglian.roles import is_secretariat
 from jianglian.services import apply_fields
 
@@ -123,6 +124,8 @@ def enterprise_verify(*, user, enterprise: Enterprise) -> Enterprise:
     enterprise.verified_by = user
     enterprise.save(update_fields=["verified", "verified_at", "verified_by"])
     audit_record(actor=user, subject=enterprise, action="verify", from_state="unverified", to_state="verified")
+    notify(kind=Kind.ENTERPRISE_VERIFIED, recipients=list(enterprise.staff.all()), subject=enterprise,
+           context=dict(enterprise=enterprise.name))
     logger.info("enterprise %s verified by user %s", enterprise.pk, user.pk)
     return enterprise
 

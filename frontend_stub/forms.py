@@ -4,6 +4,7 @@ A service's ValidationError comes back onto the form with `add_service_errors`, 
 field, so the page re-renders with the messages next to the inputs and what was typed kept.
 """
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
@@ -305,3 +306,13 @@ class CampaignReportForm(NoColonMixin, forms.Form):
                                                     choices=[("", _("全部"))] + list(Province.choices))
         self.fields["category"] = forms.ChoiceField(label=_("需求类别"), required=False,
                                                     choices=[("", _("全部"))] + list(Category.choices))
+
+
+class NotificationPreferencesForm(PageForm):
+    """Channels besides the inbox (which is always on), the mobile number SMS go to, the language."""
+
+    email_enabled = forms.BooleanField(label=_("邮件通知"), required=False)
+    sms_enabled = forms.BooleanField(label=_("短信通知"), required=False)
+    phone = forms.CharField(label=_("手机号"), required=False, max_length=32,
+                            help_text=_("短信发到这个号码；劳模工匠不填时发到名录中的电话。"))
+    language = forms.ChoiceField(label=_("通知语言"), choices=settings.LANGUAGES)

@@ -1,7 +1,7 @@
 """The web pages. Registered last in jianglian/urls.py with path("", include("frontend_stub.urls"))."""
 from django.urls import path
 
-from .views import accounts, enterprise, expert, imports, pairings, public, reports, secretariat, taxonomy
+from .views import accounts, enterprise, expert, imports, notifications, pairings, public, reports, secretariat, taxonomy
 
 app_name = "web"
 
@@ -22,6 +22,12 @@ urlpatterns = [
     path("accounts/signup/enterprise/", accounts.signup_enterprise, name="signup_enterprise"),
     path("accounts/signup/expert/", accounts.signup_expert, name="signup_expert"),
     path("me/", accounts.my_home, name="my_home"),
+    # the inbox, notification settings, the short links SMS carry
+    path("me/notifications/", notifications.notification_list, name="notifications"),
+    path("me/notifications/read/", notifications.notifications_mark_read, name="notifications_mark_read"),
+    path("me/notifications/settings/", notifications.notification_settings, name="notification_settings"),
+    path("me/notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path("s/<str:code>/", notifications.short_link, name="short_link"),
     # enterprise
     path("me/challenges/", enterprise.my_challenges, name="my_challenges"),
     path("challenges/new/", enterprise.challenge_new, name="challenge_new"),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .admin_actions import run_service
-from .models import AuditEntry, IdempotencyKey, NotificationLog, RosterUpload, UserPreference
+from .models import AuditEntry, IdempotencyKey, Notification, NotificationLog, RosterUpload, ShortLink, UserPreference
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -25,19 +25,35 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(UserPreference)
 class UserPreferenceAdmin(admin.ModelAdmin):
-    list_display = ("user", "language")
-    list_filter = ("language",)
-    search_fields = ("user__username", "user__email")
+    list_display = ("user", "language", "email_enabled", "sms_enabled", "phone")
+    list_filter = ("language", "email_enabled", "sms_enabled")
+    search_fields = ("user__username", "user__email", "phone")
     autocomplete_fields = ("user",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """The inbox rows (站内信): written by the services' notify(), read by their recipients."""
+
+    list_display = ("created_at", "kind", "recipient", "link", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("key", "recipient__username")
+
+
+@admin.register(ShortLink)
+class ShortLinkAdmin(ReadOnlyAdmin):
+    list_display = ("code", "target", "created_at")
+    search_fields = ("code", "target")
 
 
 @admin.register(NotificationLog)
 class NotificationLogAdmin(ReadOnlyAdmin):
-    """The e-mail outbox: written by the services, sent by Celery; read here."""
+    """The outbox (e-mail and SMS): written by the services, sent by Celery; read here."""
 
-    list_display = ("created_at", "kind", "recipient", "to_email", "language", "status", "sent_at", "subject")
-    list_filter = ("status", "kind", "language")
-    search_fields = ("key", "subject", "to_email", "recipient__username")
+    list_display = ("created_at", "kind", "channel", "recipient", "to_email", "to_phone", "language", "status",
+                    "attempts", "sent_at", "subject")
+    list_filter = ("status", "channel", "kind", "language")
+    search_fields = ("key", "subject", "to_email", "to_phone", "recipient__username", "last_error")
     list_select_related = ("recipient",)
     date_hierarchy = "created_at"
 

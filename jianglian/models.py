@@ -1,4 +1,4 @@
-"""Cross-app records: a user's language preference, the notification outbox and the audit trail."""
+"""Cross-app records: a user's preferences, the inbox and the notification outbox, short links, the audit trail."""
 import uuid
 
 from django.conf import settings
@@ -7,12 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class UserPreference(models.Model):
-    """Per-user settings that belong to no app; today the language notifications are written in."""
+    """Per-user settings that belong to no app: the language notifications are written in and the channels
+    they go out on besides the inbox (which is always on)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="preference"
     )
     language = models.CharField(_("通知语言"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    email_enabled = models.BooleanField(_("邮件通知"), default=True)
+    sms_enabled = models.BooleanField(_("短信通知"), default=True)
+    # The mobile number SMS go to; an expert without one is texted at the catalog entry's phone.
+    phone = models.CharField(_("手机号"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("用户偏好")
@@ -22,29 +27,86 @@ class UserPreference(models.Model):
         return f"{self.user} · {self.language}"
 
 
+class Notification(models.Model):
+    """One event in one user's inbox (站内信). Written by `jianglian.notifications.notify` in the transaction of
+    the change it reports, once per event and user (`key`); the e-mail and SMS of the event are outbox rows
+    (NotificationLog) pointing at it. The text is rendered from `kind` and `context` in the reader's language."""
+
+    key = models.CharField(_("幂等键"), max_length=191, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("类型"), max_length=64)
+    context = models.JSONField(_("内容数据"), default=dict)
+    link = models.CharField(_("链接"), max_length=500, blank=True, help_text=_("站内路径，去处理这件事的页面"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.key
+
+
+class ShortLink(models.Model):
+    """A short path on this site (/s/<code>/) that redirects to a longer one: what an SMS carries."""
+
+    code = models.CharField(_("短码"), max_length=16, unique=True)
+    target = models.CharField(_("目标路径"), max_length=500, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("短链接")
+        verbose_name_plural = _("短链接")
+
+    def __str__(self):
+        return f"{self.code} → {self.target}"
+
+
 class NotificationLog(models.Model):
-    """One notification of one event to one recipient.
+    """The outbox: one notification of one event to one recipient on one channel (e-mail or SMS).
 
     The row is written in the same transaction as the state change it reports, keyed by
-    `kind:subject:id:recipient`, so an event yields at most one row per recipient; the sending
-    task claims the row under a lock and marks it sent, so a redelivered task sends nothing twice.
+    `kind:subject:id:recipient[:event]` (`…:sms` for the text message), so an event yields at most one row per
+    recipient and channel; the sending task claims the row under a lock and marks it sent, so a redelivered task
+    sends nothing twice. A transient failure (SMTP down, the SMS provider throttling) leaves it pending with the
+    attempt counted and the task retried with backoff; a permanent one (a bad number, retries exhausted) marks it
+    failed, and the secretariat's dashboard lists it.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待发送")
         SENT = "sent", _("已发送")
         SKIPPED = "skipped", _("无收件地址")
+        FAILED = "failed", _("发送失败")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("邮件")
+        SMS = "sms", _("短信")
 
     key = models.CharField(_("幂等键"), max_length=191, unique=True)
     kind = models.CharField(_("类型"), max_length=64)
+    channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices, default=Channel.EMAIL)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("收件人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("站内通知"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     language = models.CharField(_("语言"), max_length=8)
     context = models.JSONField(_("内容数据"), default=dict)
+    link = models.CharField(_("链接"), max_length=500, blank=True)
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
+    # For a recipient without an account (jianglian.notifications.Contact): the address given; else read at sending.
     to_email = models.CharField(_("收件地址"), max_length=254, blank=True)
+    to_phone = models.CharField(_("手机号"), max_length=32, blank=True)
     subject = models.CharField(_("标题"), max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.CharField(_("最近错误"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 

@@ -18,18 +18,19 @@ import graphene
 from alliance.graphql.schema import AllianceMutation, AllianceQuery
 from enterprises.graphql.schema import EnterprisesMutation, EnterprisesQuery
 from experts.graphql.schema import ExpertsMutation, ExpertsQuery
+from jianglian.graphql.notifications import NotificationMutations, NotificationQueries
 from jianglian.graphql.reports import ReportsQuery
 from jianglian.graphql.types import NodeQuery
 from matching.graphql.schema import MatchingMutation, MatchingQuery
 from search.graphql.schema import SearchQuery
 
 
-class Query(NodeQuery, ExpertsQuery, AllianceQuery, EnterprisesQuery, MatchingQuery, SearchQuery, ReportsQuery,
-            graphene.ObjectType):
+class Query(NodeQuery, NotificationQueries, ExpertsQuery, AllianceQuery, EnterprisesQuery, MatchingQuery, SearchQuery,
+            ReportsQuery, graphene.ObjectType):
     pass
 
 
-class Mutation(ExpertsMutation, AllianceMutation, EnterprisesMutation, MatchingMutation, graphene.ObjectType):
+class Mutation(NotificationMutations, ExpertsMutation, AllianceMutation, EnterprisesMutation, MatchingMutation, graphene.ObjectType):
     pass
 
 

@@ -1,26 +1,39 @@
-"""Celery tasks of the platform itself: sending recorded notifications."""
-from smtplib import SMTPException
+"""Celery tasks of the platform itself: sending recorded notifications, running roster uploads."""
+import logging
 
 from celery import shared_task
 
 from .idempotency import purge_expired
-from .notifications import deliver, pending_ids
+from .notifications import DeliveryDeferred, deliver, pending_ids, retry_delay
 from .rosters.jobs import upload_run
 
+logger = logging.getLogger(__name__)
 
-@shared_task(
-    name="jianglian.send_notification", acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5,
-)
-def send_notification(log_id: int) -> bool:
-    """Send one recorded notification; idempotent (a sent one is not sent again)."""
-    return deliver(log_id)
+
+@shared_task(name="jianglian.send_notification", bind=True, acks_late=True, max_retries=None)
+def send_notification(self, log_id: int) -> bool:
+    """Send one recorded notification on its channel; idempotent (a sent one is not sent again). A transient
+    failure is retried with exponential backoff until the row's attempts reach NOTIFICATION_MAX_ATTEMPTS, when
+    deliver() marks it failed."""
+    try:
+        return deliver(log_id)
+    except DeliveryDeferred as exc:
+        if self.request.is_eager:  # in-process (no broker): the flush beat job tries again later, not now
+            logger.info("notification %s deferred to the next flush: %s", log_id, exc)
+            return False
+        raise self.retry(exc=exc, countdown=retry_delay(self.request.retries + 1)) from exc
 
 
 @shared_task(name="jianglian.flush_notifications", acks_late=True)
 def flush_notifications() -> int:
     """Beat task: send notifications whose task never ran. Returns how many were sent."""
-    return sum(1 for log_id in pending_ids() if deliver(log_id))
+    sent = 0
+    for log_id in pending_ids():
+        try:
+            sent += deliver(log_id)
+        except DeliveryDeferred:
+            continue  # counted on the row; the next flush (or the task's retry) tries again
+    return sent
 
 
 @shared_task(name="jianglian.roster_upload_run")

@@ -104,6 +104,16 @@ class PairingAgreement(models.Model):
     def __str__(self):
         return f"{self.challenge} ↔ {self.expert}"
 
+    @property
+    def number(self) -> str:
+        """The agreement's number on every page, document, e-mail and text message: JL-PA-000016."""
+        return agreement_number(self.pk)
+
+
+def agreement_number(pk: int) -> str:
+    """The one spelling of an agreement's number (结对意向书编号): JL-PA- and six digits."""
+    return f"JL-PA-{pk:06d}"
+
 
 class AreaLevel(models.IntegerChoices):
     """How well a candidate masters a skill area, as read from the profile."""

@@ -101,3 +101,13 @@ def _celery_app_put_back():
         app.set_current()
         app.set_default()
         pytest.fail(f"the test left another Celery app {leaked} in place of jianglian.celery.app")
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """The locmem SMS backend's outbox (jianglian.sms.outbox) starts empty in every test, as Django's mail.outbox."""
+    from jianglian import sms
+
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()

@@ -24,6 +24,29 @@ def user_roles(context):
 
 
 @register.simple_tag(takes_context=True)
+def account_header(context):
+    """What the header shows a signed-in user: their name as the platform knows them (the expert's name, the
+    enterprise's name, else the account's full name or login) and their unread notifications."""
+    from jianglian.inbox import unread_count
+
+    user = context["request"].user
+    if not user.is_authenticated:
+        return {}
+    return {"name": display_name(user), "unread": unread_count(user=user)}
+
+
+def display_name(user) -> str:
+    expert = roles.expert_of(user)
+    if expert is not None:
+        return expert.name
+    if roles.enterprise_ids(user):
+        enterprise = user.enterprises.order_by("pk").values_list("name", flat=True).first()
+        if enterprise:
+            return enterprise
+    return user.get_full_name() or user.get_username()
+
+
+@register.simple_tag(takes_context=True)
 def query_with(context, **changes):
     """The current querystring with `changes` applied (a value of "" removes the key); page is reset."""
     query = context["request"].GET.copy()

@@ -16,6 +16,7 @@ from enterprises.selectors import group_claims_pending
 from enterprises.services import enterprise_group_verify, enterprise_verify
 from experts.models import Expert
 from experts.services import expert_claim_token
+from jianglian.notifications import failed_notifications
 from jianglian.reports import campaign_report, value_label
 
 from .. import selectors
@@ -70,6 +71,7 @@ def _dashboard(request, batch_form=None):
         **report_charts(report),
         "graphql_links": graphql_console_links(),
         "unclaimed_experts": selectors.experts_without_account()[:50],
+        "failed_notifications": failed_notifications(),
         "approved": approved,
         "batch_form": batch_form,
         "note_form": NoteForm(),

@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
-from . import imports, reports
+from . import imports, notifications, reports
 from .schema import ErrorSerializer, summary
 
 LOCKED_OUT = ("登录失败次数过多，账号或地址暂时锁定（code: locked_out，Retry-After 给出秒数） / Too many failed sign-ins: "
@@ -46,4 +46,5 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     *imports.urlpatterns,
     *reports.urlpatterns,
+    *notifications.urlpatterns,
 ]

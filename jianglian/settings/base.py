@@ -150,6 +150,25 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 if os.environ.get("EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 
+# --- Notifications: links, SMS, retries -------------------------------------------------------
+# The site's address as messages carry it (deep links in e-mail and SMS, the short links /s/<code>/).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Text messages: console (default), jianglian.sms.backends.filebased.SmsBackend (SMS_FILE_PATH),
+# jianglian.sms.backends.locmem.SmsBackend (tests), jianglian.sms.backends.aliyun.SmsBackend (Alibaba Cloud SMS).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "jianglian.sms.backends.console.SmsBackend")
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", "")
+SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", "10"))
+SMS_ALIYUN_ACCESS_KEY_ID = os.environ.get("SMS_ALIYUN_ACCESS_KEY_ID", "")
+SMS_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+SMS_ALIYUN_SIGN_NAME = os.environ.get("SMS_ALIYUN_SIGN_NAME", "")
+SMS_ALIYUN_TEMPLATE_CODE = os.environ.get("SMS_ALIYUN_TEMPLATE_CODE", "")
+SMS_ALIYUN_TEMPLATE_PARAM = os.environ.get("SMS_ALIYUN_TEMPLATE_PARAM", "content")
+SMS_ALIYUN_ENDPOINT = os.environ.get("SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+# A transient failure (SMTP down, the SMS provider throttling) is retried after 30 s, 60 s, 120 s … (capped at an
+# hour); after NOTIFICATION_MAX_ATTEMPTS attempts the message is marked failed (the secretariat's dashboard).
+NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "6"))
+NOTIFICATION_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATION_RETRY_BASE_SECONDS", "30"))
+
 # --- REST --------------------------------------------------------------------
 API_PAGE_SIZE = 20
 API_MAX_PAGE_SIZE = 100
@@ -290,6 +309,7 @@ CELERY_BEAT_SCHEDULE = {}
 CELERY_BEAT_SCHEDULE["pairings-expire-proposals"] = {"task": "matching.pairings.expire_proposals", "schedule": 15 * 60}
 CELERY_BEAT_SCHEDULE["pairings-expiry-reminders"] = {"task": "matching.pairings.send_expiry_reminders", "schedule": 60 * 60}
 CELERY_BEAT_SCHEDULE["notifications-flush"] = {"task": "jianglian.flush_notifications", "schedule": 10 * 60}
+CELERY_BEAT_SCHEDULE["events-report-reminders"] = {"task": "alliance.event_report_reminders", "schedule": 60 * 60}
 CELERY_BEAT_SCHEDULE["search-reconcile"] = {"task": "search.tasks.reconcile", "schedule": 30 * 60}
 # Rankings lost on the way (broker down at commit, worker killed) are redone without anyone asking.
 CELERY_BEAT_SCHEDULE["matching-catch-up-rankings"] = {"task": "matching.catch_up_rankings", "schedule": 10 * 60}

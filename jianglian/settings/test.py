@@ -6,6 +6,8 @@ from .base import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "jianglian.sms.backends.locmem.SmsBackend"
+SITE_URL = "https://jianglian.test"
 SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="jianglian-test-index-"))
 # Each test's database holds its own skills: the dictionary changes only when a test reloads it.
 SEARCH_TAXONOMY_CHECK_SECONDS = None

@@ -20,7 +20,7 @@ PDF_FONT_FILE = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
 
 
 def document_number(pairing: PairingAgreement) -> str:
-    return f"JL-PA-{pairing.pk:06d}"
+    return pairing.number
 
 
 def _when(value) -> str:

@@ -103,8 +103,8 @@ def _set_challenge_status(user, challenge: Challenge, status: str, action: str, 
 
 def _context(pairing: PairingAgreement, **extra) -> dict:
     return dict(
-        pairing_id=pairing.pk, challenge=pairing.challenge.title, enterprise=pairing.challenge.enterprise.name,
-        expert=pairing.expert.name, **extra,
+        pairing_id=pairing.pk, number=pairing.number, challenge=pairing.challenge.title,
+        enterprise=pairing.challenge.enterprise.name, expert=pairing.expert.name, **extra,
     )
 
 
@@ -114,6 +114,12 @@ def _enterprise_recipients(pairing: PairingAgreement):
 
 def _expert_recipients(pairing: PairingAgreement):
     return [pairing.expert.user] if pairing.expert.user_id else []
+
+
+def _party_recipients(pairing: PairingAgreement, *, but=None):
+    """Both sides of an agreement (the enterprise's staff and the expert), without the user who acted."""
+    users = _enterprise_recipients(pairing) + _expert_recipients(pairing)
+    return [u for u in users if but is None or u.pk != but.pk]
 
 
 def holding_count(expert: Expert) -> int:
@@ -200,6 +206,8 @@ def pairing_withdraw(*, user, pairing: PairingAgreement, note: str = "") -> Pair
     pairing.responded_at = timezone.now()
     pairing.save(update_fields=["status", "responded_at"])
     _audit(user, pairing, "withdraw", Status.PROPOSED, note=note)
+    notify(kind=Kind.PAIRING_WITHDRAWN, recipients=_expert_recipients(pairing), subject=pairing,
+           context=_context(pairing, note=note))
     return pairing
 
 
@@ -228,6 +236,8 @@ def pairing_sign(*, user, pairing: PairingAgreement) -> PairingAgreement:
     if both:
         _set_challenge_status(user, challenge, Challenge.Status.PAIRED, "pair", note=f"pairing {pairing.pk}")
         _supersede_other_proposals(user, pairing)
+        notify(kind=Kind.PAIRING_ACTIVE, recipients=_party_recipients(pairing), subject=pairing,
+               context=_context(pairing))
         logger.info("pairing %s active: challenge %s paired", pairing.pk, challenge.pk)
     else:
         waiting = _enterprise_recipients(pairing) if Side.EXPERT in signed else _expert_recipients(pairing)
@@ -239,11 +249,13 @@ def pairing_sign(*, user, pairing: PairingAgreement) -> PairingAgreement:
 def _supersede_other_proposals(user, pairing: PairingAgreement) -> None:
     others = PairingAgreement.objects.select_for_update().filter(
         challenge_id=pairing.challenge_id, status=Status.PROPOSED
-    ).exclude(pk=pairing.pk)
+    ).exclude(pk=pairing.pk).select_related("challenge__enterprise", "expert__user")
     for other in others:
         other.status = Status.WITHDRAWN
         other.save(update_fields=["status"])
         _audit(user, other, "supersede", Status.PROPOSED, note=f"challenge paired by agreement {pairing.pk}")
+        notify(kind=Kind.PAIRING_WITHDRAWN, recipients=_expert_recipients(other), subject=other,
+               context=_context(other, note=_("该需求已与其他劳模工匠结对。")))
 
 
 OUTCOME_FIELDS = ("summary", "problems_solved", "savings_yuan", "workers_trained", "rating")
@@ -276,6 +288,8 @@ def pairing_complete(*, user, pairing: PairingAgreement, summary: str, problems_
     pairing.status, pairing.ended_at = Status.COMPLETED, timezone.now()
     pairing.save(update_fields=[*fields, "status", "ended_at"])
     _audit(user, pairing, "complete", Status.ACTIVE, note=pairing.outcome_summary)
+    notify(kind=Kind.PAIRING_COMPLETED, recipients=_party_recipients(pairing, but=user), subject=pairing,
+           context=_context(pairing, summary=pairing.outcome_summary))
     if pairing.challenge.status == Challenge.Status.PAIRED:
         _set_challenge_status(user, pairing.challenge, Challenge.Status.RESOLVED, "resolve",
                               note=f"pairing {pairing.pk}")
@@ -315,6 +329,8 @@ def pairing_terminate(*, user, pairing: PairingAgreement, reason: str) -> Pairin
     pairing.status, pairing.ended_at, pairing.termination_reason = Status.TERMINATED, timezone.now(), reason.strip()
     pairing.save(update_fields=["status", "ended_at", "termination_reason"])
     _audit(user, pairing, "terminate", previous, note=pairing.termination_reason)
+    notify(kind=Kind.PAIRING_TERMINATED, recipients=_party_recipients(pairing, but=user), subject=pairing,
+           context=_context(pairing, reason=pairing.termination_reason))
     if previous == Status.ACTIVE and pairing.challenge.status == Challenge.Status.PAIRED:
         _set_challenge_status(user, pairing.challenge, Challenge.Status.OPEN, "reopen",
                               note=f"pairing {pairing.pk} terminated")
@@ -331,14 +347,16 @@ def pairing_expire_due(*, now=None) -> int:
     expired = 0
     for pairing_id in list(due):
         with transaction.atomic():
-            pairing = PairingAgreement.objects.select_for_update().filter(
-                pk=pairing_id, status=Status.PROPOSED, expires_at__lte=now
-            ).first()
+            pairing = PairingAgreement.objects.select_for_update(of=("self",)).select_related(
+                "challenge__enterprise", "expert__user"
+            ).filter(pk=pairing_id, status=Status.PROPOSED, expires_at__lte=now).first()
             if pairing is None:  # answered meanwhile
                 continue
             pairing.status = Status.EXPIRED
             pairing.save(update_fields=["status"])
             _audit(None, pairing, "expire", Status.PROPOSED)
+            notify(kind=Kind.PAIRING_EXPIRED, recipients=_party_recipients(pairing), subject=pairing,
+                   context=_context(pairing))
             expired += 1
     if expired:
         logger.info("%s pairing proposals expired", expired)

@@ -59,7 +59,7 @@ def test_an_invitation_is_mailed_once_and_reinviting_changes_nothing(secretariat
     event = create(secretariat)
     assert len(services.event_invite_experts(user=secretariat, event=event, experts=[expert_pair[1]])) == 1
     assert services.event_invite_experts(user=secretariat, event=event, experts=[expert_pair[1]]) == []
-    [log] = NotificationLog.objects.filter(kind="event_invitation")
+    [log] = NotificationLog.objects.filter(kind="event_invitation", channel="email")
     assert log.recipient == expert_pair[0] and log.context["school"] == "四川化工职业技术学院"
 
 

@@ -272,7 +272,7 @@ def test_only_the_secretariat_reviews_and_only_once(studio_and_lead, secretariat
 
 def test_the_decision_is_mailed_to_the_studio(secretariat):
     application = factories.make_reviewed_application(secretariat)
-    log = NotificationLog.objects.get(kind="membership_decision")
+    log = NotificationLog.objects.get(kind="membership_decision", channel="email")
     assert log.recipient == application.studio.lead.user
     assert (log.context["decision"], log.context["note"]) == ("approved", "意见")
 

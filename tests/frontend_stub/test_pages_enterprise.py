@@ -63,7 +63,7 @@ def test_my_challenges_query_count_is_fixed(web, enterprise_user, django_assert_
     factories.make_challenge(enterprise=enterprise)
     client = web(user)
     client.get(reverse("web:my_challenges"))
-    with django_assert_num_queries(8) as first:  # session, user, roles (3), counts, list, enterprises
+    with django_assert_num_queries(10) as first:  # session, user, roles (3), counts, list, enterprises; header: unread, name
         client.get(reverse("web:my_challenges"))
     for _ in range(5):
         factories.make_challenge(enterprise=enterprise)
@@ -187,7 +187,7 @@ def test_challenge_page_query_count_does_not_grow_with_the_ranking(web, enterpri
     client.get(reverse("web:challenge", args=[challenge.pk]))
     # among them: the enterprise's staff and the conflicts of interest (4), whom it cannot invite; the solved
     # challenges like it (matching.similar: none here, so no pairing is read)
-    with django_assert_num_queries(15) as first:
+    with django_assert_num_queries(17) as first:  # 2 of them: the header's unread count and enterprise name
         client.get(reverse("web:challenge", args=[challenge.pk]))
     challenge.matches.all().delete()
     store_matches(challenge, experts=[factories.make_expert_user()[1] for _ in range(6)],

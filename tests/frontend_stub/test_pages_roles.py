@@ -38,6 +38,9 @@ PAGES = [
     ("web:signup_enterprise", "get", None, EVERYONE),
     ("web:my_home", "get", None, SIGNED_IN),
     ("web:password_change", "get", None, SIGNED_IN),
+    ("web:notifications", "get", None, SIGNED_IN),
+    ("web:notifications_mark_read", "post", None, SIGNED_IN),
+    ("web:notification_settings", "get", None, SIGNED_IN),
     # enterprise staff
     ("web:my_challenges", "get", None, ENTERPRISE),
     ("web:challenge_new", "get", None, ENTERPRISE),
@@ -132,6 +135,7 @@ def test_the_table_covers_every_page_of_the_site():
 
     listed = {name.removeprefix("web:") for name, *_ in PAGES}
     # The expert sign-up answers a claim link (test_pages_accounts.py); sign-out and the skill suggestions are no
-    # pages of a role.
-    per_object = {"signup_expert", "logout", "skill_suggestions"}
+    # pages of a role; one notification opens for its recipient only and a short link for anyone
+    # (test_pages_notifications.py, tests/jianglian/test_notifications.py).
+    per_object = {"signup_expert", "logout", "skill_suggestions", "notification_open", "short_link"}
     assert {p.name for p in urls.urlpatterns} == listed | per_object

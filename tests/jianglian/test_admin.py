@@ -125,7 +125,7 @@ def test_an_event_and_its_invitations_are_written_by_the_services(client):
     assert (event.status, event.created_by) == ("planned", secretariat)
     assert AuditEntry.objects.filter(subject_id=event.pk, action="create").exists()  # event_create audits
     assert [(p.expert, p.role, p.status) for p in event.participations.all()] == [(expert, "主讲", "invited")]
-    assert NotificationLog.objects.filter(recipient=expert_user).count() == 1  # event_invite_experts mails
+    assert NotificationLog.objects.filter(recipient=expert_user, channel="email").count() == 1  # event_invite_experts mails
 
 
 def test_participations_and_an_experts_account_are_not_edited_by_hand():

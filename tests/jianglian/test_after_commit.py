@@ -84,8 +84,10 @@ def test_every_write_answers_its_success_while_the_broker_is_down(broker_down, t
     assert Challenge.objects.get(pk=created.json()["id"]).status == Challenge.Status.OPEN
     assert PairingAgreement.objects.get(pk=proposed.json()["id"]).status == PairingAgreement.Status.ACCEPTED
     assert any("after-commit step" in r.getMessage() for r in caplog.records)
-    # The e-mails wait in the outbox for the flush task (jianglian.flush_notifications).
-    assert NotificationLog.objects.filter(status=NotificationLog.Status.PENDING).count() == 2
+    # The e-mails (and the expert's SMS) wait in the outbox for the flush task (jianglian.flush_notifications).
+    pending = NotificationLog.objects.filter(status=NotificationLog.Status.PENDING)
+    assert sorted(pending.values_list("kind", "channel")) == [
+        ("pairing_accepted", "email"), ("pairing_proposed", "email"), ("pairing_proposed", "sms")]
 
 
 def test_a_graphql_write_answers_its_success_while_the_broker_is_down(broker_down, enterprise_user):

@@ -10,7 +10,8 @@ from django.db import connections, transaction
 from alliance import services as alliance_services
 from alliance.services import ReviewDecision
 from jianglian import notifications
-from jianglian.models import NotificationLog, UserPreference
+from jianglian import sms
+from jianglian.models import Notification, NotificationLog, UserPreference
 from jianglian.notifications import Kind
 from jianglian.tasks import flush_notifications, send_notification
 from matching.pairings import services as pairing_services
@@ -69,8 +70,8 @@ def test_a_proposal_mails_the_expert_after_commit_in_chinese_by_default(parties,
     [mail] = mailoutbox
     assert mail.to == ["wang@example.com"]
     assert mail.subject == f"【匠联】{parties.enterprise.name} 邀请您结对：{parties.challenge.title}"
-    assert "请帮忙诊断精馏塔" in mail.body and f"JL-PA-{pairing.pk}" in mail.body
-    log = NotificationLog.objects.get()
+    assert "请帮忙诊断精馏塔" in mail.body and pairing.number in mail.body and f"https://jianglian.test/pairings/{pairing.pk}/" in mail.body
+    log = NotificationLog.objects.get(channel="email")
     assert (log.status, log.language, log.to_email) == ("sent", "zh-hans", "wang@example.com")
 
 
@@ -93,7 +94,7 @@ def test_a_rolled_back_change_sends_nothing(parties, mailoutbox, django_capture_
 def test_a_redelivered_task_does_not_send_twice(parties, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         propose(parties)
-    log = NotificationLog.objects.get()
+    log = NotificationLog.objects.get(channel="email")
     assert send_notification.delay(log.pk).get() is False
     assert notifications.deliver(log.pk) is False
     assert len(mailoutbox) == 1
@@ -102,15 +103,16 @@ def test_a_redelivered_task_does_not_send_twice(parties, mailoutbox, django_capt
 def test_the_same_event_reported_twice_is_recorded_once(parties):
     pairing = propose(parties)
     notifications.notify(kind=Kind.PAIRING_PROPOSED, recipients=[parties.expert_user], subject=pairing, context={})
-    assert NotificationLog.objects.count() == 1
+    assert sorted(NotificationLog.objects.values_list("channel", flat=True)) == ["email", "sms"]
+    assert Notification.objects.count() == 1
 
 
 def test_a_lost_task_is_sent_by_the_flush_beat_task(parties, mailoutbox):
     propose(parties)  # on_commit callbacks never run under the plain db fixture: the task is "lost"
-    NotificationLog.objects.update(created_at=NotificationLog.objects.get().created_at.replace(year=2000))
-    assert flush_notifications() == 1
+    NotificationLog.objects.update(created_at=NotificationLog.objects.first().created_at.replace(year=2000))
+    assert flush_notifications() == 2  # the e-mail and the SMS
     assert flush_notifications() == 0
-    assert len(mailoutbox) == 1
+    assert len(mailoutbox) == 1 and len(sms.outbox) == 1
 
 
 def test_a_recipient_without_an_address_is_skipped(parties, mailoutbox):
@@ -119,8 +121,123 @@ def test_a_recipient_without_an_address_is_skipped(parties, mailoutbox):
     parties.expert.email = ""
     parties.expert.save()
     propose(parties)
-    assert notifications.deliver(NotificationLog.objects.get().pk) is False
-    assert NotificationLog.objects.get().status == "skipped" and mailoutbox == []
+    assert notifications.deliver(NotificationLog.objects.get(channel="email").pk) is False
+    assert NotificationLog.objects.get(channel="email").status == "skipped" and mailoutbox == []
+
+
+# --- channels: failures and retries ------------------------------------------------------------------
+
+
+class FlakySms:
+    """An SMS backend that fails as told: `TransientSmsError` `fail_times` times, or always `PermanentSmsError`."""
+
+    sent: list = []
+    failures = 0
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send(self, message):
+        cls = type(self)
+        if cls.mode == "permanent":
+            raise sms.PermanentSmsError("aliyun 200 isv.MOBILE_NUMBER_ILLEGAL: 非法手机号")
+        if cls.failures < cls.fail_times:
+            cls.failures += 1
+            raise sms.TransientSmsError("aliyun 200 isv.BUSINESS_LIMIT_CONTROL: 流控")
+        cls.sent.append(message)
+        return "ok"
+
+
+@pytest.fixture
+def flaky_sms(settings):
+    settings.SMS_BACKEND = f"{__name__}.FlakySms"
+    FlakySms.sent, FlakySms.failures, FlakySms.fail_times, FlakySms.mode = [], 0, 0, "transient"
+    return FlakySms
+
+
+def test_a_permanent_sms_failure_never_blocks_the_email_and_shows_on_the_secretariats_page(
+        parties, mailoutbox, flaky_sms, client, django_capture_on_commit_callbacks):
+    flaky_sms.mode = "permanent"
+    with django_capture_on_commit_callbacks(execute=True):
+        propose(parties)
+    assert len(mailoutbox) == 1  # the e-mail went out
+    text = NotificationLog.objects.get(channel="sms")
+    assert (text.status, text.attempts) == ("failed", 1) and "MOBILE_NUMBER_ILLEGAL" in text.last_error
+    assert [log.pk for log in notifications.failed_notifications()] == [text.pk]
+    client.force_login(factories.make_secretariat())
+    page = client.get("/secretariat/").content.decode()
+    assert "发送失败的通知" in page and "MOBILE_NUMBER_ILLEGAL" in page
+
+
+def test_a_transient_sms_failure_is_retried_until_it_goes_out(parties, flaky_sms):
+    flaky_sms.fail_times = 2
+    propose(parties)
+    text = NotificationLog.objects.get(channel="sms")
+    for _attempt in range(2):
+        with pytest.raises(notifications.DeliveryDeferred):
+            notifications.deliver(text.pk)
+    text.refresh_from_db()
+    assert (text.status, text.attempts) == ("pending", 2) and "BUSINESS_LIMIT_CONTROL" in text.last_error
+    assert notifications.deliver(text.pk) is True
+    text.refresh_from_db()
+    assert (text.status, text.attempts, len(flaky_sms.sent)) == ("sent", 3, 1)
+
+
+def test_a_message_that_keeps_failing_is_given_up_after_the_last_attempt(parties, flaky_sms, settings):
+    settings.NOTIFICATION_MAX_ATTEMPTS = 3
+    flaky_sms.fail_times = 99
+    propose(parties)
+    text = NotificationLog.objects.get(channel="sms")
+    for _attempt in range(2):
+        with pytest.raises(notifications.DeliveryDeferred):
+            notifications.deliver(text.pk)
+    assert notifications.deliver(text.pk) is False
+    text.refresh_from_db()
+    assert (text.status, text.attempts) == ("failed", 3)
+
+
+def test_the_task_retries_with_exponential_backoff(settings):
+    settings.NOTIFICATION_RETRY_BASE_SECONDS = 30
+    assert [notifications.retry_delay(n) for n in (1, 2, 3, 4, 10)] == [30, 60, 120, 240, 3600]
+
+
+def test_in_process_a_deferred_message_waits_for_the_flush(parties, flaky_sms, django_capture_on_commit_callbacks):
+    flaky_sms.fail_times = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        propose(parties)  # eager: the task defers instead of retrying at once
+    text = NotificationLog.objects.get(channel="sms")
+    assert (text.status, text.attempts) == ("pending", 1)
+    NotificationLog.objects.filter(pk=text.pk).update(created_at=text.created_at.replace(year=2000))
+    assert flush_notifications() == 1
+    assert NotificationLog.objects.get(pk=text.pk).status == "sent"
+
+
+def test_an_sms_fits_one_segment_and_its_short_link_opens_the_page(parties, client,
+                                                                    django_capture_on_commit_callbacks):
+    parties.challenge.title = "高温进料泵机械密封平均两个月泄漏一次需要从选型冲洗方案到安装工艺找原因"
+    parties.challenge.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        pairing = propose(parties)
+    [text] = sms.outbox
+    assert len(text.text) <= 70 and "…" in text.text
+    short = text.text.rsplit(" ", 1)[1]
+    path = short.removeprefix(settings.SITE_URL)
+    response = client.get(path)
+    assert (response.status_code, response["Location"]) == (302, f"/pairings/{pairing.pk}/")
+    assert client.get("/s/nothere/").status_code == 404
+
+
+def test_a_contact_without_an_account_gets_email_and_sms_but_no_inbox(parties, mailoutbox,
+                                                                      django_capture_on_commit_callbacks):
+    pairing = factories.make_pairing(challenge=parties.challenge, expert=parties.expert)
+    contact = notifications.Contact(name=f"expert-{parties.expert.pk}", email="li@example.com", phone="13700137000")
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = notifications.notify(kind=Kind.PAIRING_PROPOSED, recipients=[contact, contact], subject=pairing,
+                                    context={"challenge": "精馏", "enterprise": "泸天化", "expert": "李师傅"},
+                                    link=f"/pairings/{pairing.pk}/")
+    assert sorted(r.channel for r in rows) == ["email", "sms"]
+    assert [m.to for m in mailoutbox] == [["li@example.com"]] and [m.to for m in sms.outbox] == ["13700137000"]
+    assert not Notification.objects.exists()
 
 
 # --- a real Celery worker over Redis -----------------------------------------------------------------
@@ -198,13 +315,17 @@ def wait_until_settled(timeout=30.0):
     reason="needs PostgreSQL: the in-memory SQLite test database refuses a second writer thread (table locked)",
 )
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_sends_each_event_exactly_once(live_app, celery_worker, mailoutbox):
-    # Given the parties of a pairing, a studio applying, and an outreach event
+def test_a_real_worker_sends_each_event_exactly_once_per_channel(live_app, celery_worker, mailoutbox, flaky_sms,
+                                                                 settings):
+    # Given the parties of a pairing, a studio applying, an outreach event, and an SMS provider that throttles
+    # the first two messages (they are retried with backoff)
+    settings.NOTIFICATION_RETRY_BASE_SECONDS = 0.2
+    flaky_sms.fail_times = 2
     parties = factories.make_pairing_parties()
     for user, email in ((parties.expert_user, "wang@example.com"), (parties.enterprise_user, "staff@example.com")):
         user.email = email
         user.save()
-    UserPreference.objects.create(user=parties.enterprise_user, language="en")
+    UserPreference.objects.create(user=parties.enterprise_user, language="en")  # e-mail only: no phone
     declining_user, declining = factories.make_expert_user()
     secretariat = factories.make_secretariat()
     studio = factories.make_studio(lead=parties.expert)
@@ -218,6 +339,7 @@ def test_a_real_worker_sends_each_event_exactly_once(live_app, celery_worker, ma
     pairing_services.pairing_decline(user=declining_user, pairing=other, note="出差")      # declined
     pairing_services.pairing_accept(user=parties.expert_user, pairing=pairing)             # accepted
     pairing_services.pairing_sign(user=parties.expert_user, pairing=pairing)               # signature needed
+    pairing_services.pairing_sign(user=parties.enterprise_user, pairing=pairing)           # active (both)
     reminded = factories.make_pairing(challenge=factories.make_challenge(enterprise=parties.enterprise),
                                       expert=parties.expert)
     from datetime import timedelta
@@ -230,20 +352,23 @@ def test_a_real_worker_sends_each_event_exactly_once(live_app, celery_worker, ma
                                         decision=ReviewDecision.APPROVE)                 # membership decision
     alliance_services.event_invite_experts(user=secretariat, event=event, experts=[parties.expert])  # invitation
 
-    # Then the worker sends each one exactly once, in the recipient's language
+    # Then the worker sends each one exactly once per channel, in the recipient's language
     wait_until_settled()
-    kinds = sorted(NotificationLog.objects.values_list("kind", flat=True))
-    assert kinds == sorted(["pairing_proposed", "pairing_proposed", "pairing_declined", "pairing_accepted",
-                            "pairing_signature_needed", "pairing_expiry_reminder", "membership_decision",
-                            "event_invitation"])
-    assert NotificationLog.objects.filter(status="sent").count() == 8
-    assert len(mailoutbox) == 8
+    rows = sorted(NotificationLog.objects.values_list("kind", "channel"))
+    expert_sides = ["pairing_proposed", "pairing_proposed", "pairing_active", "pairing_expiry_reminder",
+                    "membership_decision", "event_invitation"]  # the two experts: e-mail and SMS each
+    staff_side = ["pairing_declined", "pairing_accepted", "pairing_signature_needed", "pairing_active"]
+    assert rows == sorted([(k, "email") for k in expert_sides + staff_side] + [(k, "sms") for k in expert_sides])
+    assert set(NotificationLog.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(mailoutbox) == 10 and len(flaky_sms.sent) == 6 and flaky_sms.failures == 2
+    assert NotificationLog.objects.filter(channel="sms", attempts__gt=1).count() >= 1  # retried, sent once
+    assert Notification.objects.count() == 10  # one inbox row per event and recipient
     to_staff = [m.subject for m in mailoutbox if m.to == ["staff@example.com"]]
-    assert len(to_staff) == 3 and all(s.startswith("[Jianglian]") for s in to_staff)
+    assert len(to_staff) == 4 and all(s.startswith("[Jianglian]") for s in to_staff)
     to_expert = [m.subject for m in mailoutbox if m.to == ["wang@example.com"]]
-    assert len(to_expert) == 4 and all(s.startswith("【匠联】") for s in to_expert)
+    assert len(to_expert) == 5 and all(s.startswith("【匠联】") for s in to_expert)
 
     # And a redelivery of every task (as after a lost ack) sends nothing more
     results = [send_notification.delay(log_id) for log_id in NotificationLog.objects.values_list("id", flat=True)]
-    assert [r.get(timeout=30) for r in results] == [False] * 8
-    assert len(mailoutbox) == 8
+    assert [r.get(timeout=30) for r in results] == [False] * 16
+    assert len(mailoutbox) == 10 and len(flaky_sms.sent) == 6

@@ -87,7 +87,7 @@ def audit_trail(pairing):
 
 
 def notifications(kind):
-    return list(NotificationLog.objects.filter(kind=kind).values_list("recipient_id", flat=True))
+    return list(NotificationLog.objects.filter(kind=kind, channel="email").values_list("recipient_id", flat=True))
 
 
 def fresh(user):
@@ -790,7 +790,7 @@ def test_the_reminder_goes_once_inside_the_reminder_window(parties, settings, dj
     soon.refresh_from_db()
     far.refresh_from_db()
     assert soon.reminder_sent_at is not None and far.reminder_sent_at is None
-    assert NotificationLog.objects.filter(kind="pairing_expiry_reminder").count() == 1
+    assert NotificationLog.objects.filter(kind="pairing_expiry_reminder", channel="email").count() == 1
     assert [m.to for m in mailoutbox] == [[parties.expert_user.email or parties.expert.email]]
     assert "即将过期" in mailoutbox[0].subject
 

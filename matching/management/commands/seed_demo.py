@@ -92,8 +92,9 @@ class Command(BaseCommand):
             ("events", self.ensure_events),
         ]
         self.show_progress = not no_progress and options.get("verbosity", 1) > 0
-        # Demo addresses are invented: the notifications the services record are not e-mailed.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), \
+        # Demo addresses are invented: the notifications the services record go to the inbox, not by e-mail or SMS.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+                               SMS_BACKEND="jianglian.sms.backends.dummy.SmsBackend"), \
                 tqdm(total=len(steps), desc="seed_demo", unit="step", disable=not self.show_progress) as bar:
             for label, step in steps:
                 bar.set_postfix_str(label)
