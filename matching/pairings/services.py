@@ -247,7 +247,7 @@ def pairing_sign(*, user, pairing: PairingAgreement) -> PairingAgreement:
 
 
 def _supersede_other_proposals(user, pairing: PairingAgreement) -> None:
-    others = PairingAgreement.objects.select_for_update().filter(
+    others = PairingAgreement.objects.select_for_update(of=("self",)).filter(
         challenge_id=pairing.challenge_id, status=Status.PROPOSED
     ).exclude(pk=pairing.pk).select_related("challenge__enterprise", "expert__user")
     for other in others:
