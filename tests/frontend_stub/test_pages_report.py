@@ -55,7 +55,7 @@ def test_bad_filters_show_field_errors_and_keep_what_was_typed(params, field, we
 def test_the_report_page_query_count_is_fixed(world, web, secretariat, django_assert_num_queries):
     client = web(secretariat)
     client.get(reverse("web:campaign_report"), QUARTER)
-    with django_assert_num_queries(5 + 25) as first:  # session, user, roles (header); the report: 25
+    with django_assert_num_queries(6 + 25) as first:  # session, user, roles, unread count (header); the report: 25
         client.get(reverse("web:campaign_report"), QUARTER)
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(reverse("web:campaign_report"), {"from": "2017-01-01", "to": "2026-06-30"})
