@@ -131,7 +131,7 @@ def test_a_signed_in_requester_sees_their_own_request_and_is_notified_in_the_sit
     assert list(selectors.event_request_list(user=expert_user[0])) == []
     assert list(selectors.event_request_list(user=None)) == []
     services.event_request_decline(user=secretariat, request=request, reason="时间冲突")
-    assert NotificationLog.objects.filter(recipient=user, kind="event_request_decision").count() == 1
+    assert NotificationLog.objects.filter(recipient=user, kind="event_request_decision", channel="email").count() == 1
 
 
 def test_only_the_secretariat_reviews(expert_user, enterprise_user):

@@ -60,7 +60,7 @@ def test_the_secretariat_plans_a_day_and_its_experts_are_told(people):
     day = plan_day(people)
 
     assert (day.status, day.participations.count(), day.enterprises.count()) == ("planned", 2, 2)
-    assert NotificationLog.objects.filter(kind="service_day_assigned").count() == 2
+    assert NotificationLog.objects.filter(kind="service_day_assigned", channel="email").count() == 2
     assert list(AuditEntry.objects.filter(subject_type="alliance.serviceday", subject_id=day.pk)
                 .values_list("action", flat=True).order_by("id")) == ["create", "add_enterprises"]
 
@@ -88,7 +88,7 @@ def test_only_the_secretariat_plans_reports_and_cancels(people):
 def test_cancelling_tells_the_experts(people):
     day = services.service_day_cancel(user=people["secretariat"], day=plan_day(people), reason="园区停电检修")
     assert (day.status, day.cancel_reason) == ("cancelled", "园区停电检修")
-    assert NotificationLog.objects.filter(kind="service_day_cancelled").count() == 2
+    assert NotificationLog.objects.filter(kind="service_day_cancelled", channel="email").count() == 2
     with pytest.raises(IllegalTransition):
         log(people, day, who="secretariat")
 
@@ -151,7 +151,7 @@ def test_an_unsolved_question_becomes_a_draft_the_enterprise_publishes(people):
         people["enterprise_a"][1], "draft", "换热器结垢严重", "technology")
     assert "泸州化工园区助企行" in challenge.description
     assert challenge.service_day_question.service_day == day  # the link back to the day
-    assert NotificationLog.objects.filter(kind="service_question_draft",
+    assert NotificationLog.objects.filter(kind="service_question_draft", channel="email",
                                           recipient=people["enterprise_a"][0]).count() == 1
     published = challenge_publish(user=people["enterprise_a"][0], challenge=challenge)
     assert published.status == "open"
