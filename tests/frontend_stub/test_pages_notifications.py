@@ -129,3 +129,14 @@ def test_the_header_shows_the_persons_name_not_the_login(web):
         who = html.split('class="who"', 1)[1].split("</a>", 1)[0]
         assert who.endswith(f">{name}") or f">{name}" in who, who
         assert f">{user.username}<" not in html
+
+
+def test_a_service_day_question_turned_draft_leads_to_its_challenge():
+    from types import SimpleNamespace
+
+    from jianglian.notifications import resolve_link
+
+    question = SimpleNamespace(challenge_id=42, _meta=SimpleNamespace(label_lower="alliance.servicedayquestion"))
+    assert resolve_link(question, "service_question_draft", None) == reverse("web:challenge", args=[42])
+    participation = SimpleNamespace(_meta=SimpleNamespace(label_lower="alliance.servicedayexpert"))
+    assert resolve_link(participation, "service_day_assigned", None) == reverse("web:my_events")
