@@ -4,7 +4,7 @@ Changing anything here changes rankings: bump ALGORITHM_VERSION so stored matche
 version produced them.
 """
 
-ALGORITHM_VERSION = "2026.1"
+ALGORITHM_VERSION = "2026.2"
 
 # Final score = Σ weight × value of each signal (values lie in [-1, 1]).
 WEIGHTS = {
@@ -92,10 +92,14 @@ STUDIO_AREA_CANDIDATES_OTHER = 20
 STORED_MATCHES = 50          # Match rows kept per challenge and kind
 
 # --- evidence and confidence (real postings name things the taxonomy has no words for) --------
-# Specific evidence: BM25 of the posting's own words, over the EVIDENCE_PACK-th best candidate's; a profile
-# EVIDENCE_SPAN times above that reference (e.g. 2.5× with 1.5) has the full value, one at or below it none.
+# Specific evidence (evidence.py): the posting's own words, weighed by their rarity among the EVIDENCE_POOL
+# profiles that repeat them most (a word most of them name says nothing about who fits best), BM25 in the
+# search backend; a profile's distinct score over the EVIDENCE_PACK-th best's: no value up to EVIDENCE_FROM
+# times it, full value from EVIDENCE_FULL times it.
+EVIDENCE_POOL = 40
 EVIDENCE_PACK = 3
-EVIDENCE_SPAN = 1.5
+EVIDENCE_FROM = 1.5
+EVIDENCE_FULL = 3.0
 EVIDENCE_WORDS_SHOWN = 6     # matched words listed in the reason
 # Confidence of the reading of the needs: the main need's weight of evidence (title and problem sentences,
 # see needs.py) over READING_SURE; a reading from one plain word (合成, 挥发) weighs about 1, one from several

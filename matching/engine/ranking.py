@@ -1,14 +1,13 @@
 """Rank experts or studios for one challenge: retrieve candidates, score each signal, sort."""
 from __future__ import annotations
 
-from collections import Counter
 
 from django.db import connection
 from django.db.models import Count
 
-from search.text import normalize, tokenize_query
+from search.text import normalize, tokenize_query, words
 
-from . import config, scoring
+from . import config, evidence, scoring
 from .needs import Needs, challenge_needs, sentence_role
 from .profiles import sentences
 from .retrieval import retrieve
@@ -73,17 +72,17 @@ def rank_challenge(challenge, *, kind: str, limit: int | None = config.STORED_MA
         candidates = [c for c in candidates if c.id not in exclude]
     for candidate in candidates:
         candidate.own_score = own_scores.get(candidate.id, 0.0)
+    weights = {name: w for name, w in (config.WEIGHTS if kind == "expert" else config.STUDIO_WEIGHTS).items()
+               if name not in disabled_signals}
     ctx = scoring.Context(
         taxonomy=taxonomy, needs=needs, category=challenge.category, province=challenge.enterprise.province,
         city=challenge.enterprise.city, preferred_province=challenge.preferred_province,
         strict=challenge.region_strictness == "strict",
         best_text=max((c.text_score for c in candidates), default=0.0),
-        own_scores=sorted((c.own_score for c in candidates), reverse=True),
+        evidence=evidence.measure(kind, candidates, own_query) if "evidence" in weights else evidence.Evidence(),
         confidence=scoring.reading_confidence(needs) if kind == "expert" else 1.0,
         media=scoring.media_of(normalize("。".join(own_words(challenge)))),
     )
-    weights = {name: w for name, w in (config.WEIGHTS if kind == "expert" else config.STUDIO_WEIGHTS).items()
-               if name not in disabled_signals}
     if not ctx.preferred_province:
         weights.pop("preferred_region", None)
     for candidate in candidates:
@@ -92,7 +91,8 @@ def rank_challenge(challenge, *, kind: str, limit: int | None = config.STORED_MA
     ranked = candidates[:limit] if limit else candidates
     shown = ranked[: explain if explain is not None else len(ranked)]
     if "evidence" in weights:
-        ctx.matched = matched_words(kind, shown, own_query)
+        ctx.matched = evidence.shown_words(ctx.evidence, kind, shown, own_query,
+                                           words("。".join(own_words(challenge))))
     for candidate in shown:
         candidate.breakdown = [
             {"signal": name, "weight": weight, "value": round(candidate.values[name], 4),
@@ -197,33 +197,6 @@ def _pairing_counts(ids) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [*ids, *statuses])
         return cursor.fetchall()
-
-
-def matched_words(kind: str, candidates: list[Candidate], own_query: dict[str, float]) -> dict[int, list[str]]:
-    """{candidate id: the posting's own words its profile repeats, most specific first} for the explanation of
-    specific evidence. Read for the candidates shown only; a word that many of them share (公司, 实现) comes last."""
-    from experts.models import Expert
-
-    if kind != "expert" or not own_query:
-        return {}
-    ids = [c.id for c in candidates if c.own_score > 0]
-    found = {}
-    for pk, tags, bio, achievements in Expert.objects.filter(pk__in=ids).values_list(
-        "id", "skill_tags", "bio", "achievements"
-    ):
-        text = normalize("\n".join([*(tags or ()), bio or "", achievements or ""]))
-        found[pk] = [t for t in own_query if len(t) >= 2 and t in text]   # query tokens are normalized
-    shared = Counter(t for words in found.values() for t in words)
-    result = {}
-    for pk, words in found.items():
-        shown: list[str] = []
-        for token in sorted(words, key=lambda t: (shared[t], -len(t), t)):
-            if not any(token in longer or longer in token for longer in shown):   # 裂解炉 covers 裂解
-                shown.append(token)
-            if len(shown) == config.EVIDENCE_WORDS_SHOWN:
-                break
-        result[pk] = shown
-    return result
 
 
 def _load_studios(needs: Needs, text_scores: dict[int, float]) -> list[Candidate]:

@@ -18,6 +18,7 @@ from django.utils import translation
 from jianglian.choices import PROVINCE_ENGLISH, Category, Province
 
 from . import config
+from . import evidence as specific
 from .needs import Needs
 from .taxonomy import TaxonomyIndex
 
@@ -60,7 +61,7 @@ class Context:
     preferred_province: str
     strict: bool
     best_text: float = 0.0
-    own_scores: list = field(default_factory=list)   # every candidate's own_score, best first
+    evidence: specific.Evidence = field(default_factory=specific.Evidence)   # distinct scores (evidence.py)
     related: dict[int, frozenset] = field(default_factory=dict)
 
     confidence: float = 1.0      # how sure the reading of the needs is (experts; see reading_confidence)
@@ -269,18 +270,10 @@ def text_value(ctx: Context, c: Candidate) -> float:
 
 
 def evidence_value(ctx: Context, c: Candidate) -> float:
-    """Specific evidence: how far the profile stands out from the pack in repeating the posting's own words.
-
-    BM25 weighs rare words (the equipment, product, symptom of the posting) far above common ones, so a profile
-    naming them scores well above the rest; a profile that merely masters the guessed area does not.
-    """
-    scores = ctx.own_scores
-    if not scores or c.own_score <= 0:
-        return 0.0
-    reference = scores[min(config.EVIDENCE_PACK, len(scores)) - 1]
-    if reference <= 0:
-        return 1.0
-    return max(0.0, min(1.0, (c.own_score / reference - 1.0) / config.EVIDENCE_SPAN))
+    """Specific evidence: how far the profile stands out from the pack in naming the posting's rarer words
+    (evidence.py): a profile naming the posting's machine, product and symptom does, profiles that merely
+    master the guessed area do not."""
+    return specific.value(ctx.evidence, c.id)
 
 
 def evidence_reason(ctx: Context, c: Candidate) -> dict:

@@ -7,6 +7,9 @@ in the words a plant and a craftsman use. The real taxonomy, profiles, search in
   is ranked on the evidence in the text, and the reason says the reading was unsure;
 - specific evidence wins: a profile naming the posting's machine, product and symptom outranks profiles that
   merely master the area the reading guessed, and the reason lists the words it names;
+- the words every profile of an area repeats (压缩机, 检修) are no specific evidence, however often a profile
+  repeats them: a practitioner naming the posting's rarer words outranks a crowd of masters of the area, while
+  among look-alike profiles nobody stands out and depth decides;
 - a job title or an honour (首席技师, 技术能手) is no evidence of a skill area;
 - a company introduction is read as one only when it opens with the company: the same words inside a problem
   sentence (…位于…, 主要产品的…) do not hide the problem;
@@ -64,6 +67,86 @@ def test_a_profile_naming_the_postings_machine_and_symptom_outranks_generic_mast
     evidence = reason(ranked[0], "evidence")
     assert "环氧乙烷" in evidence["zh-hans"] and "环氧乙烷" in evidence["en"]
     assert ranked[0].values["evidence"] > 0.5
+
+
+COMPRESSOR_MASTERS = (
+    "擅长压缩机检修与故障处理，主持大机组检修，熟悉压缩机气阀维护。",
+    "长期从事压缩机检修，牵头压缩机振动故障处理，压缩机气阀检修经验丰富。",
+    "主持往复式压缩机大修，擅长压缩机气阀、活塞环检修和故障处理。",
+    "精通压缩机检修工艺，带领班组完成大机组检修，主持压缩机故障处理。",
+    "擅长压缩机组运行维护，主持压缩机检修与气阀故障处理。",
+)
+
+
+def test_words_the_whole_area_repeats_are_no_specific_evidence_the_rarer_words_of_the_posting_are():
+    # given five masters of compressors who all speak of 压缩机, 检修, 气阀, 故障, and one fitter who practised on
+    # exactly this machine: the CO2 compressor of a urea plant, its third-stage valves, non-metallic valve plates
+    masters = [factories.make_expert(name=f"压缩机专家{i}", bio=bio) for i, bio in enumerate(COMPRESSOR_MASTERS)]
+    fitter = factories.make_expert(
+        name="尿素装置钳工",
+        bio="熟悉尿素装置二氧化碳压缩机，改用非金属阀片并调整三段气阀升程，阀片寿命由两个月延长到一年。")
+    challenge = factories.make_challenge(
+        title="二氧化碳压缩机三段气阀阀片频繁断裂", category=Category.TECHNOLOGY,
+        description="我厂尿素装置二氧化碳压缩机三段气阀阀片平均两个月断裂一次，每次都要停机检修。"
+                    "希望找处理过压缩机气阀阀片断裂的师傅指导。")
+    index_everything()
+
+    ranked = rank_challenge(challenge, kind="expert")
+
+    # then the fitter, who practises the area, comes before every master of it, on the posting's rarer words
+    assert ranked[0].id == fitter.pk
+    assert ExpertArea.objects.get(expert=fitter, skill_id=get_taxonomy().by_code["compressors"]).level == 2
+    assert ranked[0].values["evidence"] == 1.0
+    named = reason(ranked[0], "evidence")["zh-hans"]
+    assert "阀片" in named and "二氧化碳" in named
+    # and no master stands out from the others on the words they all share
+    assert {c.id for c in ranked[1:6]} == {m.pk for m in masters}
+    assert all(c.values["evidence"] == 0.0 for c in ranked[1:6])
+    assert "未比其他候选人更具体" in reason(ranked[1], "evidence")["zh-hans"]
+
+
+def test_among_look_alike_profiles_nobody_stands_out_and_depth_decides():
+    # given masters and practitioners of compressors whose profiles use the same words
+    masters = [factories.make_expert(name=f"压缩机专家{i}", bio=bio) for i, bio in enumerate(COMPRESSOR_MASTERS[:3])]
+    practitioners = [
+        factories.make_expert(name=f"压缩机检修工{i}", bio=bio) for i, bio in enumerate((
+            "参与压缩机检修与故障处理，熟悉压缩机气阀维护。",
+            "参与大机组检修，协助压缩机气阀故障处理。",
+        ))
+    ]
+    challenge = factories.make_challenge(
+        title="压缩机气阀故障多", category=Category.TECHNOLOGY,
+        description="我厂压缩机气阀故障多，检修频繁。希望找压缩机检修方面的专家指导。")
+    index_everything()
+
+    ranked = rank_challenge(challenge, kind="expert")
+
+    # then nobody has specific evidence, and the masters come before the practitioners
+    assert all(c.values["evidence"] == 0.0 for c in ranked)
+    assert {c.id for c in ranked[:3]} == {m.pk for m in masters}
+    assert {c.id for c in ranked[3:5]} == {p.pk for p in practitioners}
+
+
+def test_several_profiles_naming_the_same_specific_things_share_the_credit():
+    # given two fitters who both name the posting's machine and fix, among masters of the area
+    for i, bio in enumerate(COMPRESSOR_MASTERS):
+        factories.make_expert(name=f"压缩机专家{i}", bio=bio)
+    fitters = [
+        factories.make_expert(name=f"尿素装置钳工{i}", bio=bio) for i, bio in enumerate((
+            "熟悉尿素装置二氧化碳压缩机，改用非金属阀片，阀片寿命延长到一年。",
+            "参与尿素装置二氧化碳压缩机三段气阀改造，阀片断裂问题基本消除。",
+        ))
+    ]
+    challenge = factories.make_challenge(
+        title="二氧化碳压缩机三段气阀阀片频繁断裂", category=Category.TECHNOLOGY,
+        description="我厂尿素装置二氧化碳压缩机三段气阀阀片平均两个月断裂一次，每次都要停机检修。")
+    index_everything()
+
+    ranked = rank_challenge(challenge, kind="expert")
+
+    # then both come first, each with specific evidence
+    assert {c.id for c in ranked[:2]} == {f.pk for f in fitters}
+    assert all(c.values["evidence"] > 0.5 for c in ranked[:2])
 
 
 def test_a_posting_the_taxonomy_hardly_reads_is_ranked_on_its_text_and_says_so():
