@@ -94,12 +94,12 @@ STORED_MATCHES = 50          # Match rows kept per challenge and kind
 # --- evidence and confidence (real postings name things the taxonomy has no words for) --------
 # Specific evidence (evidence.py): the posting's own words, weighed by their rarity among the EVIDENCE_POOL
 # profiles that repeat them most (a word most of them name says nothing about who fits best), BM25 in the
-# search backend; a profile's distinct score over the EVIDENCE_PACK-th best's: no value up to EVIDENCE_FROM
-# times it, full value from EVIDENCE_FULL times it.
+# search backend. A profile's distinct score over the EVIDENCE_PACK-th best's: no value up to EVIDENCE_FROM
+# times it, growing linearly to the full value at EVIDENCE_FULL times it (twice the pack's).
 EVIDENCE_POOL = 40
 EVIDENCE_PACK = 3
-EVIDENCE_FROM = 1.5
-EVIDENCE_FULL = 3.0
+EVIDENCE_FROM = 1.0
+EVIDENCE_FULL = 2.0
 EVIDENCE_WORDS_SHOWN = 6     # matched words listed in the reason
 # Confidence of the reading of the needs: the main need's weight of evidence (title and problem sentences,
 # see needs.py) over READING_SURE; a reading from one plain word (合成, 挥发) weighs about 1, one from several

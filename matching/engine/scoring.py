@@ -153,7 +153,8 @@ def skill_reason(ctx: Context, c: Candidate) -> dict:
             parts_zh.append(f"相关领域可协助 {area.name}（需求：{terms}）")
             parts_en.append(f"adjacent to {area.name_en} (asked: {terms})")
     if not parts_zh and not needs.main:
-        return explanation("未识别出需求的技能领域", "No skill area recognised in the challenge")
+        return explanation("未识别出需求的技能领域，按需求原文的具体证据排序",
+                           "No skill area recognised in the challenge: ranked on the evidence in its text")
     if not parts_zh:
         parts_zh.append("未掌握所需技能领域")
         parts_en.append("No needed skill area in the profile")
