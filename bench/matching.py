@@ -9,7 +9,9 @@ p50/p95. Building 100k experts takes a few minutes; --keep DIR reuses a store.
 
 "expert+conflicts" is what matching.services.challenge_matches_compute does for experts: the conflicts of
 interest read (matching.conflicts: the posting enterprise's group of 4, ~1 % of the experts working there, ~0.2 %
-declaring a conflict with one of them) and left out before scoring.
+declaring a conflict with one of them) and left out before scoring. "expert+conflicts+similar" adds what the
+challenge's page asks next: "has this been solved before?" (matching.similar.similar_challenges over the
+store's 5,000 paired and resolved challenges).
 """
 import argparse
 import os
@@ -21,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.timing import machine_load, summary, time_calls  # noqa: E402
 
 PROVINCES = ["sichuan", "jiangsu", "chongqing", "shandong", "hubei", "henan", "zhejiang", "hebei", "yunnan"]
 LEAD = ["主持{t}项目，效果显著", "牵头完成{t}攻关", "擅长{t}", "长期从事{t}工作"]
@@ -63,6 +67,7 @@ def build(n_experts, rng):
     from experts.taxonomy import AREAS
     from experts.taxonomy.loader import load_taxonomy
     from matching.engine.profiles import refresh_all_areas
+    from matching.models import PairingAgreement
     from search import sync
 
     call_command("migrate", verbosity=0)
@@ -102,16 +107,29 @@ def build(n_experts, rng):
     sync.rebuild(["expert", "studio"])
     print(f"  search index built in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     enterprise = group[1]
+    others = Enterprise.objects.bulk_create([
+        Enterprise(name=f"基准企业{i}", credit_code=f"BENCHX{i:012d}", province=rng.choice(PROVINCES), city="某市")
+        for i in range(200)
+    ])
+    solved = Challenge.objects.bulk_create([
+        Challenge(enterprise=rng.choice(others), title=title, description=text, category=category,
+                  status=rng.choice([Challenge.Status.PAIRED, Challenge.Status.RESOLVED]))
+        for title, text, category in (synthetic_challenge(rng, AREAS) for _ in range(5000))
+    ])
+    expert_ids = list(Expert.objects.values_list("id", flat=True)[:5000])
+    PairingAgreement.objects.bulk_create([
+        PairingAgreement(challenge=c, expert_id=rng.choice(expert_ids),
+                         status="completed" if c.status == Challenge.Status.RESOLVED else "active",
+                         problems_solved=rng.randint(1, 6) if c.status == Challenge.Status.RESOLVED else None,
+                         enterprise_rating=rng.randint(3, 5) if c.status == Challenge.Status.RESOLVED else None)
+        for c in solved
+    ], batch_size=5000)
+    sync.rebuild(["challenge"])
     Challenge.objects.bulk_create([
         Challenge(enterprise=enterprise, title=title, description=text, category=category,
                   preferred_province="sichuan" if rng.random() < 0.3 else "", status=Challenge.Status.OPEN)
         for title, text, category in (synthetic_challenge(rng, AREAS) for _ in range(300))
     ])
-
-
-def pct(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(len(ordered) * p / 100) - 1))]
 
 
 def main():
@@ -132,40 +150,37 @@ def main():
     import django
 
     django.setup()
+    from django.contrib.auth.models import AnonymousUser
+
     from enterprises.models import Challenge
     from experts.models import Expert
     from matching.conflicts import excluded_expert_ids
     from matching.engine import rank_challenge
+    from matching.similar import similar_challenges
 
     rng = random.Random(7)
     if fresh:
         print(f"building {args.experts} experts in {store} …", file=sys.stderr)
         build(args.experts, rng)
     n = Expert.objects.count()
-    challenges = list(Challenge.objects.select_related("enterprise").prefetch_related("skills")[: args.challenges])
+    challenges = list(Challenge.objects.filter(status=Challenge.Status.OPEN).select_related("enterprise")
+                      .prefetch_related("skills")[: args.challenges])
     rank_challenge(challenges[0], kind="expert")  # load the taxonomy and open the index once
+    reader = AnonymousUser()
+    similar_challenges(user=reader, challenge=challenges[0])  # open the challenge index once
     runs = {
         "expert": lambda c: rank_challenge(c, kind="expert"),
         "expert+conflicts": lambda c: rank_challenge(c, kind="expert", exclude=excluded_expert_ids(c)),
+        "expert+conflicts+similar": lambda c: (rank_challenge(c, kind="expert", exclude=excluded_expert_ids(c)),
+                                               similar_challenges(user=reader, challenge=c)),
         "studio": lambda c: rank_challenge(c, kind="studio"),
     }
-    wall = {kind: [] for kind in runs}
-    cpu = {kind: [] for kind in runs}
-    excluded = []
-    for challenge in challenges:
-        for kind, run in runs.items():
-            t0, c0 = time.perf_counter(), time.process_time()
-            run(challenge)
-            wall[kind].append((time.perf_counter() - t0) * 1000)
-            cpu[kind].append((time.process_time() - c0) * 1000)
-        excluded.append(len(excluded_expert_ids(challenge)))
+    excluded = [len(excluded_expert_ids(challenge)) for challenge in challenges]
     print(f"conflicts of interest: {min(excluded)}–{max(excluded)} experts left out per challenge")
-    load = os.getloadavg()[0]
-    for kind in wall:
-        print(f"{kind}: {n} experts, {len(wall[kind])} challenges: wall p50 {pct(wall[kind], 50):.1f} ms, "
-              f"p95 {pct(wall[kind], 95):.1f} ms; CPU p50 {pct(cpu[kind], 50):.1f} ms, p95 {pct(cpu[kind], 95):.1f} ms")
-    # On a shared machine wall time includes waiting for a core; CPU time is this process's own work.
-    print(f"(load average {load:.1f} on {os.cpu_count()} cores)")
+    for kind, run in runs.items():
+        wall, cpu, _ = time_calls([lambda c=c: run(c) for c in challenges])
+        print(f"{kind}: {n} experts, {len(wall)} challenges: {summary(wall, cpu)}")
+    print(machine_load())
     if not args.keep:
         print(f"(store left in {store}; pass --keep to reuse it)", file=sys.stderr)
 

@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import machine_load, summary, time_calls  # noqa: E402
+
 PROVINCES = ["sichuan", "jiangsu", "chongqing", "shandong", "hubei", "henan", "zhejiang", "hebei", "yunnan"]
 OPENINGS = ["生产中遇到的主要问题是：{p}", "近一年来{p}，一直没有得到有效解决", "车间反映{p}，影响产量"]
 CLOSINGS = ["希望通过结对帮扶，尽快扭转局面。", "希望有经验的师傅来现场指导。", "希望在半年内见到效果。"]
@@ -84,11 +86,6 @@ def build(n_challenges, rng):
     print(f"  challenge index built in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
 
-def pct(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(len(ordered) * p / 100) - 1))]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--challenges", type=int, default=100_000)
@@ -129,17 +126,11 @@ def main():
     }
     found = []
     for name, calls in runs.items():
-        wall, cpu = [], []
-        for call in calls:
-            t0, c0 = time.perf_counter(), time.process_time()
-            found.append(len(call()))
-            wall.append((time.perf_counter() - t0) * 1000)
-            cpu.append((time.process_time() - c0) * 1000)
-        print(f"{name}: {n} challenges ({solved} paired or resolved), {len(wall)} queries: wall p50 "
-              f"{pct(wall, 50):.1f} ms, p95 {pct(wall, 95):.1f} ms; CPU p50 {pct(cpu, 50):.1f} ms, p95 {pct(cpu, 95):.1f} ms")
+        wall, cpu, results = time_calls(calls)
+        found += [len(r) for r in results]
+        print(f"{name}: {n} challenges ({solved} paired or resolved), {len(wall)} queries: {summary(wall, cpu)}")
     print(f"results per query: {min(found)}–{max(found)} (at most 5)")
-    # On a shared machine wall time includes waiting for a core; CPU time is this process's own work.
-    print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(machine_load())
     if not args.keep:
         print(f"(store left in {store}; pass --keep to reuse it)", file=sys.stderr)
 

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jianglian.admin_actions import run_service
@@ -8,14 +10,64 @@ from . import services
 from .models import Challenge, Enterprise
 
 
+class EnterpriseAdminForm(forms.ModelForm):
+    """The group (所属集团) follows the services' rule (one level deep, never the enterprise itself), shown on the
+    field."""
+
+    class Meta:
+        model = Enterprise
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if "group" in self.changed_data and self.instance.pk:
+            try:
+                services.enterprise_group_check(self.instance, cleaned.get("group"))
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
-    list_display = ("name", "credit_code", "province", "city", "industry", "size", "verified", "created_at")
-    list_filter = ("verified", "industry", "size", "province")
+    """Edits go through enterprises.services.enterprise_update: a group set here (the secretariat's) is verified at
+    once, audited, and ranks the group's open challenges again; a group the enterprise set waits for the
+    "verify group" action."""
+
+    form = EnterpriseAdminForm
+    list_display = ("name", "credit_code", "province", "city", "industry", "size", "verified", "group",
+                    "group_is_verified", "created_at")
+    list_filter = ("verified", "industry", "size", "province", ("group", admin.EmptyFieldListFilter))
     search_fields = ("name", "credit_code", "city")
-    autocomplete_fields = ("staff",)
-    readonly_fields = ("verified", "verified_at", "verified_by", "created_at")
-    actions = ["verify"]
+    autocomplete_fields = ("staff", "group")
+    readonly_fields = ("verified", "verified_at", "verified_by", "group_verified_at", "group_verified_by",
+                       "created_at")
+    list_select_related = ("group",)
+    actions = ["verify", "verify_group"]
+
+    @admin.display(boolean=True, description=_("集团关系已核实"))
+    def group_is_verified(self, enterprise):
+        return enterprise.group_verified if enterprise.group_id else None
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data
+                  if name in services.ENTERPRISE_EDITABLE_FIELDS} if change else {}
+        if fields:  # the service sets them, with its rules; the rest (credit code…) is saved as the admin does
+            current = Enterprise.objects.get(pk=obj.pk)
+            for name in fields:
+                setattr(obj, name, getattr(current, name))
+        super().save_model(request, obj, form, change)
+        if fields:
+            saved = services.enterprise_update(user=request.user, enterprise=Enterprise.objects.get(pk=obj.pk),
+                                               **fields)
+            for name in [*fields, "group_verified_at", "group_verified_by"]:
+                setattr(obj, name, getattr(saved, name))
+
+    @admin.action(description=_("核实所选企业的所属集团"))
+    def verify_group(self, request, queryset):
+        run_service(self, request, queryset,
+                    lambda enterprise: services.enterprise_group_verify(user=request.user, enterprise=enterprise),
+                    done=_("已核实集团关系"))
 
     @admin.action(description=_("认证所选企业"))
     def verify(self, request, queryset):

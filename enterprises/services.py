@@ -52,7 +52,7 @@ def enterprise_register(*, user, name: str, credit_code: str, province: str, cit
 @transaction.atomic
 def enterprise_update(*, user, enterprise: Enterprise, **fields) -> Enterprise:
     """The enterprise's staff or the secretariat edit it. `group` (所属集团, an Enterprise or None) follows
-    `_check_group`; set by the staff it waits for the secretariat's verification, set by the secretariat it is
+    `enterprise_group_check`; set by the staff it waits for the secretariat's verification, set by the secretariat it is
     verified at once. A changed group or name changes conflicts of interest (enterprises.signals.group_changed)."""
     secretariat = is_secretariat(user)
     if not (secretariat or is_enterprise_staff(user, enterprise.pk)):
@@ -60,7 +60,7 @@ def enterprise_update(*, user, enterprise: Enterprise, **fields) -> Enterprise:
     before = set(group_members(enterprise).values_list("pk", flat=True))
     previous_group = enterprise.group
     if "group" in fields:
-        _check_group(enterprise, fields["group"])
+        enterprise_group_check(enterprise, fields["group"])
     changed = apply_fields(enterprise, fields, allowed=ENTERPRISE_EDITABLE_FIELDS)
     if "group" in changed:
         enterprise.group_verified_at = timezone.now() if secretariat and enterprise.group_id else None
@@ -80,7 +80,7 @@ def enterprise_update(*, user, enterprise: Enterprise, **fields) -> Enterprise:
     return enterprise
 
 
-def _check_group(enterprise: Enterprise, group: Enterprise | None) -> None:
+def enterprise_group_check(enterprise: Enterprise, group: Enterprise | None) -> None:
     """Groups are one level deep: the parent belongs to no group itself, an enterprise with members joins none,
     and no enterprise is its own group."""
     if group is None:

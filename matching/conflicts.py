@@ -9,6 +9,14 @@ An expert has a conflict with a challenge when, for its enterprise or any enterp
 - `declared`: the expert declared a conflict with that enterprise on their profile (Expert.conflicts).
 A group counts from the day an enterprise names it, before the secretariat verifies it: leaving an expert out
 is the safe side. The enterprise never learns who was left out; the secretariat sees it (`exclusion_list`).
+
+A studio (创新工作室) has a conflict with a challenge when:
+- `host`: its 依托单位 (host enterprise) is the posting enterprise or an enterprise of its group (by name, as for
+  an expert's employer): the studio is that enterprise's own;
+- `member`: one of its members (its lead included) has a conflict with the challenge, for any reason above: a
+  studio answers as a team, and the member's interest would come with it.
+Such a studio is never ranked for the challenge (`excluded_studio_ids`); the secretariat sees which and why
+(`studio_exclusion_list`).
 """
 from __future__ import annotations
 
@@ -16,6 +24,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from alliance.models import Studio
 from enterprises.models import Enterprise
 from enterprises.selectors import group_members
 from experts.models import Expert
@@ -26,6 +35,8 @@ from .selectors import reason_language
 
 EMPLOYER, STAFF, DECLARED = "employer", "staff", "declared"
 REASON_CODES = (EMPLOYER, STAFF, DECLARED)
+HOST, MEMBER = "host", "member"
+STUDIO_REASON_CODES = (HOST, MEMBER)
 
 _TEXTS = {
     (EMPLOYER, False): ("工作单位是发布需求的企业「{name}」", "works for the posting enterprise, {name}"),
@@ -157,3 +168,88 @@ def exclusion_list(*, user, challenge) -> list[Exclusion]:
     exclusions = challenge_exclusions(challenge)
     experts = Expert.objects.filter(pk__in=list(exclusions)).order_by("name", "pk")
     return [Exclusion(expert=expert, reasons=exclusions[expert.pk]) for expert in experts]
+
+
+# --- studios ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StudioConflictReason:
+    """One reason a studio is left out: `host` (its host enterprise is `enterprise`, of the posting enterprise's
+    group when `same_group`) or `member` (`member` has a conflict with the challenge, for `member_reasons`)."""
+
+    code: str
+    enterprise: Enterprise | None = None
+    same_group: bool = False
+    member: Expert | None = None
+    member_reasons: tuple[ConflictReason, ...] = ()
+
+    def explanation(self, language: str = "zh-hans") -> str:
+        if self.code == HOST:
+            if self.same_group:
+                zh, en = "依托单位「{name}」与发布需求的企业同属一个集团", "hosted by {name}, of the posting enterprise's group"
+            else:
+                zh, en = "依托单位是发布需求的企业「{name}」", "hosted by the posting enterprise, {name}"
+            return (en if language == "en" else zh).format(name=self.enterprise.name)
+        why = ("; " if language == "en" else "；").join(r.explanation(language) for r in self.member_reasons)
+        if language == "en":
+            return f"its member {self.member.name} has a conflict of interest ({why})"
+        return f"成员「{self.member.name}」存在利益冲突（{why}）"
+
+
+@dataclass(frozen=True)
+class StudioExclusion:
+    """A studio left out of a challenge's ranking, with every reason."""
+
+    studio: Studio
+    reasons: tuple[StudioConflictReason, ...]
+
+
+def excluded_studio_ids(challenge, excluded_experts: frozenset[int] | None = None) -> frozenset[int]:
+    """The studios the ranking of `challenge` leaves out before scoring (host or member, as above). Pass the
+    experts already left out (`excluded_expert_ids`) to save reading them again: then two queries."""
+    ids, names = _group_names(challenge)
+    experts = excluded_expert_ids(challenge) if excluded_experts is None else excluded_experts
+    by_host = Studio.objects.filter(host_enterprise__in=names).order_by().values_list("id", flat=True)
+    if not experts:
+        return frozenset(by_host)
+    by_member = Expert.objects.filter(pk__in=list(experts), studio__isnull=False).order_by().values_list(
+        "studio_id", flat=True)
+    by_lead = Studio.objects.filter(lead_id__in=list(experts)).order_by().values_list("id", flat=True)
+    return frozenset(by_host.union(by_member, by_lead))
+
+
+def studio_exclusions(challenge) -> dict[int, tuple[StudioConflictReason, ...]]:
+    """{studio id: reasons} of every studio with a conflict of interest with `challenge`, read now."""
+    enterprise = challenge.enterprise
+    members = {e.pk: e for e in group_members(enterprise)}
+    members.setdefault(enterprise.pk, enterprise)
+    by_name: dict[str, Enterprise] = {}
+    for member in members.values():
+        for variant in name_variants(member.name):
+            by_name.setdefault(variant, member)
+    found: dict[int, list[StudioConflictReason]] = {}
+    for studio_id, host in Studio.objects.filter(host_enterprise__in=list(by_name)).values_list("id", "host_enterprise"):
+        host_enterprise = by_name[host]
+        found.setdefault(studio_id, []).append(StudioConflictReason(
+            code=HOST, enterprise=host_enterprise, same_group=host_enterprise.pk != enterprise.pk))
+    experts = challenge_exclusions(challenge)
+    if experts:
+        seen = set()
+        rows = [(e, e.studio_id) for e in Expert.objects.filter(pk__in=list(experts), studio__isnull=False)]
+        rows += [(s.lead, s.pk) for s in Studio.objects.filter(lead_id__in=list(experts)).select_related("lead")]
+        for expert, studio_id in sorted(rows, key=lambda row: (row[0].name, row[0].pk)):
+            if (studio_id, expert.pk) not in seen:
+                seen.add((studio_id, expert.pk))
+                found.setdefault(studio_id, []).append(StudioConflictReason(
+                    code=MEMBER, member=expert, member_reasons=experts[expert.pk]))
+    return {studio_id: tuple(reasons) for studio_id, reasons in found.items()}
+
+
+def studio_exclusion_list(*, user, challenge) -> list[StudioExclusion]:
+    """The studios left out of `challenge`'s ranking with their reasons, by name: the secretariat only
+    (NotAllowed otherwise)."""
+    if not can_see_exclusions(user, challenge):
+        raise NotAllowed(_("只有秘书处可以查看回避名单。"))
+    exclusions = studio_exclusions(challenge)
+    studios = Studio.objects.filter(pk__in=list(exclusions)).order_by("name", "pk")
+    return [StudioExclusion(studio=studio, reasons=exclusions[studio.pk]) for studio in studios]

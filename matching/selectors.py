@@ -8,7 +8,7 @@ from django.utils.translation import get_language, gettext_lazy as _
 from enterprises.models import Challenge
 from enterprises.selectors import challenge_list
 from jianglian.errors import DomainError, IllegalTransition, NotAllowed
-from jianglian.roles import enterprise_ids, is_secretariat
+from jianglian.roles import enterprise_ids, expert_of, is_secretariat
 
 from .models import Match
 
@@ -138,3 +138,17 @@ def fitting_challenges(*, user, expert) -> list[FittingChallenge]:
     fitting.sort(key=lambda f: (order[f.band], -f.score, -(f.challenge.published_at.timestamp()
                                                             if f.challenge.published_at else 0), -f.challenge.pk))
     return fitting
+
+
+def can_see_fitting_challenges(user, expert) -> bool:
+    """An expert's fitting challenges are the expert's own page: the expert and the secretariat see them."""
+    own = expert_of(user)
+    return is_secretariat(user) or (own is not None and own.pk == expert.pk)
+
+
+def fitting_challenge_list(*, user, expert) -> list[FittingChallenge]:
+    """`fitting_challenges` for REST and GraphQL: NotAllowed unless `user` is that expert or the secretariat."""
+    if not can_see_fitting_challenges(user, expert):
+        raise NotAllowed("只有劳模工匠本人和秘书处可以查看适合的需求 / "
+                         "Only the expert and the secretariat see an expert's fitting challenges.")
+    return fitting_challenges(user=user, expert=expert)

@@ -12,7 +12,7 @@ from enterprises.models import Challenge
 from experts.models import Expert
 from jianglian.transactions import on_commit_collect
 
-from .conflicts import excluded_expert_ids
+from .conflicts import excluded_expert_ids, excluded_studio_ids
 from .engine import ALGORITHM_VERSION, needs_of, rank_challenge
 from .engine.profiles import refresh_all_areas, refresh_expert_areas, refresh_studio_areas
 from .engine.taxonomy import forget_taxonomy
@@ -68,8 +68,9 @@ def challenge_matches_compute(*, challenge: Challenge) -> int:
     now = timezone.now()
     rows = []
     excluded = excluded_expert_ids(challenge)  # conflicts of interest: left out before scoring
+    excluded_studios = excluded_studio_ids(challenge, excluded)
     for kind in (Match.Kind.EXPERT, Match.Kind.STUDIO):
-        exclude = excluded if kind == Match.Kind.EXPERT else frozenset()
+        exclude = excluded if kind == Match.Kind.EXPERT else excluded_studios
         for rank, candidate in enumerate(rank_challenge(challenge, kind=kind, exclude=exclude), start=1):
             rows.append(Match(
                 challenge=challenge,

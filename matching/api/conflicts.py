@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from enterprises.selectors import challenge_list
 from jianglian.api.schema import summary
 
-from ..conflicts import REASON_CODES, exclusion_list
+from ..conflicts import REASON_CODES, STUDIO_REASON_CODES, exclusion_list, studio_exclusion_list
 from ..selectors import reason_language
 
 
@@ -71,6 +71,59 @@ class ChallengeExclusionsView(generics.GenericAPIView):
         return Response(ExclusionSerializer(exclusions, many=True, context=context).data)
 
 
+class ExcludedStudioSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    host_enterprise = serializers.CharField(read_only=True)
+    province = serializers.CharField(read_only=True)
+    city = serializers.CharField(read_only=True)
+
+
+class StudioConflictReasonSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=STUDIO_REASON_CODES, read_only=True,
+                                   help_text="host: 依托单位 / its host enterprise; member: 成员存在利益冲突 / a member "
+                                             "has a conflict of interest")
+    enterprise = ConflictEnterpriseBriefSerializer(read_only=True, allow_null=True,
+                                                   help_text="host: the posting enterprise or one of its group")
+    same_group = serializers.BooleanField(read_only=True)
+    member = ExcludedExpertSerializer(read_only=True, allow_null=True, help_text="member: the member left out")
+    explanation = serializers.SerializerMethodField()
+
+    def get_explanation(self, reason) -> str:
+        return reason.explanation(self.context.get("language", "zh-hans"))
+
+
+class StudioExclusionSerializer(serializers.Serializer):
+    studio = ExcludedStudioSerializer(read_only=True)
+    reasons = StudioConflictReasonSerializer(many=True, read_only=True)
+
+
+class ChallengeStudioExclusionsView(generics.GenericAPIView):
+    serializer_class = StudioExclusionSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends = []
+    pagination_class = None
+
+    @extend_schema(
+        summary=summary("需求的工作室回避名单（秘书处）", "Studios left out of a challenge's ranking, and why (secretariat)"),
+        description="因利益冲突未参与排名的创新工作室：依托单位是发布企业或其同一集团的企业，或有成员（含领办人）因利益冲突回避。"
+                    "发布企业看不到这份名单（403）。 / Studios never ranked for this challenge: hosted by the posting "
+                    "enterprise or its group, or with a member (the lead included) left out for a conflict of interest. "
+                    "The enterprise never sees this list (403).",
+        parameters=[OpenApiParameter("lang", OpenApiTypes.STR, enum=["zh-hans", "en"],
+                                     description="language of the explanations (default: the request's language)")],
+        responses={200: StudioExclusionSerializer(many=True)},
+        operation_id="list_challenge_studio_exclusions",
+    )
+    def get(self, request, challenge_id):
+        challenge = get_object_or_404(challenge_list(user=request.user).select_related("enterprise"), pk=challenge_id)
+        exclusions = studio_exclusion_list(user=request.user, challenge=challenge)
+        context = {**self.get_serializer_context(), "language": reason_language(request.query_params.get("lang"))}
+        return Response(StudioExclusionSerializer(exclusions, many=True, context=context).data)
+
+
 urlpatterns = [
     path("challenges/<int:challenge_id>/exclusions/", ChallengeExclusionsView.as_view(), name="challenge-exclusions"),
+    path("challenges/<int:challenge_id>/studio-exclusions/", ChallengeStudioExclusionsView.as_view(),
+         name="challenge-studio-exclusions"),
 ]

@@ -10,7 +10,9 @@ from enterprises.graphql.enterprises import EnterpriseType
 from experts.graphql.experts import ExpertType
 from jianglian.graphql.types import get_visible
 
-from ..conflicts import DECLARED, EMPLOYER, STAFF, exclusion_list
+from alliance.graphql.studios import StudioType
+
+from ..conflicts import DECLARED, EMPLOYER, HOST, MEMBER, STAFF, exclusion_list, studio_exclusion_list
 from ..selectors import reason_language
 
 ConflictReasonCodeEnum = graphene.Enum(
@@ -62,6 +64,40 @@ def exclusions_field(**kwargs):
     )
 
 
+StudioConflictReasonCodeEnum = graphene.Enum(
+    "StudioConflictReasonCode", [("HOST", HOST), ("MEMBER", MEMBER)],
+    description="host: 依托单位 / its host enterprise; member: 成员存在利益冲突 / a member has a conflict of interest")
+
+
+class StudioConflictReasonType(graphene.ObjectType):
+    """One reason a studio is left out of a challenge's ranking."""
+
+    class Meta:
+        name = "StudioConflictReason"
+
+    code = StudioConflictReasonCodeEnum(required=True)
+    enterprise = graphene.Field(EnterpriseType, description="host: the posting enterprise or one of its group")
+    same_group = graphene.Boolean(required=True)
+    member = graphene.Field(ExpertType, description="member: the member left out")
+    explanation = graphene.String(required=True, lang=graphene.String(description="zh-hans | en"))
+
+    def resolve_code(root, info):
+        return root.code
+
+    def resolve_explanation(root, info, lang=None):
+        return root.explanation(reason_language(lang))
+
+
+class StudioExclusionType(graphene.ObjectType):
+    """A studio never ranked for a challenge, with every reason (a conflict of interest)."""
+
+    class Meta:
+        name = "StudioExclusion"
+
+    studio = graphene.Field(StudioType, required=True)
+    reasons = graphene.List(graphene.NonNull(StudioConflictReasonType), required=True)
+
+
 def challenge_type():
     from enterprises.graphql.challenges import ChallengeType
 
@@ -76,3 +112,12 @@ class ConflictQueries(graphene.ObjectType):
 
     def resolve_challenge_exclusions(root, info, challenge):
         return exclusion_list(user=info.context.user, challenge=get_visible(info, challenge_type(), challenge))
+
+    challenge_studio_exclusions = graphene.List(
+        graphene.NonNull(StudioExclusionType), required=True, challenge=graphene.ID(required=True),
+        description="一项需求的工作室回避名单（仅秘书处） / the studios left out of a challenge's ranking (secretariat)",
+    )
+
+    def resolve_challenge_studio_exclusions(root, info, challenge):
+        return studio_exclusion_list(user=info.context.user,
+                                     challenge=get_visible(info, challenge_type(), challenge))

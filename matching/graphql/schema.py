@@ -2,12 +2,14 @@
 import graphene
 
 from .conflicts import ConflictQueries
+from .fitting import FittingQueries
 from .matches import MatchMutations, MatchQueries
 from .pairings import PairingMutations, PairingQueries
 from .similar import SimilarQueries
 
 
-class MatchingQuery(MatchQueries, ConflictQueries, SimilarQueries, PairingQueries, graphene.ObjectType):
+class MatchingQuery(MatchQueries, ConflictQueries, SimilarQueries, FittingQueries, PairingQueries,
+                    graphene.ObjectType):
     pass
 
 

@@ -1,0 +1,32 @@
+"""The timing loop every benchmark here shares: run each named call, record wall and CPU time, print p50/p95.
+
+On a shared machine wall time includes waiting for a core; CPU time is the process's own work, so both are
+printed, with the load average.
+"""
+import os
+import time
+
+
+def pct(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(len(ordered) * p / 100) - 1))]
+
+
+def time_calls(calls) -> tuple[list[float], list[float], list]:
+    """(wall ms, CPU ms, results) of each call in turn."""
+    wall, cpu, results = [], [], []
+    for call in calls:
+        t0, c0 = time.perf_counter(), time.process_time()
+        results.append(call())
+        wall.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+    return wall, cpu, results
+
+
+def summary(wall, cpu) -> str:
+    return (f"wall p50 {pct(wall, 50):.1f} ms, p95 {pct(wall, 95):.1f} ms; "
+            f"CPU p50 {pct(cpu, 50):.1f} ms, p95 {pct(cpu, 95):.1f} ms")
+
+
+def machine_load() -> str:
+    return f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
