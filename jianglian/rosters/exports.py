@@ -31,6 +31,9 @@ FORMATS = (XLSX, CSV)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+_CSV_PIECE_CHARACTERS = 24 * 1024  # some 64 KB of UTF-8 Chinese
+
+
 class _Line:
     """A file-like object csv.writer writes one line into; the generator takes it back."""
 
@@ -39,10 +42,19 @@ class _Line:
 
 
 def _csv(kind: RosterKind, rows: Iterable[dict]) -> Iterator[bytes]:
+    """The header at once, then the rows in pieces of some 64 KB (one piece per line costs a write each)."""
     writer = csv.writer(_Line())
     yield "\ufeff".encode() + writer.writerow([c.header for c in kind.columns]).encode()
+    lines, size = [], 0
     for row in rows:
-        yield writer.writerow([row.get(c.key, "") for c in kind.columns]).encode()
+        line = writer.writerow([row.get(c.key, "") for c in kind.columns])
+        lines.append(line)
+        size += len(line)
+        if size >= _CSV_PIECE_CHARACTERS:
+            yield "".join(lines).encode()
+            lines, size = [], 0
+    if lines:
+        yield "".join(lines).encode()
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -152,3 +152,13 @@ def test_the_xlsx_leaves_in_pieces_while_the_rows_are_read(client_for, secretari
     rows = list(load_workbook(io.BytesIO(first + b"".join(rest)), read_only=True).worksheets[0].iter_rows(
         values_only=True))
     assert len(rows) == 3001 and rows[0][0] == "姓名" and rows[-1][0] == "专家02999"
+
+
+def test_the_csv_leaves_in_pieces_too(client_for, secretariat):
+    Expert.objects.bulk_create([
+        Expert(name=f"专家{n:05d}", employer=f"化工有限公司{n}", province="sichuan", city="泸州", phone=f"139{n:08d}",
+               bio="长期从事精馏塔节能改造，主持热泵精馏项目，" * 8) for n in range(3000)])
+    pieces = list(client_for(secretariat).get("/api/v1/experts/export/?format=csv").streaming_content)
+    assert 4 < len(pieces) < 3000 / 10  # neither the whole file at once nor a write per line
+    rows = list(csv.reader(io.StringIO(b"".join(pieces).decode("utf-8-sig"))))
+    assert len(rows) == 3001 and rows[-1][0] == "专家02999"
