@@ -159,6 +159,10 @@ def main():
     from matching.similar import similar_challenges
 
     rng = random.Random(7)
+    if not fresh:  # a kept store follows the project's migrations
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
     if fresh:
         print(f"building {args.experts} experts in {store} …", file=sys.stderr)
         build(args.experts, rng)

@@ -111,6 +111,10 @@ def main():
     from matching.similar import similar_challenges, similar_to_text
 
     rng = random.Random(11)
+    if not fresh:  # a kept store follows the project's migrations
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
     if fresh:
         print(f"building {args.challenges} challenges in {store} …", file=sys.stderr)
         build(args.challenges, rng)
