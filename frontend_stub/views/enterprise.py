@@ -12,7 +12,7 @@ from enterprises.selectors import can_manage_challenge, challenge_list
 from enterprises.services import challenge_close, challenge_create, challenge_publish, challenge_update
 from jianglian.errors import Unavailable
 from jianglian.roles import enterprise_ids
-from matching.conflicts import can_see_exclusions, exclusion_list
+from matching.conflicts import can_see_exclusions, exclusion_list, studio_exclusion_list
 from matching.pairings.selectors import can_propose_on, invitee_refusal, pairing_list
 from matching.selectors import RANKED_STATES, can_see_matches, ranking_refusal, ranking_request_refusal
 from matching import selectors as matching_selectors
@@ -148,8 +148,10 @@ def challenge_detail(request, pk):
                 match.invite_refusal = invitee_refusal(challenge, match.expert)
         context["pairings"] = _pairings(request.user, challenge)
         # who was left out for a conflict of interest, and why: the secretariat only (matching.conflicts)
-        context["exclusions"] = (exclusion_list(user=request.user, challenge=challenge)
-                                 if can_see_exclusions(request.user, challenge) else None)
+        context["exclusions"] = context["studio_exclusions"] = None
+        if can_see_exclusions(request.user, challenge):
+            context["exclusions"] = exclusion_list(user=request.user, challenge=challenge)
+            context["studio_exclusions"] = studio_exclusion_list(user=request.user, challenge=challenge)
         context["pairing_by_expert"] = {}
         for pairing in reversed(context["pairings"]):  # the newest agreement per expert wins
             context["pairing_by_expert"][pairing.expert_id] = pairing

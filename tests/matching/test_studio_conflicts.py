@@ -108,3 +108,24 @@ def test_graphql_gives_the_secretariat_the_studios_left_out(plant, secretariat):
                                    "member": None, "explanation": "依托单位是发布需求的企业「成都蓉新化工有限公司」"}]
     assert rows[1]["reasons"][0]["code"] == "MEMBER" and rows[1]["reasons"][0]["member"] == {"name": "调入师傅"}
     assert run(query, {"c": gid("Challenge", challenge)}, user=user).code == "FORBIDDEN"
+
+
+@pytest.mark.usefixtures("taxonomy")
+def test_the_challenge_page_shows_the_secretariat_the_studios_left_out_and_never_the_enterprise(plant, secretariat):
+    from django.test import Client
+    from django.urls import reverse
+
+    user, enterprise, own, with_insider, insider, free, challenge = plant
+    url = reverse("web:challenge", args=[challenge.pk])
+    client = Client()
+    client.force_login(secretariat)
+
+    page = client.get(url).content.decode()
+    assert 'data-studio-exclusions="2"' in page
+    assert f'data-studio="{own.pk}"' in page and f'data-studio="{with_insider.pk}"' in page
+    assert f'data-studio="{free.pk}"' not in page
+    assert "依托单位是发布需求的企业「成都蓉新化工有限公司」" in page and "成员「调入师傅」存在利益冲突" in page
+
+    client.force_login(user)
+    page = client.get(url).content.decode()
+    assert "data-studio-exclusions" not in page and "蓉新密封创新工作室" not in page
