@@ -192,3 +192,9 @@ def upcoming_activities(*, user, limit: int = 4) -> list:
     days = list(service_day_list(user=user).filter(status="planned", starts_at__gte=now)
                 .order_by("starts_at", "id")[:limit])
     return sorted(events + days, key=lambda a: (a.starts_at, a._meta.model_name, a.pk))[:limit]
+
+
+def my_service_days(*, expert) -> QuerySet[ServiceDayExpert]:
+    """Every service day an expert takes part in (cancelled ones too: the expert was told), newest first."""
+    return (ServiceDayExpert.objects.filter(expert=expert).select_related("service_day")
+            .order_by("-service_day__starts_at", "-id"))

@@ -1,7 +1,9 @@
 """The web pages. Registered last in jianglian/urls.py with path("", include("frontend_stub.urls"))."""
 from django.urls import path
 
-from .views import accounts, enterprise, expert, imports, notifications, pairings, public, reports, secretariat, taxonomy
+from .views import (
+    accounts, activities, enterprise, expert, imports, notifications, pairings, public, reports, secretariat, taxonomy,
+)
 
 app_name = "web"
 
@@ -14,6 +16,29 @@ urlpatterns = [
     path("studios/", public.studios, name="studios"),
     path("studios/<int:pk>/", public.studio_detail, name="studio"),
     path("skills/suggest/", public.skill_suggestions, name="skill_suggestions"),
+    # campaign activities: 进校园 events and 助企行 service days (views/activities.py)
+    path("events/", activities.activities, name="activities"),
+    path("events/request/", activities.event_request, name="event_request"),
+    path("events/<int:pk>/", activities.event_detail, name="event"),
+    path("service-days/<int:pk>/", activities.service_day_detail, name="service_day"),
+    path("service-days/<int:pk>/questions/", activities.service_day_log, name="service_day_log"),
+    path("service-days/<int:pk>/questions/<int:question_pk>/convert/", activities.service_question_convert,
+         name="service_question_convert"),
+    path("secretariat/activities/", activities.manage, name="manage_activities"),
+    path("secretariat/events/new/", activities.event_new, name="event_new"),
+    path("secretariat/events/<int:pk>/", activities.manage_event, name="manage_event"),
+    path("secretariat/events/<int:pk>/edit/", activities.event_edit, name="event_edit"),
+    path("secretariat/events/<int:pk>/invite/", activities.event_invite, name="event_invite"),
+    path("secretariat/events/<int:pk>/confirm/", activities.event_confirm, name="event_confirm"),
+    path("secretariat/events/<int:pk>/report/", activities.event_report, name="event_report"),
+    path("secretariat/events/<int:pk>/cancel/", activities.event_cancel, name="event_cancel"),
+    path("secretariat/requests/<int:pk>/accept/", activities.request_accept, name="request_accept"),
+    path("secretariat/requests/<int:pk>/decline/", activities.request_decline, name="request_decline"),
+    path("secretariat/service-days/new/", activities.service_day_new, name="service_day_new"),
+    path("secretariat/service-days/<int:pk>/", activities.manage_service_day, name="manage_service_day"),
+    path("secretariat/service-days/<int:pk>/participants/", activities.service_day_participants,
+         name="service_day_participants"),
+    path("secretariat/service-days/<int:pk>/<slug:action>/", activities.service_day_close, name="service_day_close"),
     # accounts
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alliance.models import EventParticipation
-from alliance.selectors import event_list
+from alliance.selectors import event_list, my_service_days
 from alliance.services import event_respond
 from experts.services import expert_update
 from jianglian.roles import expert_of
@@ -49,7 +49,8 @@ def my_events(request):
                                    to_attr="mine"))
         .order_by("-starts_at", "-id")
     )
-    return render(request, "frontend_stub/expert/my_events.html", {"events": events, "note_form": NoteForm()})
+    return render(request, "frontend_stub/expert/my_events.html", {"events": events, "note_form": NoteForm(),
+                                                                   "service_days": my_service_days(expert=expert)})
 
 
 @require_POST

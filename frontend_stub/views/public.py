@@ -6,7 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from alliance.selectors import prefetch_outreach_history, studio_list
+from alliance.selectors import expert_service_day_history, prefetch_outreach_history, studio_list, upcoming_activities
 from enterprises.models import Challenge
 from enterprises.selectors import challenge_list
 from experts.models import ExpertHonour, Skill
@@ -30,6 +30,7 @@ def home(request):
         "figures": selectors.alliance_figures(),
         "batches": batches,
         "open_challenges": open_challenges,
+        "upcoming_activities": upcoming_activities(user=request.user, limit=4),
     })
 
 
@@ -81,7 +82,8 @@ def expert_detail(request, pk):
         ),
         pk=pk,
     )
-    return render(request, "frontend_stub/expert_detail.html", {"expert": expert, "honours": Honour})
+    return render(request, "frontend_stub/expert_detail.html", {
+        "expert": expert, "honours": Honour, "service_days": expert_service_day_history(expert=expert)[:20]})
 
 
 def studio_detail(request, pk):

@@ -5,11 +5,14 @@ workspace), an anonymous visitor is sent to sign in. The pages of one agreement 
 secretariat; to anyone else the agreement does not exist (404). Public pages answer everyone. Which objects a role may
 see or change on its own pages is each feature's spec; here every object belongs to the role that owns it.
 """
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from alliance.models import EventRequest, ServiceDay
 from alliance.services import membership_apply
 from jianglian.models import RosterUpload
 from tests import factories
@@ -33,6 +36,10 @@ PAGES = [
     ("web:studios", "get", None, EVERYONE),
     ("web:studio", "get", lambda w: [w.studio.pk], EVERYONE),
     ("web:challenge", "get", lambda w: [w.open_challenge.pk], EVERYONE),
+    ("web:activities", "get", None, EVERYONE),
+    ("web:event", "get", lambda w: [w.public_event.pk], EVERYONE),
+    ("web:event_request", "get", None, EVERYONE),
+    ("web:service_day", "get", lambda w: [w.service_day.pk], EVERYONE),
     ("web:login", "get", None, EVERYONE),
     ("web:signup", "get", None, EVERYONE),
     ("web:signup_enterprise", "get", None, EVERYONE),
@@ -78,6 +85,22 @@ PAGES = [
     ("web:roster_import_template", "get", lambda w: ["experts"], SECRETARIAT),
     ("web:taxonomy", "get", None, SECRETARIAT),
     ("web:taxonomy_skill", "get", lambda w: [w.skill.pk], SECRETARIAT),
+    ("web:manage_activities", "get", None, SECRETARIAT),
+    ("web:event_new", "get", None, SECRETARIAT),
+    ("web:manage_event", "get", lambda w: [w.event.pk], SECRETARIAT),
+    ("web:event_edit", "get", lambda w: [w.event.pk], SECRETARIAT),
+    ("web:event_invite", "post", lambda w: [w.event.pk], SECRETARIAT),
+    ("web:event_confirm", "post", lambda w: [w.event.pk], SECRETARIAT),
+    ("web:event_report", "post", lambda w: [w.event.pk], SECRETARIAT),
+    ("web:event_cancel", "post", lambda w: [w.event.pk], SECRETARIAT),
+    ("web:request_accept", "post", lambda w: [w.event_request.pk], SECRETARIAT),
+    ("web:request_decline", "post", lambda w: [w.event_request.pk], SECRETARIAT),
+    ("web:service_day_new", "get", None, SECRETARIAT),
+    ("web:manage_service_day", "get", lambda w: [w.service_day.pk], SECRETARIAT),
+    ("web:service_day_participants", "post", lambda w: [w.service_day.pk], SECRETARIAT),
+    ("web:service_day_close", "post", lambda w: [w.service_day.pk, "cancel"], SECRETARIAT),
+    # those at a service day (the secretariat and its experts; this world's expert is not at it)
+    ("web:service_day_log", "post", lambda w: [w.service_day.pk], SECRETARIAT),
 ]
 
 
@@ -106,6 +129,13 @@ def world(django_user_model):
         unclaimed=factories.make_expert(),
         upload=RosterUpload.objects.create(kind="experts", filename="roster.xlsx"),
         skill=factories.make_skill(),
+        public_event=factories.make_event(status="confirmed"),
+        service_day=ServiceDay.objects.create(title="助企行", venue="园区", province="sichuan", city="泸州",
+                                              starts_at=timezone.now() + timedelta(days=3)),
+        event_request=EventRequest.objects.create(
+            school="某职院", contact_name="王", phone="13800138000", province="sichuan", city="泸州", topic="安全",
+            audience="学生", preferred_dates=[(timezone.localdate() + timedelta(days=9)).isoformat()],
+            format="lecture"),
     )
 
 
@@ -136,6 +166,8 @@ def test_the_table_covers_every_page_of_the_site():
     listed = {name.removeprefix("web:") for name, *_ in PAGES}
     # The expert sign-up answers a claim link (test_pages_accounts.py); sign-out and the skill suggestions are no
     # pages of a role; one notification opens for its recipient only and a short link for anyone
-    # (test_pages_notifications.py, tests/jianglian/test_notifications.py).
-    per_object = {"signup_expert", "logout", "skill_suggestions", "notification_open", "short_link"}
+    # (test_pages_notifications.py, tests/jianglian/test_notifications.py); turning a service day's question into a
+    # challenge answers those who see the question (test_pages_activities.py).
+    per_object = {"signup_expert", "logout", "skill_suggestions", "notification_open", "short_link",
+                  "service_question_convert"}
     assert {p.name for p in urls.urlpatterns} == listed | per_object
