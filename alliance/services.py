@@ -3,7 +3,6 @@ import logging
 import re
 import uuid
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from jianglian.audit import audit_record
 from jianglian.errors import Conflict, DomainError, IllegalTransition, NotAllowed, TooManyRequests
-from jianglian.notifications import Kind, notify
+from jianglian.notifications import Contact, Kind, notify
 from jianglian.roles import expert_of, is_secretariat
 from jianglian.services import apply_fields
 
@@ -606,32 +605,22 @@ def event_request_submit(*, user=None, client_address=None, school: str, contact
     return request
 
 
+MOBILE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$")
+
+
 def _notify_request_decision(request: EventRequest) -> None:
+    """The school hears the decision: the account that asked (inbox and its channels), and the contact given on the
+    form — its e-mail and, for a mobile number, an SMS (jianglian.notifications.Contact: no account needed)."""
     context = dict(request_id=request.pk, school=request.school, topic=request.topic, decision=request.status,
                    reason=request.decline_reason, event_id=request.event_id,
                    starts_at=request.event.starts_at if request.event_id else None)
-    notify(kind=Kind.EVENT_REQUEST_DECISION, recipients=[request.requested_by] if request.requested_by_id else [],
-           subject=request, context=context)
-    if request.email and not (request.requested_by_id and request.requested_by.email == request.email):
-        # The school's contact e-mail given on the form (no account needed): sent once, after commit.
-        from jianglian.transactions import after_commit
-
-        after_commit(f"event_request_mail:{request.pk}", partial(_mail_request_decision, request.pk))
-
-
-def _mail_request_decision(request_id: int) -> None:
-    from django.core.mail import EmailMessage
-
-    from jianglian.notifications import render
-
-    request = EventRequest.objects.select_related("event").get(pk=request_id)
-    subject, body = render(Kind.EVENT_REQUEST_DECISION, settings.LANGUAGE_CODE, dict(
-        school=request.school, topic=request.topic, decision=request.status, reason=request.decline_reason,
-        starts_at=request.event.starts_at.strftime("%Y-%m-%d %H:%M") if request.event_id else ""))
-    try:
-        EmailMessage(subject=subject, body=body, to=[request.email]).send()
-    except Exception:  # noqa: BLE001 - a mail server down never undoes the decision; the queue shows the phone
-        logger.exception("event request %s: decision mail to the school failed", request_id)
+    recipients = [request.requested_by] if request.requested_by_id else []
+    account = request.requested_by if request.requested_by_id else None
+    email = request.email if not (account is not None and account.email == request.email) else ""
+    phone = request.phone if account is None and MOBILE.match(request.phone) else ""
+    if email or phone:
+        recipients.append(Contact(name=f"event-request-{request.pk}", email=email, phone=phone))
+    notify(kind=Kind.EVENT_REQUEST_DECISION, recipients=recipients, subject=request, context=context)
 
 
 def event_request_prefill(request: EventRequest) -> dict:

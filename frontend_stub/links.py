@@ -20,18 +20,26 @@ def _participation(participation, kind, user):
 
 def _event(event, kind, user):
     if user is not None and is_secretariat(user):
-        return reverse("web:secretariat")
+        return reverse("web:manage_event", args=[event.pk])
     return reverse("web:my_events")
 
 
-def _enterprise(enterprise, kind, user):
-    return reverse("web:my_challenges")
+def _event_request(request, kind, user):
+    """The school sees its event once it is public; until then, the activities."""
+    return reverse("web:event", args=[request.event_id]) if request.event_id else reverse("web:activities")
 
 
-def _service_question(question, kind, user):
-    """An unsolved question of a service day became a draft challenge: its page, to review and publish."""
+def _service_day_expert(participation, kind, user):
+    return reverse("web:service_day", args=[participation.service_day_id])
+
+
+def _service_day_question(question, kind, user):
     if question.challenge_id:
         return reverse("web:challenge", args=[question.challenge_id])
+    return reverse("web:service_day", args=[question.service_day_id])
+
+
+def _enterprise(enterprise, kind, user):
     return reverse("web:my_challenges")
 
 
@@ -41,5 +49,6 @@ def register_notification_links():
     register_link("alliance.eventparticipation", _participation)
     register_link("alliance.outreachevent", _event)
     register_link("enterprises.enterprise", _enterprise)
-    register_link("alliance.servicedayexpert", _participation)  # a service day the expert takes part in
-    register_link("alliance.servicedayquestion", _service_question)
+    register_link("alliance.eventrequest", _event_request)
+    register_link("alliance.servicedayexpert", _service_day_expert)
+    register_link("alliance.servicedayquestion", _service_day_question)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from alliance import selectors, services
 from alliance.models import EventRequest, OutreachEvent
+from jianglian import sms
 from jianglian.errors import IllegalTransition, NotAllowed, TooManyRequests
 from jianglian.models import AuditEntry, NotificationLog
 from tests import factories
@@ -107,7 +108,8 @@ def test_accepting_creates_the_event_prefilled_and_tells_the_school(secretariat,
     assert "已接受" in mail.outbox[0].subject
 
 
-def test_declining_needs_a_reason_which_is_sent_to_the_school(secretariat, django_capture_on_commit_callbacks):
+def test_declining_needs_a_reason_which_is_sent_to_the_school_by_mail_and_sms(secretariat,
+                                                                             django_capture_on_commit_callbacks):
     request = submit()
     with pytest.raises(ValidationError):
         services.event_request_decline(user=secretariat, request=request, reason="  ")
@@ -116,10 +118,18 @@ def test_declining_needs_a_reason_which_is_sent_to_the_school(secretariat, djang
         request = services.event_request_decline(user=secretariat, request=request, reason="本学期专家档期已满")
 
     assert (request.status, request.decline_reason, request.event) == ("declined", "本学期专家档期已满", None)
-    assert "本学期专家档期已满" in mail.outbox[0].body
+    assert [m.to for m in mail.outbox] == [["wang@school.edu.cn"]] and "本学期专家档期已满" in mail.outbox[0].body
+    assert [m.to for m in sms.outbox] == ["13800138000"]  # the school's mobile number, no account needed
     with pytest.raises(IllegalTransition):
         services.event_request_accept(user=secretariat, request=request)
     assert not OutreachEvent.objects.exists()
+
+
+def test_a_landline_gets_no_sms(secretariat, django_capture_on_commit_callbacks):
+    request = submit(phone="0830-3150123", email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_request_decline(user=secretariat, request=request, reason="时间冲突")
+    assert (mail.outbox, sms.outbox) == ([], [])
 
 
 def test_a_signed_in_requester_sees_their_own_request_and_is_notified_in_the_site(secretariat, expert_user):
