@@ -138,5 +138,5 @@ def test_a_service_day_question_turned_draft_leads_to_its_challenge():
 
     question = SimpleNamespace(challenge_id=42, _meta=SimpleNamespace(label_lower="alliance.servicedayquestion"))
     assert resolve_link(question, "service_question_draft", None) == reverse("web:challenge", args=[42])
-    participation = SimpleNamespace(_meta=SimpleNamespace(label_lower="alliance.servicedayexpert"))
-    assert resolve_link(participation, "service_day_assigned", None) == reverse("web:my_events")
+    participation = SimpleNamespace(service_day_id=7, _meta=SimpleNamespace(label_lower="alliance.servicedayexpert"))
+    assert resolve_link(participation, "service_day_assigned", None) == reverse("web:service_day", args=[7])
