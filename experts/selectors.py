@@ -1,6 +1,10 @@
 """Reads of the 劳模工匠库 and the skill taxonomy."""
-from django.db.models import Q, QuerySet
+import re
 
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from jianglian.errors import NotAllowed
 from jianglian.roles import expert_of, is_secretariat
 
 from .models import Expert, Skill, SkillWord
@@ -8,6 +12,21 @@ from .models import Expert, Skill, SkillWord
 
 def expert_list(*, user=None) -> QuerySet[Expert]:
     return Expert.objects.all()
+
+
+def unclaimed_experts(*, user, q: str = "") -> QuerySet[Expert]:
+    """The secretariat's claim list: catalog entries nobody has claimed, by name; `q` narrows it to entries whose
+    name, employer or phone holds every word of it (a phone matched whatever its spaces and dashes)."""
+    if not is_secretariat(user):
+        raise NotAllowed(_("只有秘书处可以查看账号认领名单。"))
+    qs = Expert.objects.filter(user__isnull=True)
+    for word in (q or "").split()[:5]:
+        digits = re.sub(r"\D", "", word)
+        condition = Q(name__icontains=word) | Q(employer__icontains=word)
+        if len(digits) >= 3:
+            condition |= Q(phone__regex=r"[^0-9]*".join(re.escape(d) for d in digits))
+        qs = qs.filter(condition)
+    return qs.order_by("name", "id")
 
 
 def can_see_conflicts(user, expert: Expert) -> bool:

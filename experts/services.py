@@ -241,18 +241,24 @@ def expert_from_claim_token(token: str) -> Expert:
 @transaction.atomic
 def expert_claim(*, user, token: str) -> Expert:
     """Link `user` to the catalog entry the secretariat's token names (once)."""
+    return expert_link_account(user=user, expert=expert_from_claim_token(token))
+
+
+@transaction.atomic
+def expert_link_account(*, user, expert: Expert, via: str = "") -> Expert:
+    """The claim itself, once its link was checked by the caller (the secretariat's claim link above, or an
+    invitation link: matching.pairings.invitations): `user` becomes the account of the unclaimed `expert`."""
     if user is None or not user.is_authenticated:
         raise NotAllowed(_("请先登录。"), code="not_authenticated")
     if expert_of(user) is not None:
         raise Conflict(_("该账号已关联劳模工匠档案。"), code="already_linked")
-    expert = expert_from_claim_token(token)
     # Conditional update: two sign-ups racing for one link, only one wins.
     if Expert.objects.filter(pk=expert.pk, user__isnull=True).update(user=user) != 1:
         raise Conflict(_("该劳模工匠已有账号。"), code="already_claimed")
     expert.user = user
     user.expert = expert  # the reverse accessor's cache: expert_of(user) asks no query
-    audit_record(actor=user, subject=expert, action="claim", to_state="linked")
-    logger.info("expert %s claimed by user %s", expert.pk, user.pk)
+    audit_record(actor=user, subject=expert, action="claim", to_state="linked", note=via)
+    logger.info("expert %s claimed by user %s%s", expert.pk, user.pk, f" ({via})" if via else "")
     return expert
 
 

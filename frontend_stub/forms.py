@@ -15,6 +15,7 @@ from alliance.models import MembershipApplication
 from enterprises.models import Challenge, Enterprise
 from experts.models import Expert, Skill
 from experts.services import split_words
+from matching.models import ON_BEHALF_CHANNELS
 from jianglian.choices import Category, Industry, Province
 
 
@@ -137,6 +138,45 @@ class ExpertSignupForm(NoColonMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username",)
+
+
+class InvitationSignupForm(NoColonMixin, UserCreationForm):
+    """The invitation link's page: the expert's new account and their answer, in one form."""
+
+    answer = forms.ChoiceField(label=_("您的答复"), choices=(("accept", _("接受邀请")), ("decline", _("婉拒邀请"))),
+                               widget=forms.RadioSelect, initial="accept")
+    note = forms.CharField(label=_("给企业的留言（可选）"), required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username",)
+
+    def __init__(self, *args, answer: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not answer:  # accepted already (a liaison recorded it): the account only
+            del self.fields["answer"], self.fields["note"]
+
+
+class RecordResponseForm(PageForm):
+    """A liaison records the answer an expert gave by phone or in person (代为答复)."""
+
+    answer = forms.ChoiceField(label=_("专家的答复"), choices=(("accept", _("接受")), ("decline", _("婉拒"))),
+                               widget=forms.RadioSelect)
+    channel = forms.ChoiceField(label=_("答复方式"), choices=[(c.value, c.label) for c in ON_BEHALF_CHANNELS])
+    note = forms.CharField(label=_("答复内容与说明"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PaperAgreementForm(PageForm):
+    """The scan of the paper agreement both sides signed on site."""
+
+    file = forms.FileField(label=_("纸质意向书扫描件（PDF、JPEG 或 PNG）"))
+    signed_on = forms.DateField(label=_("纸上的签署日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ClaimSearchForm(forms.Form):
+    q = forms.CharField(label=_("姓名、工作单位或电话"), required=False, max_length=100)
 
 
 class ExpertProfileForm(PageForm):

@@ -2,7 +2,8 @@
 from django.urls import path
 
 from .views import (
-    accounts, activities, enterprise, expert, imports, notifications, pairings, public, reports, secretariat, taxonomy,
+    accounts, activities, enterprise, expert, imports, invitations, liaison, notifications, pairings, public, reports,
+    secretariat, studio_invitations, taxonomy,
 )
 
 app_name = "web"
@@ -63,12 +64,22 @@ urlpatterns = [
     path("challenges/<int:pk>/matches/refresh/", enterprise.challenge_matches_refresh,
          name="challenge_matches_refresh"),
     path("challenges/<int:pk>/invite/<int:expert_pk>/", pairings.invite, name="invite"),
+    path("challenges/<int:pk>/invite-studio/<int:studio_pk>/", studio_invitations.invite_studio, name="invite_studio"),
+    # studio invitations: the studio's lead and managers, the secretariat
+    path("me/studio-invitations/", studio_invitations.my_studio_invitations, name="my_studio_invitations"),
+    path("studio-invitations/<int:pk>/<slug:action>/", studio_invitations.studio_invitation_action,
+         name="studio_invitation_action"),
+    # an invitation link sent to an expert without an account (short: it travels by SMS)
+    path("i/<str:token>/", invitations.invitation_link, name="invitation_link"),
     # pairings (both sides)
     path("me/agreements/", pairings.my_agreements, name="my_agreements"),
     path("pairings/<int:pk>/", pairings.pairing_detail, name="pairing"),
     path("pairings/<int:pk>/print/", pairings.pairing_print, name="pairing_print"),
     path("pairings/<int:pk>/pdf/", pairings.pairing_pdf, name="pairing_pdf"),
     path("pairings/<int:pk>/complete/", pairings.pairing_complete, name="pairing_complete"),
+    path("pairings/<int:pk>/record-response/", liaison.record_response, name="pairing_record_response"),
+    path("pairings/<int:pk>/paper/", liaison.paper_scan, name="pairing_paper"),
+    path("pairings/<int:pk>/paper/attach/", liaison.attach_paper, name="pairing_attach_paper"),
     path("pairings/<int:pk>/<slug:action>/", pairings.pairing_action, name="pairing_action"),
     # expert
     path("me/invitations/", pairings.my_invitations, name="my_invitations"),
@@ -84,8 +95,10 @@ urlpatterns = [
     path("secretariat/enterprises/<int:pk>/verify/", secretariat.verify_enterprise, name="verify_enterprise"),
     path("secretariat/enterprises/<int:pk>/verify-group/", secretariat.verify_enterprise_group,
          name="verify_enterprise_group"),
+    path("secretariat/experts/unclaimed/", secretariat.expert_claims, name="expert_claims"),
     path("secretariat/experts/<int:pk>/claim-link/", secretariat.expert_claim_link, name="expert_claim_link"),
     path("secretariat/report/", reports.report_page, name="campaign_report"),
+    path("secretariat/liaison/", liaison.queue, name="liaison_queue"),
     path("secretariat/imports/", imports.imports, name="roster_imports"),
     path("secretariat/imports/<uuid:token>/", imports.import_detail, name="roster_import"),
     path("secretariat/imports/<uuid:token>/progress/", imports.import_progress, name="roster_import_progress"),

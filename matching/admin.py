@@ -2,7 +2,9 @@ from django.contrib import admin
 
 from jianglian.admin import ReadOnlyAdmin
 
-from .models import ChallengeNeed, DemoRecord, ExpertArea, Match, PairingAgreement, StudioArea
+from .models import (
+    ChallengeNeed, DemoRecord, ExpertArea, Match, PairingAgreement, PairingInvitationLink, StudioArea, StudioInvitation,
+)
 
 
 @admin.register(Match)
@@ -24,8 +26,29 @@ class PairingAgreementAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("challenge__title", "challenge__enterprise__name", "expert__name")
     list_select_related = ("challenge", "expert")
-    raw_id_fields = ("challenge", "expert", "proposed_by", "enterprise_signed_by")
+    raw_id_fields = ("challenge", "expert", "proposed_by", "enterprise_signed_by", "studio", "responded_on_behalf_by",
+                     "paper_attached_by")
     date_hierarchy = "proposed_at"
+
+
+@admin.register(PairingInvitationLink)
+class PairingInvitationLinkAdmin(ReadOnlyAdmin):
+    """One-time links sent to experts without an account: where each went and when it was used."""
+
+    list_display = ("pairing", "created_at", "sent_at", "used_at", "used_by")
+    list_select_related = ("pairing__challenge", "pairing__expert", "used_by")
+    raw_id_fields = ("pairing", "used_by")
+
+
+@admin.register(StudioInvitation)
+class StudioInvitationAdmin(ReadOnlyAdmin):
+    """Studio invitations change only through the services (invite, assign, decline, withdraw)."""
+
+    list_display = ("challenge", "studio", "status", "proposed_at", "expires_at", "pairing")
+    list_filter = ("status",)
+    search_fields = ("challenge__title", "studio__name")
+    list_select_related = ("challenge", "studio", "pairing")
+    raw_id_fields = ("challenge", "studio", "proposed_by", "answered_by", "pairing")
 
 
 class AreaAdmin(ReadOnlyAdmin):

@@ -1,7 +1,7 @@
 """The filters of pairing agreements: one FilterSet, used by REST and by GraphQL (through jianglian.graphql.filters)."""
 import django_filters
 
-from .models import PairingAgreement
+from .models import PairingAgreement, StudioInvitation
 
 
 class PairingFilter(django_filters.FilterSet):
@@ -9,4 +9,13 @@ class PairingFilter(django_filters.FilterSet):
 
     class Meta:
         model = PairingAgreement
+        fields = ("status",)
+
+
+class StudioInvitationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=StudioInvitation.Status.choices,
+                                         help_text="工作室邀请状态 / studio invitation status")
+
+    class Meta:
+        model = StudioInvitation
         fields = ("status",)

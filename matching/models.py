@@ -37,6 +37,27 @@ class Match(models.Model):
         ]
 
 
+def private_storage():
+    """Files only the application serves (after its permission check): MEDIA_ROOT, no public URL."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage()  # MEDIA_ROOT, read when used; no URL pattern serves MEDIA_URL
+
+
+class ResponseChannel(models.TextChoices):
+    """How an expert's answer to an invitation reached the platform."""
+
+    SITE = "site", _("平台账号")
+    LINK = "link", _("邀请链接")
+    PHONE = "phone", _("电话")
+    IN_PERSON = "in_person", _("当面")
+    OTHER = "other", _("其他")
+
+
+# What a liaison may record an answer as having come through (代为答复).
+ON_BEHALF_CHANNELS = (ResponseChannel.PHONE, ResponseChannel.IN_PERSON, ResponseChannel.OTHER)
+
+
 class PairingAgreement(models.Model):
     """结对意向书: one expert, one challenge."""
 
@@ -85,6 +106,29 @@ class PairingAgreement(models.Model):
         _("专家评分"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     termination_reason = models.TextField(_("终止原因"), blank=True)
+    # The studio the agreement came through (issue 12 §2): its lead assigned this member to the invitation.
+    studio = models.ForeignKey(
+        "alliance.Studio", verbose_name=_("所属工作室"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="pairings",
+    )
+    # How the expert answered: on the site, through the invitation link, or relayed by a liaison of the
+    # secretariat (代为答复: by phone, in person …), who is then recorded here and in the audit trail.
+    response_channel = models.CharField(_("答复方式"), max_length=16, choices=ResponseChannel.choices, blank=True)
+    responded_on_behalf_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("代为答复人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The paper agreement signed on site (a scan the secretariat attached): it records both signatures, dated
+    # as on the paper. Stored under MEDIA_ROOT, never at a public URL: served to the parties and the secretariat.
+    paper_scan = models.FileField(_("纸质意向书扫描件"), upload_to="pairings/paper/", storage=private_storage,
+                                  blank=True, max_length=200)
+    paper_content_type = models.CharField(_("扫描件类型"), max_length=32, blank=True)
+    paper_signed_on = models.DateField(_("纸质意向书签署日期"), null=True, blank=True)
+    paper_attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("扫描件上传人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    paper_attached_at = models.DateTimeField(_("扫描件上传时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-proposed_at", "-id"]
@@ -189,3 +233,77 @@ class DemoRecord(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.key}"
+
+
+class PairingInvitationLink(models.Model):
+    """A one-time link that opens an invitation for an expert without an account (issue 12 §1): sent to every
+    channel the catalog entry has (e-mail, mobile). Its token is this row's id signed with the site's key (django.core.signing),
+so nothing secret is stored and a message can be rendered again. It works once (claiming
+    the account and answering), only while the proposal waits for an answer and before it expires, only while the
+    catalog entry has no account, and never for another signed-in user (matching.pairings.invitations)."""
+
+    pairing = models.ForeignKey(PairingAgreement, on_delete=models.CASCADE, related_name="invitation_links")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # Where the link went: {"email": address, "sms": number}; empty when the entry has no channel (the liaison
+    # queue then lists the invitation).
+    sent_to = models.JSONField(_("发送渠道"), default=dict, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("使用账号"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("结对邀请链接")
+        verbose_name_plural = _("结对邀请链接")
+
+    def __str__(self):
+        return f"link of pairing {self.pairing_id}"
+
+
+class StudioInvitation(models.Model):
+    """An enterprise invites a ranked studio to one of its challenges (issue 12 §2). The studio's lead (or the
+    secretariat for them) assigns the member who takes it: that member then receives a one-on-one proposal
+    (PairingAgreement with `studio` set) and the invitation is `assigned`."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待工作室指派")
+        ASSIGNED = "assigned", _("已指派成员")
+        DECLINED = "declined", _("工作室已婉拒")
+        WITHDRAWN = "withdrawn", _("已撤回")
+        EXPIRED = "expired", _("已过期")
+
+    challenge = models.ForeignKey("enterprises.Challenge", on_delete=models.PROTECT, related_name="studio_invitations")
+    studio = models.ForeignKey("alliance.Studio", on_delete=models.PROTECT, related_name="invitations")
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    message = models.TextField(_("邀请留言"), blank=True)
+    goals = models.TextField(_("结对目标"), blank=True)
+    start_date = models.DateField(_("开始日期"), null=True, blank=True)
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("指派截止"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("说明"), blank=True)
+    pairing = models.OneToOneField(
+        PairingAgreement, verbose_name=_("结对意向书"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="studio_invitation",
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("工作室结对邀请")
+        verbose_name_plural = _("工作室结对邀请")
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "studio"], condition=Q(status="pending"),
+                                    name="one_pending_invitation_per_challenge_studio"),
+        ]
+
+    def __str__(self):
+        return f"{self.challenge} ↔ {self.studio}"

@@ -129,9 +129,16 @@ class ExpertType(VisibleObjectType):
 class ExpertQueries(graphene.ObjectType):
     experts = ConnectionField(ExpertType, filterset_class=filters.ExpertFilter, description="劳模工匠库")
     my_expert_profile = graphene.Field(ExpertType, description="The caller's own expert entry, if any.")
+    unclaimed_experts = ConnectionField(
+        ExpertType, filterset_class=filters.ExpertFilter, q=graphene.String(),
+        description="未开通账号的劳模工匠（仅秘书处），按姓名、工作单位或电话查找（q 的每个词） / catalog entries "
+                    "nobody has claimed (secretariat), searched by name, employer or phone (every word of q)")
 
     def resolve_my_expert_profile(root, info):
         return expert_of(info.context.user)
+
+    def resolve_unclaimed_experts(root, info, q=None, **kwargs):
+        return selectors.unclaimed_experts(user=info.context.user, q=(q or "")[:100])
 
 
 class ExpertProfileInput(graphene.InputObjectType):

@@ -13,7 +13,7 @@ from enterprises.services import challenge_close, challenge_create, challenge_pu
 from jianglian.errors import Unavailable
 from jianglian.roles import enterprise_ids
 from matching.conflicts import can_see_exclusions, exclusion_list, studio_exclusion_list
-from matching.pairings.selectors import can_propose_on, invitee_refusal, pairing_list
+from matching.pairings.selectors import can_propose_on, invitee_refusal, pairing_list, studio_invitation_list
 from matching.selectors import RANKED_STATES, can_see_matches, ranking_refusal, ranking_request_refusal
 from matching import selectors as matching_selectors
 from matching.services import challenge_matches_request
@@ -155,6 +155,12 @@ def challenge_detail(request, pk):
         context["pairing_by_expert"] = {}
         for pairing in reversed(context["pairings"]):  # the newest agreement per expert wins
             context["pairing_by_expert"][pairing.expert_id] = pairing
+        # studio invitations (issue 12 §2): the newest per studio, shown on its card and in the list
+        context["studio_invitations"] = list(studio_invitation_list(user=request.user).filter(challenge=challenge)
+                                             .order_by("-proposed_at", "-id"))
+        context["invitation_by_studio"] = {}
+        for invitation in reversed(context["studio_invitations"]):
+            context["invitation_by_studio"][invitation.studio_id] = invitation
     return render(request, "frontend_stub/enterprise/challenge_detail.html", context)
 
 

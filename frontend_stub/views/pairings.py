@@ -19,11 +19,11 @@ from matching.models import PairingAgreement
 from matching.pairings import documents
 from matching.pairings import services as pairing_services
 from matching.pairings.selectors import (
-    accept_refusal, is_enterprise_side, is_invited_expert, my_pairings, pairing_actions, pairing_contact_visible,
-    pairing_list, propose_refusal,
+    accept_refusal, can_attach_paper, can_record_response, can_see_paper, is_enterprise_side, is_invited_expert,
+    my_pairings, pairing_actions, pairing_contact_visible, pairing_list, propose_refusal, studio_invitation_list,
 )
 
-from ..forms import InviteForm, NoteForm, OutcomeForm, add_service_errors
+from ..forms import InviteForm, NoteForm, OutcomeForm, PaperAgreementForm, RecordResponseForm, add_service_errors
 from .common import (
     back, call_for_form, enterprise_required, expert_required, paginate, party_required, service_call, signed_in,
 )
@@ -80,6 +80,8 @@ def my_invitations(request):
     ).order_by("-responded_at", "-id")[:10]
     return render(request, "frontend_stub/pairings/my_invitations.html", {
         "invitations": invitations, "answered": answered, "note_form": NoteForm(),
+        # the way to the studio invitations of a studio this expert leads or manages (issue 12 §2)
+        "leads_studio": studio_invitation_list(user=request.user).exists(),
     })
 
 
@@ -149,11 +151,22 @@ def pairing_action(request, pk, action):
     return back(request, reverse("web:pairing", args=[pk]))
 
 
+def _offer_liaison(user, pairing):
+    """Put on `pairing` what the secretariat may do to it (the selectors' rules): record the expert's answer,
+    attach the paper agreement."""
+    pairing.can_record_response = can_record_response(user, pairing)
+    pairing.can_attach_paper = can_attach_paper(user, pairing)
+    return pairing
+
+
 def _detail_context(request, pairing, outcome_form=None):
     _offer_actions(request.user, pairing)
+    _offer_liaison(request.user, pairing)
     if outcome_form is None and "complete" in pairing.actions:
         outcome_form = OutcomeForm(prefix="outcome")
     return {
+        "can_see_paper": can_see_paper(request.user, pairing),
+        "response_form": RecordResponseForm(), "paper_form": PaperAgreementForm(),
         "pairing": pairing, "side": _side(request.user, pairing), "actions": pairing.actions,
         "contact_visible": pairing_contact_visible(user=request.user, pairing=pairing),
         "outcome_form": outcome_form, "note_form": NoteForm(),

@@ -15,14 +15,16 @@ from enterprises.models import Enterprise
 from enterprises.selectors import group_claims_pending
 from enterprises.services import enterprise_group_verify, enterprise_verify
 from experts.models import Expert
+from experts.selectors import unclaimed_experts
 from experts.services import expert_claim_token
 from jianglian.notifications import failed_notifications
 from jianglian.reports import campaign_report, value_label
+from matching.pairings.selectors import liaison_queue
 
 from .. import selectors
-from ..forms import BatchForm, NoteForm, add_service_errors
+from ..forms import BatchForm, ClaimSearchForm, NoteForm, add_service_errors
 from ..graphql_examples import EXAMPLE_OPERATIONS
-from .common import secretariat_required, service_call
+from .common import paginate, secretariat_required, service_call
 from .reports import last_twelve_months, report_charts
 
 
@@ -70,8 +72,9 @@ def _dashboard(request, batch_form=None):
         "report_totals": [(m.metric, value_label(m.metric, m.total)) for m in report.metrics],
         **report_charts(report),
         "graphql_links": graphql_console_links(),
-        "unclaimed_experts": selectors.experts_without_account()[:50],
         "failed_notifications": failed_notifications(),
+        "unclaimed_count": unclaimed_experts(user=request.user).count(),
+        "liaison_count": liaison_queue(user=request.user).count(),
         "approved": approved,
         "batch_form": batch_form,
         "note_form": NoteForm(),
@@ -147,3 +150,16 @@ def expert_claim_link(request, pk):
     if ok:
         link = request.build_absolute_uri(reverse("web:signup_expert") + "?" + urlencode({"token": token}))
     return render(request, "frontend_stub/secretariat/claim_link.html", {"expert": expert, "link": link})
+
+
+@secretariat_required
+def expert_claims(request):
+    """The catalog entries nobody has claimed: searched by name, employer or phone, paged, with true counts; each
+    with its sign-up link button."""
+    form = ClaimSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    found = unclaimed_experts(user=request.user, q=query)
+    return render(request, "frontend_stub/secretariat/claims.html", {
+        "form": form, "query": query, "page": paginate(request, found),
+        "total": unclaimed_experts(user=request.user).count() if query else None,
+    })

@@ -329,6 +329,10 @@ SEARCH_TAXONOMY_CHECK_SECONDS = float(os.environ.get("SEARCH_TAXONOMY_CHECK_SECO
 PAIRING_PROPOSAL_EXPIRY_DAYS = int(os.environ.get("PAIRING_PROPOSAL_EXPIRY_DAYS", "14"))
 PAIRING_PROPOSAL_REMINDER_DAYS = int(os.environ.get("PAIRING_PROPOSAL_REMINDER_DAYS", "3"))
 
+# --- Paper agreements (issue 12 §1): scans kept under MEDIA_ROOT (below), served only to the parties ------
+# A scan of a paper agreement larger than this is refused (PDF, JPEG or PNG, read from its first bytes).
+PAIRING_PAPER_MAX_BYTES = int(os.environ.get("PAIRING_PAPER_MAX_BYTES", 10 * 1024 * 1024))
+
 # --- Rosters (imports of experts, studios, enterprises from .xlsx / CSV) ---------
 # A file over these limits is refused with a message and changes nothing.
 ROSTER_MAX_FILE_BYTES = int(os.environ.get("ROSTER_MAX_FILE_BYTES", 20 * 1024 * 1024))
@@ -354,7 +358,8 @@ LOGGING = {
 }
 
 # --- Campaign activities (进校园 events, school requests, 助企行 service days) ------------------------------
-# Uploaded files (event photos) live under MEDIA_ROOT; they are served by the site's own views, which check who
+# Uploaded files (event photos, paper agreement scans) live under MEDIA_ROOT; they are served by the site's own
+# views, which check who
 # may see them (never by a public static route).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 EVENT_PHOTO_MAX_BYTES = int(os.environ.get("EVENT_PHOTO_MAX_BYTES", 5 * 1024 * 1024))

@@ -7,7 +7,8 @@ every write) also carries `refusals`, why each other transition would be refused
 """
 import inspect
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.urls import reverse
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -16,6 +17,7 @@ from drf_spectacular.utils import (
 from rest_framework import renderers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.fields import SkipField
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
@@ -26,8 +28,8 @@ from jianglian.api.serializers import OutputModelSerializer, StrictInputSerializ
 from jianglian.api.views import ServiceViewSet
 
 from ..filters import PairingFilter
-from ..models import PairingAgreement
-from ..pairings import documents, selectors, services
+from ..models import ON_BEHALF_CHANNELS, PairingAgreement, ResponseChannel
+from ..pairings import documents, paper, selectors, services
 
 # --- output ------------------------------------------------------------------------------------
 
@@ -138,8 +140,33 @@ class PairingRefusalsField(serializers.Field):
                 for name, refusal in selectors.pairing_refusals(_user(self), pairing).items() if refusal is not None}
 
 
+class PairingStudioSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
 class PairingSerializer(OutputModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    studio = PairingStudioSerializer(read_only=True, allow_null=True,
+                                     help_text="经工作室指派时的工作室 / the studio that assigned this member, if any")
+    response_channel = serializers.ChoiceField(
+        choices=ResponseChannel.choices, read_only=True, allow_blank=True,
+        help_text="专家的答复方式：平台账号、邀请链接，或秘书处代为记录的电话/当面/其他 / how the expert's answer came: "
+                  "their account, the invitation link, or relayed by a liaison (phone, in person, other)")
+    responded_on_behalf_by = serializers.SerializerMethodField(
+        help_text="代为答复的秘书处联络员 / the liaison who recorded the answer on the expert's behalf")
+    paper_agreement_url = serializers.SerializerMethodField(
+        help_text="纸质意向书扫描件（仅双方与秘书处）/ the scan of the paper agreement signed on site, for the parties "
+                  "and the secretariat (GET, with the same credentials); null when there is none")
+
+    def get_responded_on_behalf_by(self, pairing) -> str | None:
+        user = pairing.responded_on_behalf_by
+        return (user.get_full_name() or user.get_username()) if user is not None else None
+
+    def get_paper_agreement_url(self, pairing) -> str | None:
+        if not selectors.can_see_paper(_user(self), pairing):
+            return None
+        return reverse("pairing-paper-agreement", args=[pairing.pk])
     challenge = PairingChallengeSerializer(read_only=True)
     expert = PairingExpertSerializer(read_only=True)
     actions = PairingActionsField(
@@ -151,14 +178,15 @@ class PairingSerializer(OutputModelSerializer):
                   "agreement (retrieve and the answer of every write), absent from lists: for each transition "
                   "not in `actions`, the error its POST would answer now, e.g. accept: {code: expired}.")
 
-    select_related = ("challenge__enterprise", "expert")
+    select_related = ("challenge__enterprise", "expert", "studio", "responded_on_behalf_by")
 
     class Meta:
         model = PairingAgreement
         fields = (
-            "id", "status", "status_label", "challenge", "expert", "message", "goals", "start_date", "end_date",
-            "deliverables", "proposed_at", "expires_at", "responded_at", "response_note", "expert_signed_at",
-            "enterprise_signed_at", "activated_at", "ended_at", "outcome_summary", "problems_solved",
+            "id", "status", "status_label", "challenge", "expert", "studio", "message", "goals", "start_date",
+            "end_date", "deliverables", "proposed_at", "expires_at", "responded_at", "response_note",
+            "response_channel", "responded_on_behalf_by", "expert_signed_at", "enterprise_signed_at",
+            "paper_signed_on", "paper_agreement_url", "activated_at", "ended_at", "outcome_summary", "problems_solved",
             "savings_yuan", "workers_trained", "enterprise_rating", "expert_rating", "termination_reason",
             "actions", "refusals",
         )
@@ -199,6 +227,21 @@ class PairingOutcomeSerializer(StrictInputSerializer):
 
 class PairingRatingSerializer(StrictInputSerializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
+
+
+class RecordResponseSerializer(StrictInputSerializer):
+    accept = serializers.BooleanField(help_text="专家接受（true）或婉拒（false） / the expert accepted (true) or declined")
+    channel = serializers.ChoiceField(choices=[(c.value, c.label) for c in ON_BEHALF_CHANNELS],
+                                      help_text="专家通过何种方式答复 / how the expert gave the answer")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                 help_text="答复内容与说明 / what the expert said")
+
+
+class PaperAgreementSerializer(StrictInputSerializer):
+    file = serializers.FileField(help_text="双方签署的纸质意向书扫描件：PDF、JPEG 或 PNG（按内容识别），最大 10 MB / the "
+                                           "scan of the paper agreement both sides signed: PDF, JPEG or PNG (read "
+                                           "from its bytes), at most PAIRING_PAPER_MAX_BYTES (10 MB)")
+    signed_on = serializers.DateField(help_text="纸上的签署日期 / the date written on the paper")
 
 
 # --- the document renderers ---------------------------------------------------------------------
@@ -302,6 +345,47 @@ class PairingViewSet(ServiceViewSet):
     @action(detail=True, methods=["post"])
     def terminate(self, request, pk=None):
         return self._transition("terminate")
+
+    @extend_schema(
+        summary=summary("代为记录专家的答复（秘书处）", "Record the expert's answer on their behalf (secretariat)"),
+        description="联络员记录专家通过电话或当面给出的答复（接受/婉拒、方式、说明），审计为“代为答复”并通知双方；"
+                    "不代为签署。 / A liaison records the answer the expert gave by phone or in person; audited as "
+                    "answered on the expert's behalf, told to both sides. It signs nothing.",
+        request=RecordResponseSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="record-response")
+    def record_response(self, request, pk=None):
+        pairing = self.get_object()
+        data = self.read_input(RecordResponseSerializer)
+        return self.respond(services.pairing_record_response(user=request.user, pairing=pairing, **data))
+
+    @extend_schema(
+        summary=summary("上传纸质意向书扫描件（秘书处）", "Attach the paper agreement signed on site (secretariat)"),
+        description="记录双方在纸质意向书上的签署（按纸上的日期），意向书生效。文件类型按内容识别，超限或类型不符时"
+                    "拒绝且不保存任何文件。只能通过 REST 上传（GraphQL 端点不接收文件）。 / Records both signatures "
+                    "with the date on the paper; the agreement becomes active. The type is read from the bytes; a "
+                    "file of another type or over the size limit is refused and nothing is stored. REST only: the "
+                    "GraphQL endpoint takes no files (no multipart spec in graphene-django).",
+        request={"multipart/form-data": PaperAgreementSerializer},
+        methods=["POST"],
+    )
+    @extend_schema(
+        summary=summary("纸质意向书扫描件（双方与秘书处）", "The scan of the paper agreement (parties, secretariat)"),
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+                   **{(code, "application/json"): OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS.get(
+                       str(code), "")) for code in (401, 404)}},
+        methods=["GET"],
+    )
+    @action(detail=True, methods=["get", "post"], url_path="paper-agreement", url_name="paper-agreement",
+            parser_classes=[MultiPartParser, FormParser])
+    def paper_agreement(self, request, pk=None):
+        pairing = self.get_object()
+        if request.method == "GET":
+            if not selectors.can_see_paper(request.user, pairing):
+                raise Http404
+            return paper.paper_response(pairing)
+        data = self.read_input(PaperAgreementSerializer)
+        return self.respond(services.pairing_attach_paper(user=request.user, pairing=pairing, **data))
 
     @extend_schema(
         summary=summary("结对意向书（HTML 或 PDF）", "The printable agreement (HTML or PDF)"),

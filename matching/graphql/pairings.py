@@ -7,19 +7,22 @@ matching.pairings.selectors.pairing_actions) and `Pairing.refusals` why each oth
 import inspect
 
 import graphene
+from django.urls import reverse
 
 from enterprises.graphql.challenges import ChallengeType
 from experts.graphql.experts import ExpertType
 from jianglian.graphql.enums import enum_from_choices
 from jianglian.graphql.idempotency import client_mutation_id_argument
-from jianglian.graphql.mutations import Load, ServiceMutation
+from jianglian.graphql.mutations import Load, Role, ServiceMutation
 from jianglian.graphql.types import ConnectionField, CountableConnection, VisibleObjectType, Node
 
 from ..filters import PairingFilter
-from ..models import PairingAgreement
+from ..models import PairingAgreement, ResponseChannel
 from ..pairings import selectors, services
 
 PairingStatusEnum = enum_from_choices(PairingAgreement.Status, "PairingStatus", "结对意向书状态")
+ResponseChannelEnum = enum_from_choices(ResponseChannel, "PairingResponseChannel",
+                                        "专家答复的方式 / how the expert's answer came")
 
 # transition → the mutation that makes it (the REST path is the transition's name)
 ACTION_MUTATIONS = {
@@ -73,7 +76,22 @@ class PairingType(VisibleObjectType):
                     "would be refused now",
     )
 
-    unscoped = frozenset({"challenge", "expert"})  # a party always sees what the agreement is about
+    studio = graphene.Field("alliance.graphql.studios.StudioType",
+                            description="经工作室指派时的工作室 / the studio that assigned this member, if any")
+    response_channel = graphene.Field(
+        ResponseChannelEnum, description="专家的答复方式（尚未答复时为空）：平台账号、邀请链接，或秘书处代为记录的电话/当面/其他 / "
+                                         "how the answer came: the expert's account, the invitation link, or relayed "
+                                         "by a liaison (phone, in person, other); null before an answer")
+    responded_on_behalf_by = graphene.String(
+        description="代为答复的秘书处联络员 / the liaison who recorded the answer on the expert's behalf")
+    paper_agreement_url = graphene.String(
+        description="纸质意向书扫描件的地址（仅双方与秘书处）。上传只能通过 REST（POST /api/v1/pairings/{id}/"
+                    "paper-agreement/，multipart）：GraphQL 端点不接收文件，graphene-django 没有 multipart 上传规范，"
+                    "与名册上传一致。 / Where the scan of the paper agreement is (parties and secretariat). Uploading "
+                    "is REST only (POST /api/v1/pairings/{id}/paper-agreement/, multipart): the GraphQL endpoint "
+                    "takes no files — graphene-django implements no multipart request spec — as for roster uploads.")
+
+    unscoped = frozenset({"challenge", "expert", "studio"})  # a party always sees what the agreement is about
 
     class Meta:
         model = PairingAgreement
@@ -81,12 +99,27 @@ class PairingType(VisibleObjectType):
         interfaces = (Node,)
         connection_class = CountableConnection
         fields = (
-            "id", "status", "challenge", "expert", "message", "goals", "start_date", "end_date", "deliverables",
-            "proposed_at",
-            "expires_at", "responded_at", "response_note", "expert_signed_at", "enterprise_signed_at",
+            "id", "status", "challenge", "expert", "studio", "message", "goals", "start_date", "end_date",
+            "deliverables", "proposed_at", "expires_at", "responded_at", "response_note", "response_channel",
+            "responded_on_behalf_by", "expert_signed_at", "enterprise_signed_at", "paper_signed_on",
             "activated_at", "ended_at", "outcome_summary", "problems_solved", "savings_yuan", "workers_trained",
             "enterprise_rating", "expert_rating", "termination_reason",
         )
+
+    def resolve_studio(root, info):
+        return root.studio
+
+    def resolve_response_channel(root, info):
+        return root.response_channel or None
+
+    def resolve_responded_on_behalf_by(root, info):
+        user = root.responded_on_behalf_by
+        return (user.get_full_name() or user.get_username()) if user is not None else None
+
+    def resolve_paper_agreement_url(root, info):
+        if not selectors.can_see_paper(info.context.user, root):
+            return None
+        return reverse("pairing-paper-agreement", args=[root.pk])
 
     @classmethod
     def visible(cls, info):
@@ -115,8 +148,16 @@ class PairingQueries(graphene.ObjectType):
     my_pairings = ConnectionField(PairingType, filterset_class=PairingFilter,
                                   description="我参与的结对（专家：收到的邀请；企业：发出的邀请）")
 
+    liaison_queue = ConnectionField(
+        PairingType, filterset_class=PairingFilter, description="联络队列（仅秘书处）：等待尚未开通账号或无法联系的劳模工匠答复的邀请，最早的在前 / the "
+                                 "liaison queue (secretariat): pending invitations waiting on experts who have no "
+                                 "account or no channel, oldest first")
+
     def resolve_my_pairings(root, info, **kwargs):
         return selectors.my_pairings(user=info.context.user)
+
+    def resolve_liaison_queue(root, info, **kwargs):
+        return selectors.liaison_queue(user=info.context.user)
 
 
 # --- mutations -------------------------------------------------------------------------------------
@@ -252,7 +293,29 @@ class TerminatePairing(_PairingPayload):
         reason = graphene.String(required=True)
 
 
+class RecordPairingResponse(_PairingPayload):
+    """The secretariat records the answer the expert gave by phone or in person (代为答复): audited as such, told
+    to both sides; it signs nothing."""
+
+    class Meta:
+        name = "RecordPairingResponsePayload"
+        permissions = (Role.SECRETARIAT,)
+        load = {"id": PAIRING}
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        accept = graphene.Boolean(required=True)
+        channel = ResponseChannelEnum(required=True, description="电话、当面或其他 / PHONE, IN_PERSON or OTHER")
+        note = graphene.String()
+
+    @classmethod
+    def perform(cls, info, user, pairing, accept, channel, note=None):
+        return services.pairing_record_response(user=user, pairing=pairing, accept=accept, channel=channel,
+                                                note=note or "")
+
+
 class PairingMutations(graphene.ObjectType):
+    record_pairing_response = RecordPairingResponse.Field()
     propose_pairing = ProposePairing.Field()
     respond_to_pairing = RespondToPairing.Field()
     withdraw_pairing = WithdrawPairing.Field()

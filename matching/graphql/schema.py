@@ -6,12 +6,13 @@ from .fitting import FittingQueries
 from .matches import MatchMutations, MatchQueries
 from .pairings import PairingMutations, PairingQueries
 from .similar import SimilarQueries
+from .studio_invitations import StudioInvitationMutations, StudioInvitationQueries
 
 
 class MatchingQuery(MatchQueries, ConflictQueries, SimilarQueries, FittingQueries, PairingQueries,
-                    graphene.ObjectType):
+                    StudioInvitationQueries, graphene.ObjectType):
     pass
 
 
-class MatchingMutation(MatchMutations, PairingMutations, graphene.ObjectType):
+class MatchingMutation(MatchMutations, PairingMutations, StudioInvitationMutations, graphene.ObjectType):
     pass

@@ -52,6 +52,9 @@ def document_context(pairing: PairingAgreement) -> dict:
         "enterprise_signed_by": (signer.get_full_name() or signer.get_username()) if signer else "",
         "expert_signed_at": _when(pairing.expert_signed_at),
         "activated_at": _when(pairing.activated_at),
+        # issue 12 §1, §2: the studio that assigned the expert; the paper agreement signed on site
+        "studio": pairing.studio.name if pairing.studio_id else "",
+        "paper_signed_on": pairing.paper_signed_on.isoformat() if pairing.paper_signed_on else "",
     }
 
 
@@ -97,6 +100,7 @@ def render_pdf(pairing: PairingAgreement) -> bytes:
         p(f"统一社会信用代码：{ctx['enterprise']['credit_code']}　地区：{ctx['enterprise']['region']}"),
         p(f"乙方（劳模工匠）：{ctx['expert']['name']}"),
         p(f"工作单位：{ctx['expert']['employer']}　{ctx['expert']['title']}　地区：{ctx['expert']['region']}"),
+        *([p(f"所属工作室：{ctx['studio']}（经工作室指派承接）")] if ctx["studio"] else []),
         p("二、结对需求", "h"),
         p(f"{ctx['challenge']['title']}（{ctx['challenge']['category']}）"),
         p(ctx["challenge"]["description"]),
@@ -109,6 +113,8 @@ def render_pdf(pairing: PairingAgreement) -> bytes:
         p("六、签署", "h"),
         p(f"甲方签署：{ctx['enterprise_signed_by'] or '—'}　{ctx['enterprise_signed_at'] or '未签署'}"),
         p(f"乙方签署：{ctx['expert']['name'] if ctx['expert_signed_at'] else '—'}　{ctx['expert_signed_at'] or '未签署'}"),
+        *([p(f"双方于 {ctx['paper_signed_on']} 在纸质意向书上签署，扫描件存档于联盟秘书处。")]
+          if ctx["paper_signed_on"] else []),
         Spacer(1, 6 * mm),
         p(f"发起：{ctx['proposed_at']}　接受：{ctx['responded_at'] or '—'}　生效：{ctx['activated_at'] or '—'}", "meta"),
     ]

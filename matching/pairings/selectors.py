@@ -1,5 +1,7 @@
 """Reads of pairing agreements: only the parties and the secretariat see an agreement, and who may
 do what to it now (the `can_*` rules the services enforce and the pages show as buttons)."""
+import re
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,13 +13,13 @@ from jianglian.errors import DomainError, IllegalTransition, NotAllowed
 from jianglian.roles import enterprise_ids, expert_of, is_secretariat
 
 from ..conflicts import conflict_refusal
-from ..models import PairingAgreement
+from ..models import PairingAgreement, StudioInvitation
 
 Status = PairingAgreement.Status
 SIDE_EXPERT, SIDE_ENTERPRISE = "expert", "enterprise"
 
 # Everything a list or a detail shows, in one query.
-_RELATED = ("challenge__enterprise", "expert", "proposed_by", "enterprise_signed_by")
+_RELATED = ("challenge__enterprise", "expert", "proposed_by", "enterprise_signed_by", "studio", "responded_on_behalf_by")
 
 
 def _party_filter(user) -> Q | None:
@@ -139,14 +141,13 @@ def proposal_refusal(user, challenge: Challenge) -> DomainError | None:
 
 
 def invitee_refusal(challenge: Challenge, expert: Expert) -> DomainError | None:
-    """Whether `expert` may be invited to `challenge`: accepting pairings, with an account, not its staff, and
-    without a conflict of interest (matching.conflicts: Conflict `conflict_of_interest`, read once per
-    challenge object)."""
+    """Whether `expert` may be invited to `challenge`: accepting pairings, not its staff, and without a conflict
+    of interest (matching.conflicts: Conflict `conflict_of_interest`, read once per challenge object). An expert
+    without an account may be invited too: they get a one-time link on every channel their catalog entry has
+    (matching.pairings.invitations), and the secretariat's liaison queue lists those who cannot be reached."""
     if not expert.accepting_pairings:
         return DomainError(_("该劳模工匠暂不接受结对。"), code="expert_not_accepting")
-    if expert.user_id is None:
-        return DomainError(_("该劳模工匠尚未开通账号，无法答复邀请。"), code="expert_without_account")
-    if expert.user_id in _staff_ids(challenge.enterprise):
+    if expert.user_id is not None and expert.user_id in _staff_ids(challenge.enterprise):
         return DomainError(_("不能邀请本企业的员工结对。"), code="own_staff")
     return conflict_refusal(challenge, expert)
 
@@ -241,6 +242,86 @@ def terminate_refusal(user, pairing: PairingAgreement) -> DomainError | None:
     return None
 
 
+def record_response_refusal(user, pairing: PairingAgreement, *, accept: bool = True, now=None) -> DomainError | None:
+    """The secretariat records the answer an expert gave by phone or in person (代为答复) to a pending invitation;
+    an acceptance also needs the invitation unexpired and the challenge still open."""
+    if not is_secretariat(user):
+        return NotAllowed(_("只有秘书处可以代为记录专家的答复。"))
+    if pairing.status != Status.PROPOSED:
+        return IllegalTransition(_("只有待答复的邀请可以记录答复。"))
+    if accept and pairing.expires_at is not None and pairing.expires_at <= (now or timezone.now()):
+        return IllegalTransition(_("邀请已过期。"), code="expired")
+    if accept and pairing.challenge.status != Challenge.Status.OPEN:
+        return IllegalTransition(_("该需求已不在征集中。"), code="challenge_not_open")
+    return None
+
+
+PAPER_STATES = (Status.PROPOSED, Status.ACCEPTED)
+
+
+def paper_agreement_refusal(user, pairing: PairingAgreement) -> DomainError | None:
+    """The secretariat attaches the scan of the paper agreement both sides signed on site, to an invitation
+    not yet signed (pending or accepted) of a challenge still open: it records both signatures."""
+    if not is_secretariat(user):
+        return NotAllowed(_("只有秘书处可以上传纸质意向书。"))
+    if pairing.status not in PAPER_STATES:
+        return IllegalTransition(_("只有待答复或待签署的意向书可以上传纸质签署件。"))
+    if pairing.challenge.status != Challenge.Status.OPEN:
+        return IllegalTransition(_("该需求已不在征集中。"), code="challenge_not_open")
+    return None
+
+
+def can_record_response(user, pairing: PairingAgreement) -> bool:
+    return record_response_refusal(user, pairing, accept=False) is None
+
+
+def can_attach_paper(user, pairing: PairingAgreement) -> bool:
+    return paper_agreement_refusal(user, pairing) is None
+
+
+def can_see_paper(user, pairing: PairingAgreement) -> bool:
+    """The scan of a paper agreement: its parties and the secretariat (those who see the agreement)."""
+    return bool(pairing.paper_scan) and (is_party(user, pairing) or is_secretariat(user))
+
+
+# --- reaching experts (issue 12 §1) -------------------------------------------------------------
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def mobile_number(phone: str) -> str:
+    """A mainland mobile number in `phone` (spaces, dashes and +86 removed), or "" (a landline, nothing)."""
+    digits = re.sub(r"[\s\-()]", "", phone or "")
+    digits = re.sub(r"^(\+?86|0086)", "", digits)
+    return digits if _MOBILE.match(digits) else ""
+
+
+def expert_channels(expert: Expert) -> dict:
+    """Where an expert can be written to, from the catalog entry (and the account's e-mail): {"email": …,
+    "sms": …}, each present only when there is an address."""
+    channels = {}
+    email = expert.email or (expert.user.email if expert.user_id and expert.user else "")
+    if email:
+        channels["email"] = email
+    mobile = mobile_number(expert.phone)
+    if mobile:
+        channels["sms"] = mobile
+    return channels
+
+
+def liaison_queue(*, user, now=None) -> QuerySet[PairingAgreement]:
+    """The secretariat's liaison queue: pending, unexpired invitations waiting on experts who have no account,
+    or no channel to be written to (no e-mail, no mobile), oldest first. Others: NotAllowed."""
+    if not is_secretariat(user):
+        raise NotAllowed(_("只有秘书处可以查看联络队列。"))
+    no_channel = (Q(expert__email="") & (Q(expert__user__isnull=True) | Q(expert__user__email=""))
+                  & ~Q(expert__phone__regex=r"^(\+?86|0086)?[ -]?1[3-9][0-9 -]{9,11}$"))
+    return (PairingAgreement.objects.select_related(*_RELATED, "expert__user", "studio")
+            .filter(status=Status.PROPOSED, expires_at__gt=now or timezone.now())
+            .filter(Q(expert__user__isnull=True) | no_channel)
+            .order_by("proposed_at", "id"))
+
+
 def can_propose_on(user, challenge: Challenge) -> bool:
     return proposal_refusal(user, challenge) is None
 
@@ -292,3 +373,103 @@ def pairing_refusals(user, pairing: PairingAgreement) -> dict[str, DomainError |
 def pairing_actions(user, pairing: PairingAgreement) -> frozenset[str]:
     """The names of the transitions `user` may make on `pairing` now (what a page offers as buttons)."""
     return frozenset(name for name, refusal in pairing_refusals(user, pairing).items() if refusal is None)
+
+
+# --- studio invitations (issue 12 §2) -----------------------------------------------------------------
+#
+# An enterprise invites a ranked studio; the studio's lead or managers (alliance.selectors.can_manage_studio), or
+# the secretariat for them, assign the member who takes it: that member then gets a one-on-one proposal naming
+# the studio, under every rule of a proposal (capacity, one agreement per challenge, conflicts of interest).
+
+StudioInvitationStatus = StudioInvitation.Status
+
+
+def _managed_studio_ids(user) -> frozenset:
+    """Studios `user` manages (Studio.managers), read once per request (cached on the user)."""
+    cached = getattr(user, "_cached_managed_studio_ids", None)
+    if cached is None:
+        cached = user._cached_managed_studio_ids = frozenset(user.managed_studios.values_list("pk", flat=True))
+    return cached
+
+
+def _acts_for_studio(user, studio) -> bool:
+    """The secretariat, the studio's lead or its managers (alliance.selectors.can_manage_studio, without a query
+    per studio)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if is_secretariat(user):
+        return True
+    own = expert_of(user)
+    return (own is not None and studio.lead_id == own.pk) or studio.pk in _managed_studio_ids(user)
+
+
+def studio_invitation_list(*, user) -> QuerySet[StudioInvitation]:
+    """The secretariat sees every studio invitation; the enterprise its challenges'; a studio's lead and managers
+    their studio's."""
+    qs = StudioInvitation.objects.select_related("challenge__enterprise", "studio__lead", "pairing__expert",
+                                                 "proposed_by", "answered_by")
+    if is_secretariat(user):
+        return qs
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    condition = Q(challenge__enterprise_id__in=enterprise_ids(user)) | Q(studio__managers=user)
+    own = expert_of(user)
+    if own is not None:
+        condition |= Q(studio__lead_id=own.pk)
+    return qs.filter(condition).distinct()
+
+
+def studio_invite_refusal(user, challenge: Challenge, studio) -> DomainError | None:
+    """The challenge's enterprise invites a studio while the challenge is open; a suspended studio is not invited."""
+    refusal = proposal_refusal(user, challenge)
+    if refusal is not None:
+        return refusal
+    if studio.membership_status == studio.MembershipStatus.SUSPENDED:
+        return DomainError(_("该工作室已暂停，不能邀请。"), code="studio_suspended")
+    return None
+
+
+def studio_assign_refusal(user, invitation: StudioInvitation, *, now=None) -> DomainError | None:
+    """The studio's lead or managers, or the secretariat, assign a member to a pending, unexpired invitation of a
+    challenge still open."""
+    if not _acts_for_studio(user, invitation.studio):
+        return NotAllowed(_("只有工作室领衔人、管理账号或秘书处可以指派成员。"))
+    if invitation.status != StudioInvitationStatus.PENDING:
+        return IllegalTransition(_("只有待指派的工作室邀请可以指派成员。"))
+    if invitation.expires_at is not None and invitation.expires_at <= (now or timezone.now()):
+        return IllegalTransition(_("邀请已过期。"), code="expired")
+    if invitation.challenge.status != Challenge.Status.OPEN:
+        return IllegalTransition(_("该需求已不在征集中。"), code="challenge_not_open")
+    return None
+
+
+def studio_decline_refusal(user, invitation: StudioInvitation) -> DomainError | None:
+    if not _acts_for_studio(user, invitation.studio):
+        return NotAllowed(_("只有工作室领衔人、管理账号或秘书处可以答复工作室邀请。"))
+    if invitation.status != StudioInvitationStatus.PENDING:
+        return IllegalTransition(_("只有待指派的工作室邀请可以婉拒。"))
+    return None
+
+
+def studio_withdraw_refusal(user, invitation: StudioInvitation) -> DomainError | None:
+    if invitation.challenge.enterprise_id not in enterprise_ids(user):
+        return NotAllowed(_("只有发起邀请的企业可以撤回。"))
+    if invitation.status != StudioInvitationStatus.PENDING:
+        return IllegalTransition(_("工作室已处理该邀请，不能撤回。"))
+    return None
+
+
+STUDIO_INVITATION_REFUSALS = {"assign": studio_assign_refusal, "decline": studio_decline_refusal,
+                              "withdraw": studio_withdraw_refusal}
+
+
+def studio_invitation_actions(user, invitation: StudioInvitation) -> frozenset[str]:
+    """What `user` may do to `invitation` now (the buttons; REST `actions`, GraphQL `actions`)."""
+    return frozenset(name for name, refusal in STUDIO_INVITATION_REFUSALS.items() if refusal(user, invitation) is None)
+
+
+def studio_assignable_members(invitation: StudioInvitation) -> QuerySet[Expert]:
+    """The members a studio may assign: its lead and the experts of the studio, accepting pairings, by name."""
+    studio = invitation.studio
+    return (Expert.objects.filter(Q(studio_id=studio.pk) | Q(pk=studio.lead_id or 0), accepting_pairings=True)
+            .order_by("name", "id"))

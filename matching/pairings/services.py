@@ -32,10 +32,12 @@ Every change writes an AuditEntry and the notifications are recorded in the same
 and sent after commit (jianglian.notifications).
 """
 import logging
-from datetime import timedelta
+import secrets
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,10 +48,13 @@ from experts.models import Expert
 from jianglian.errors import Conflict, IllegalTransition
 from jianglian.notifications import Kind, notify
 
-from ..models import PairingAgreement
+from ..models import ON_BEHALF_CHANNELS, PairingAgreement, ResponseChannel, StudioInvitation
+from . import notices
 from .selectors import (
-    SIDE_ENTERPRISE, SIDE_EXPERT, accept_refusal, complete_refusal, decline_refusal, propose_refusal, rate_refusal,
-    rating_field, sides_to_sign, sign_refusal, terminate_refusal, withdraw_refusal,
+    SIDE_ENTERPRISE, SIDE_EXPERT, accept_refusal, complete_refusal, decline_refusal, invitee_refusal,
+    paper_agreement_refusal, propose_refusal, rate_refusal, rating_field, record_response_refusal, sides_to_sign,
+    sign_refusal, studio_assign_refusal, studio_decline_refusal, studio_invite_refusal, studio_withdraw_refusal,
+    terminate_refusal, withdraw_refusal,
 )
 
 logger = logging.getLogger(__name__)
@@ -132,10 +137,21 @@ def holding_count(expert: Expert) -> int:
 @transaction.atomic
 def pairing_propose(*, user, challenge: Challenge, expert: Expert, message: str = "", goals: str = "",
                     start_date=None, end_date=None, deliverables: str = "") -> PairingAgreement:
-    """Enterprise staff invite an expert to pair on one of their open challenges."""
+    """Enterprise staff invite an expert to pair on one of their open challenges. An expert without an account is
+    invited too: the invitation goes to every channel their catalog entry has as a one-time link
+    (matching.pairings.invitations)."""
     challenge = Challenge.objects.select_for_update().select_related("enterprise").get(pk=challenge.pk)
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
     _check(propose_refusal(user, challenge, expert))
+    return _propose(user=user, challenge=challenge, expert=expert, message=message, goals=goals,
+                    start_date=start_date, end_date=end_date, deliverables=deliverables, proposed_by=user)
+
+
+def _propose(*, user, challenge: Challenge, expert: Expert, message: str, goals: str, start_date, end_date,
+             proposed_by, deliverables: str = "", studio=None) -> PairingAgreement:
+    """A new proposal on the locked `challenge` and `expert` (the caller checked who may propose): one open
+    proposal per challenge and expert, none while the challenge is held; the expert is told (their account, or
+    the invitation link on every channel of their catalog entry)."""
     if PairingAgreement.objects.filter(challenge=challenge, status__in=HOLDING).exists():
         raise Conflict(_("该需求已与一位劳模工匠结对。"), code="challenge_taken")
     if PairingAgreement.objects.filter(challenge=challenge, expert=expert, status=Status.PROPOSED).exists():
@@ -144,53 +160,72 @@ def pairing_propose(*, user, challenge: Challenge, expert: Expert, message: str 
         raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
     pairing = PairingAgreement(
         challenge=challenge, expert=expert, message=message, goals=goals, start_date=start_date,
-        end_date=end_date, deliverables=deliverables, proposed_by=user,
+        end_date=end_date, deliverables=deliverables, proposed_by=proposed_by, studio=studio,
         expires_at=timezone.now() + timedelta(days=settings.PAIRING_PROPOSAL_EXPIRY_DAYS),
     )
-    pairing.full_clean(exclude=["challenge", "expert", "proposed_by"], validate_constraints=False)
+    pairing.full_clean(exclude=["challenge", "expert", "proposed_by", "studio"], validate_constraints=False)
     try:
         with transaction.atomic():
             pairing.save()
     except IntegrityError:
         raise Conflict(_("已向该劳模工匠发出邀请，请等待答复。"), code="duplicate_proposal") from None
-    _audit(user, pairing, "propose", "", note=message)
-    notify(kind=Kind.PAIRING_PROPOSED, recipients=_expert_recipients(pairing), subject=pairing,
-           context=_context(pairing, message=message, expires_at=pairing.expires_at))
-    logger.info("pairing %s proposed: challenge %s, expert %s, by user %s", pairing.pk, challenge.pk, expert.pk, user.pk)
+    _audit(user, pairing, "propose", "", note=message if studio is None else f"{studio.name}：{message}")
+    if expert.user_id is None:
+        from .invitations import invitation_link_issue
+
+        invitation_link_issue(pairing)
+    else:
+        notify(kind=Kind.PAIRING_PROPOSED, recipients=_expert_recipients(pairing), subject=pairing,
+               context=_context(pairing, message=message, expires_at=pairing.expires_at))
+    logger.info("pairing %s proposed: challenge %s, expert %s, by user %s", pairing.pk, challenge.pk, expert.pk,
+                user.pk)
     return pairing
 
 
+def _check_can_hold(pairing: PairingAgreement, *, own: bool = True) -> None:
+    """An agreement about to hold (accepted, or signed on paper): no other holds the challenge, and the expert
+    has a unit of capacity left (rows locked by _lock)."""
+    challenge, expert = pairing.challenge, pairing.expert
+    if PairingAgreement.objects.filter(challenge=challenge, status__in=HOLDING).exclude(pk=pairing.pk).exists():
+        raise Conflict(_("该需求已与其他劳模工匠结对。"), code="challenge_taken")
+    holding = PairingAgreement.objects.filter(expert=expert, status__in=HOLDING).exclude(pk=pairing.pk).count()
+    if holding >= expert.capacity:
+        message = (_("您的结对数已达上限，请先完成或终止已有结对。") if own
+                   else _("该劳模工匠的结对数已达上限。"))
+        raise Conflict(message, code="capacity_reached")
+
+
 @transaction.atomic
-def pairing_accept(*, user, pairing: PairingAgreement, note: str = "") -> PairingAgreement:
+def pairing_accept(*, user, pairing: PairingAgreement, note: str = "",
+                   channel: str = ResponseChannel.SITE) -> PairingAgreement:
     """The invited expert accepts: the agreement now holds the challenge and one unit of capacity."""
     pairing = _lock(pairing.pk)
     _check(accept_refusal(user, pairing))
-    challenge, expert = pairing.challenge, pairing.expert
-    if PairingAgreement.objects.filter(challenge=challenge, status__in=HOLDING).exists():
-        raise Conflict(_("该需求已与其他劳模工匠结对。"), code="challenge_taken")
-    if holding_count(expert) >= expert.capacity:
-        raise Conflict(_("您的结对数已达上限，请先完成或终止已有结对。"), code="capacity_reached")
+    _check_can_hold(pairing)
     pairing.status = Status.ACCEPTED
     pairing.responded_at = timezone.now()
     pairing.response_note = note
-    _save(pairing, ["status", "responded_at", "response_note"],
+    pairing.response_channel = channel
+    _save(pairing, ["status", "responded_at", "response_note", "response_channel"],
           _("该需求已与其他劳模工匠结对。"), "challenge_taken")
     _audit(user, pairing, "accept", Status.PROPOSED, note=note)
     notify(kind=Kind.PAIRING_ACCEPTED, recipients=_enterprise_recipients(pairing), subject=pairing,
            context=_context(pairing, note=note))
-    logger.info("pairing %s accepted by expert %s", pairing.pk, expert.pk)
+    logger.info("pairing %s accepted by expert %s", pairing.pk, pairing.expert_id)
     return pairing
 
 
 @transaction.atomic
-def pairing_decline(*, user, pairing: PairingAgreement, note: str = "") -> PairingAgreement:
+def pairing_decline(*, user, pairing: PairingAgreement, note: str = "",
+                    channel: str = ResponseChannel.SITE) -> PairingAgreement:
     """The invited expert declines, with an optional note."""
     pairing = _lock(pairing.pk)
     _check(decline_refusal(user, pairing))
     pairing.status = Status.DECLINED
     pairing.responded_at = timezone.now()
     pairing.response_note = note
-    pairing.save(update_fields=["status", "responded_at", "response_note"])
+    pairing.response_channel = channel
+    pairing.save(update_fields=["status", "responded_at", "response_note", "response_channel"])
     _audit(user, pairing, "decline", Status.PROPOSED, note=note)
     notify(kind=Kind.PAIRING_DECLINED, recipients=_enterprise_recipients(pairing), subject=pairing,
            context=_context(pairing, note=note))
@@ -337,6 +372,122 @@ def pairing_terminate(*, user, pairing: PairingAgreement, reason: str) -> Pairin
     return pairing
 
 
+# --- the secretariat's liaison (issue 12 §1) -------------------------------------------------------
+
+
+def _expert_contacts(pairing: PairingAgreement) -> list:
+    """Who tells the expert: their account, else the channels of their catalog entry (no account yet)."""
+    return _expert_recipients(pairing)
+
+
+@transaction.atomic
+def pairing_record_response(*, user, pairing: PairingAgreement, accept: bool, channel: str,
+                            note: str = "") -> PairingAgreement:
+    """A liaison of the secretariat records the answer the expert gave by phone or in person (代为答复): accepted
+    or declined, through which channel, with a note. The same rules as the expert's own answer (expiry, the
+    challenge held, the expert's capacity); audited as answered on the expert's behalf by the liaison, and told to
+    both sides. It signs nothing: signing needs the expert (account or link) or the paper agreement."""
+    pairing = _lock(pairing.pk)
+    _check(record_response_refusal(user, pairing, accept=accept))
+    if channel not in ON_BEHALF_CHANNELS:
+        raise ValidationError({"channel": _("请选择专家答复的方式：电话、当面或其他。")})
+    note = (note or "").strip()
+    if accept:
+        _check_can_hold(pairing, own=False)
+    pairing.status = Status.ACCEPTED if accept else Status.DECLINED
+    pairing.responded_at = timezone.now()
+    pairing.response_note = note
+    pairing.response_channel = channel
+    pairing.responded_on_behalf_by = user
+    _save(pairing, ["status", "responded_at", "response_note", "response_channel", "responded_on_behalf_by"],
+          _("该需求已与其他劳模工匠结对。"), "challenge_taken")
+    label = ResponseChannel(channel).label
+    _audit(user, pairing, "accept_on_behalf" if accept else "decline_on_behalf", Status.PROPOSED,
+           note=_("代为答复（%(channel)s）：%(note)s") % {"channel": label, "note": note})
+    notify(kind=notices.ANSWERED_ON_BEHALF,
+           recipients=[*_enterprise_recipients(pairing), *_expert_contacts(pairing)], subject=pairing,
+           context=_context(pairing, accepted=accept, channel=str(label), note=note,
+                            liaison=user.get_full_name() or user.get_username()))
+    logger.info("pairing %s %s on the expert's behalf by user %s (%s)", pairing.pk,
+                "accepted" if accept else "declined", user.pk, channel)
+    return pairing
+
+
+PAPER_TYPES = {b"%PDF-": ("application/pdf", ".pdf"), b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
+               b"\x89PNG\r\n\x1a\n": ("image/png", ".png")}
+
+
+def paper_scan_type(head: bytes) -> tuple[str, str] | None:
+    """(content type, extension) of a scan from its first bytes — PDF, JPEG or PNG — or None."""
+    return next((kind for magic, kind in PAPER_TYPES.items() if head.startswith(magic)), None)
+
+
+def _read_scan(scan) -> tuple[bytes, str, str]:
+    """The bytes of an uploaded scan with its sniffed type; ValidationError on `file` when it is empty, too large
+    or not a PDF, JPEG or PNG (whatever its name or declared type says)."""
+    limit = settings.PAIRING_PAPER_MAX_BYTES
+    size = getattr(scan, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError({"file": _("文件过大：最大 %(mb)s MB。") % {"mb": limit // (1024 * 1024)}})
+    data = scan.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationError({"file": _("文件过大：最大 %(mb)s MB。") % {"mb": limit // (1024 * 1024)}})
+    if not data:
+        raise ValidationError({"file": _("文件为空。")})
+    kind = paper_scan_type(data[:16])
+    if kind is None:
+        raise ValidationError({"file": _("只接受 PDF、JPEG 或 PNG 格式的扫描件。")})
+    return data, *kind
+
+
+@transaction.atomic
+def pairing_attach_paper(*, user, pairing: PairingAgreement, file, signed_on) -> PairingAgreement:
+    """The secretariat attaches the scan of the paper agreement both sides signed on site (PDF, JPEG or PNG,
+    read from its bytes, at most PAIRING_PAPER_MAX_BYTES): it records both signatures on the date written on the
+    paper, and the agreement is active (an invitation still pending is accepted by it). The same rules of one
+    holding agreement per challenge and the expert's capacity apply. A refused scan stores nothing."""
+    pairing = _lock(pairing.pk)
+    _check(paper_agreement_refusal(user, pairing))
+    data, content_type, extension = _read_scan(file)
+    today = timezone.localdate()
+    if signed_on is None:
+        raise ValidationError({"signed_on": _("请填写纸质意向书上的签署日期。")})
+    if signed_on > today:
+        raise ValidationError({"signed_on": _("签署日期不能晚于今天。")})
+    if signed_on < timezone.localtime(pairing.proposed_at).date():
+        raise ValidationError({"signed_on": _("签署日期不能早于发出邀请的日期。")})
+    previous = pairing.status
+    _check_can_hold(pairing, own=False)
+    now = timezone.now()
+    signed_at = timezone.make_aware(datetime.combine(signed_on, time(12, 0)))
+    if previous == Status.PROPOSED:
+        pairing.responded_at, pairing.response_channel = now, ResponseChannel.IN_PERSON
+        pairing.responded_on_behalf_by = user
+    pairing.expert_signed_at = pairing.expert_signed_at or signed_at
+    pairing.enterprise_signed_at = pairing.enterprise_signed_at or signed_at
+    pairing.paper_signed_on, pairing.paper_attached_by, pairing.paper_attached_at = signed_on, user, now
+    pairing.paper_content_type = content_type
+    pairing.status, pairing.activated_at = Status.ACTIVE, now
+    pairing.paper_scan.save(f"{pairing.pk}-{secrets.token_hex(8)}{extension}", ContentFile(data), save=False)
+    try:  # a refusal from here on leaves no file behind
+        _save(pairing, ["responded_at", "response_channel", "responded_on_behalf_by", "expert_signed_at",
+                        "enterprise_signed_at", "paper_signed_on", "paper_attached_by", "paper_attached_at",
+                        "paper_content_type", "paper_scan", "status", "activated_at"],
+              _("该需求已与其他劳模工匠结对。"), "challenge_taken")
+        _audit(user, pairing, "paper_agreement", previous,
+               note=_("纸质意向书（%(date)s 双方签署）由秘书处上传") % {"date": signed_on.isoformat()})
+        _set_challenge_status(user, pairing.challenge, Challenge.Status.PAIRED, "pair", note=f"pairing {pairing.pk}")
+        _supersede_other_proposals(user, pairing)
+        notify(kind=notices.PAPER_AGREEMENT,
+               recipients=[*_enterprise_recipients(pairing), *_expert_contacts(pairing)],
+               subject=pairing, context=_context(pairing, signed_on=signed_on))
+    except BaseException:
+        pairing.paper_scan.storage.delete(pairing.paper_scan.name)
+        raise
+    logger.info("pairing %s active on paper signed %s, scan attached by user %s", pairing.pk, signed_on, user.pk)
+    return pairing
+
+
 # --- beat tasks' services --------------------------------------------------------------------
 
 
@@ -383,3 +534,125 @@ def pairing_send_reminders(*, now=None) -> int:
                    context=_context(pairing, expires_at=pairing.expires_at))
             reminded += 1
     return reminded
+
+
+# --- studio invitations (issue 12 §2) ---------------------------------------------------------------------
+
+
+def _studio_recipients(studio) -> list:
+    """The accounts that act for a studio: its managers and its lead's."""
+    users = list(studio.managers.all())
+    if studio.lead_id and studio.lead.user_id:
+        users.append(studio.lead.user)
+    return users
+
+
+def _studio_context(invitation: StudioInvitation, **extra) -> dict:
+    return dict(invitation_id=invitation.pk, challenge=invitation.challenge.title,
+                enterprise=invitation.challenge.enterprise.name, studio=invitation.studio.name, **extra)
+
+
+def _lock_invitation(invitation_id: int) -> StudioInvitation:
+    """Lock the challenge, then the invitation (the order of _lock: challenge first)."""
+    challenge_id = StudioInvitation.objects.filter(pk=invitation_id).values_list("challenge_id", flat=True).get()
+    challenge = Challenge.objects.select_for_update().select_related("enterprise").get(pk=challenge_id)
+    invitation = (StudioInvitation.objects.select_for_update(of=("self",)).select_related("studio__lead")
+                  .get(pk=invitation_id))
+    invitation.challenge = challenge
+    return invitation
+
+
+@transaction.atomic
+def studio_invite(*, user, challenge: Challenge, studio, message: str = "", goals: str = "", start_date=None,
+                  end_date=None) -> StudioInvitation:
+    """Enterprise staff invite a studio to one of their open challenges; its lead and managers are told."""
+    challenge = Challenge.objects.select_for_update().select_related("enterprise").get(pk=challenge.pk)
+    _check(studio_invite_refusal(user, challenge, studio))
+    if PairingAgreement.objects.filter(challenge=challenge, status__in=HOLDING).exists():
+        raise Conflict(_("该需求已与一位劳模工匠结对。"), code="challenge_taken")
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
+    invitation = StudioInvitation(
+        challenge=challenge, studio=studio, message=message, goals=goals, start_date=start_date, end_date=end_date,
+        proposed_by=user, expires_at=timezone.now() + timedelta(days=settings.PAIRING_PROPOSAL_EXPIRY_DAYS))
+    invitation.full_clean(exclude=["challenge", "studio", "proposed_by", "pairing"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:
+        raise Conflict(_("已邀请该工作室，请等待工作室指派成员。"), code="duplicate_invitation") from None
+    audit_record(actor=user, subject=invitation, action="studio_invite", to_state=invitation.status, note=message)
+    notify(kind=notices.STUDIO_INVITATION, recipients=_studio_recipients(studio), subject=invitation,
+           context=_studio_context(invitation, message=message, expires_at=invitation.expires_at))
+    return invitation
+
+
+@transaction.atomic
+def studio_invitation_assign(*, user, invitation: StudioInvitation, expert: Expert) -> StudioInvitation:
+    """The studio's lead or managers (or the secretariat for them) assign the member who takes the invitation:
+    from then on it is that member's one-on-one proposal, naming the studio, under every rule of a proposal (one
+    agreement per challenge, the member's capacity, conflicts of interest). The member is told as any invited
+    expert (their account, or the one-time link when they have none); the enterprise is told who takes it."""
+    invitation = _lock_invitation(invitation.pk)
+    _check(studio_assign_refusal(user, invitation))
+    challenge, studio = invitation.challenge, invitation.studio
+    expert = Expert.objects.select_for_update().get(pk=expert.pk)
+    if expert.studio_id != studio.pk and studio.lead_id != expert.pk:
+        raise ValidationError({"expert": _("只能指派本工作室的成员。")})
+    _check(invitee_refusal(challenge, expert))
+    if PairingAgreement.objects.filter(expert=expert, status__in=HOLDING).count() >= expert.capacity:
+        raise Conflict(_("该劳模工匠的结对数已达上限。"), code="capacity_reached")
+    pairing = _propose(user=user, challenge=challenge, expert=expert, message=invitation.message,
+                       goals=invitation.goals, start_date=invitation.start_date, end_date=invitation.end_date,
+                       proposed_by=invitation.proposed_by, studio=studio)
+    invitation.status, invitation.pairing = StudioInvitation.Status.ASSIGNED, pairing
+    invitation.answered_at, invitation.answered_by = timezone.now(), user
+    invitation.save(update_fields=["status", "pairing", "answered_at", "answered_by"])
+    audit_record(actor=user, subject=invitation, action="studio_assign", from_state=StudioInvitation.Status.PENDING,
+                 to_state=invitation.status, note=f"{expert.name} (expert {expert.pk}), pairing {pairing.pk}")
+    notify(kind=notices.STUDIO_INVITATION_ASSIGNED, recipients=_enterprise_recipients(pairing), subject=invitation,
+           context=_studio_context(invitation, expert=expert.name, pairing_id=pairing.pk))
+    return invitation
+
+
+@transaction.atomic
+def studio_invitation_decline(*, user, invitation: StudioInvitation, note: str = "") -> StudioInvitation:
+    """The studio (or the secretariat for it) declines, with a note; the enterprise is told."""
+    invitation = _lock_invitation(invitation.pk)
+    _check(studio_decline_refusal(user, invitation))
+    invitation.status, invitation.note = StudioInvitation.Status.DECLINED, (note or "").strip()
+    invitation.answered_at, invitation.answered_by = timezone.now(), user
+    invitation.save(update_fields=["status", "note", "answered_at", "answered_by"])
+    audit_record(actor=user, subject=invitation, action="studio_decline", from_state=StudioInvitation.Status.PENDING,
+                 to_state=invitation.status, note=invitation.note)
+    notify(kind=notices.STUDIO_INVITATION_DECLINED, recipients=list(invitation.challenge.enterprise.staff.all()),
+           subject=invitation, context=_studio_context(invitation, note=invitation.note))
+    return invitation
+
+
+@transaction.atomic
+def studio_invitation_withdraw(*, user, invitation: StudioInvitation, note: str = "") -> StudioInvitation:
+    """The enterprise withdraws its invitation before the studio assigns a member."""
+    invitation = _lock_invitation(invitation.pk)
+    _check(studio_withdraw_refusal(user, invitation))
+    invitation.status, invitation.note = StudioInvitation.Status.WITHDRAWN, (note or "").strip()
+    invitation.answered_at, invitation.answered_by = timezone.now(), user
+    invitation.save(update_fields=["status", "note", "answered_at", "answered_by"])
+    audit_record(actor=user, subject=invitation, action="studio_withdraw", from_state=StudioInvitation.Status.PENDING,
+                 to_state=invitation.status, note=invitation.note)
+    return invitation
+
+
+def studio_invitation_expire_due(*, now=None) -> int:
+    """pending → expired for every studio invitation past its expires_at (beat, with the proposals). Idempotent."""
+    now = now or timezone.now()
+    expired = 0
+    for invitation_id in list(StudioInvitation.objects.filter(
+            status=StudioInvitation.Status.PENDING, expires_at__lte=now).values_list("pk", flat=True)):
+        with transaction.atomic():
+            if StudioInvitation.objects.filter(pk=invitation_id, status=StudioInvitation.Status.PENDING).update(
+                    status=StudioInvitation.Status.EXPIRED) == 1:
+                audit_record(actor=None, subject=StudioInvitation(pk=invitation_id), action="expire",
+                             from_state=StudioInvitation.Status.PENDING, to_state=StudioInvitation.Status.EXPIRED)
+                expired += 1
+    return expired

@@ -186,8 +186,8 @@ def test_challenge_page_query_count_does_not_grow_with_the_ranking(web, enterpri
     client = web(user)
     client.get(reverse("web:challenge", args=[challenge.pk]))
     # among them: the enterprise's staff and the conflicts of interest (4), whom it cannot invite; the solved
-    # challenges like it (matching.similar: none here, so no pairing is read)
-    with django_assert_num_queries(17) as first:  # 2 of them: the header's unread count and enterprise name
+    # challenges like it (matching.similar: none here, so no pairing is read); the studio invitations (one)
+    with django_assert_num_queries(18) as first:  # 2 of them: the header's unread count and enterprise name
         client.get(reverse("web:challenge", args=[challenge.pk]))
     challenge.matches.all().delete()
     store_matches(challenge, experts=[factories.make_expert_user()[1] for _ in range(6)],
@@ -287,8 +287,9 @@ def test_the_invite_button_shows_exactly_when_the_selector_allows_the_invitation
         assert offered == {e.pk for e in experts if can_propose(asker, challenge, e)}, viewer
     owner_page = web(user).get(reverse("web:challenge", args=[challenge.pk])).content.decode()
     if status == Challenge.Status.OPEN:
-        assert offered_names(owner_page) == ["可邀请"]
-        for refusal in ("该劳模工匠暂不接受结对。", "该劳模工匠尚未开通账号，无法答复邀请。", "不能邀请本企业的员工结对。"):
+        assert offered_names(owner_page) == ["可邀请", "未开通账号"]
+        assert owner_page.count("尚未开通账号：邀请将以专属链接发送") == 1  # the catalog entry nobody claimed
+        for refusal in ("该劳模工匠暂不接受结对。", "不能邀请本企业的员工结对。"):
             assert owner_page.count(refusal) == 1
     else:
         assert offered_names(owner_page) == [] and "data-refusal" not in owner_page

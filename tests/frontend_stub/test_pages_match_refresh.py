@@ -210,9 +210,9 @@ def test_the_query_count_of_the_draft_page_does_not_grow_with_the_preview(web, e
     store_matches(draft, experts=[factories.make_expert()])
     client = web(user)
     client.get(page_url(draft))
-    # session, user, roles (2), challenge, skills, matches (2), experts, pairings: the button's rule reads
-    # only the roles the page already loaded
-    with django_assert_num_queries(12) as first:  # 2 of them: the header's unread count and enterprise name
+    # session, user, roles (2), challenge, skills, matches (2), experts, pairings, studio invitations: the button's
+    # rule reads only the roles the page already loaded
+    with django_assert_num_queries(13) as first:  # 2 of them: the header's unread count and enterprise name
         client.get(page_url(draft))
     draft.matches.all().delete()
     store_matches(draft, experts=[factories.make_expert() for _ in range(6)], studios=[factories.make_studio()])

@@ -227,7 +227,8 @@ def test_my_invitations_query_count_is_fixed(web, enterprise_user, expert_user, 
     pairing_in("proposed", (enterprise_user, expert_user))
     client = web(expert_user[0])
     client.get(reverse("web:my_invitations"))
-    with django_assert_num_queries(8) as first:  # session, user, roles (3), invitations, answered, unread count
+    # session, user, roles (3), invitations, answered, unread count, whether the expert acts for a studio
+    with django_assert_num_queries(9) as first:
         client.get(reverse("web:my_invitations"))
     for state in ("proposed", "proposed", "proposed past its expiry"):
         pairing_in(state, (enterprise_user, expert_user))

@@ -44,6 +44,7 @@ PAGES = [
     ("web:signup", "get", None, EVERYONE),
     ("web:signup_enterprise", "get", None, EVERYONE),
     ("web:my_home", "get", None, SIGNED_IN),
+    ("web:my_studio_invitations", "get", None, SIGNED_IN),  # a studio's lead or managers, the secretariat: theirs
     ("web:password_change", "get", None, SIGNED_IN),
     ("web:notifications", "get", None, SIGNED_IN),
     ("web:notifications_mark_read", "post", None, SIGNED_IN),
@@ -57,6 +58,7 @@ PAGES = [
     ("web:challenge_matches_refresh", "post", lambda w: [w.open_challenge.pk], ENTERPRISE | SECRETARIAT),
     ("web:invite", "post", lambda w: [w.open_challenge.pk, w.expert.pk], ENTERPRISE),
     ("web:invite", "get", lambda w: [w.open_challenge.pk, w.expert.pk], ENTERPRISE),
+    ("web:invite_studio", "post", lambda w: [w.open_challenge.pk, w.studio.pk], ENTERPRISE),
     # both sides of an agreement
     ("web:my_agreements", "get", None, PARTIES),
     ("web:pairing", "get", lambda w: [w.pairing.pk], AGREEMENT),
@@ -64,6 +66,9 @@ PAGES = [
     ("web:pairing_pdf", "get", lambda w: [w.pairing.pk], AGREEMENT),
     ("web:pairing_action", "post", lambda w: [w.pairing.pk, "sign"], PARTIES),  # the secretariat sees, never signs
     ("web:pairing_complete", "post", lambda w: [w.pairing.pk], PARTIES),
+    # the secretariat's liaison on an agreement (a 404 to whoever does not see it)
+    ("web:pairing_record_response", "post", lambda w: [w.pairing.pk], SECRETARIAT),
+    ("web:pairing_attach_paper", "post", lambda w: [w.pairing.pk], SECRETARIAT),
     # experts
     ("web:my_invitations", "get", None, EXPERT),
     ("web:expert_open_challenges", "get", None, EXPERT),
@@ -78,6 +83,8 @@ PAGES = [
     ("web:verify_enterprise", "post", lambda w: [w.unverified.pk], SECRETARIAT),
     ("web:verify_enterprise_group", "post", lambda w: [w.group_member.pk], SECRETARIAT),
     ("web:expert_claim_link", "post", lambda w: [w.unclaimed.pk], SECRETARIAT),
+    ("web:expert_claims", "get", None, SECRETARIAT),
+    ("web:liaison_queue", "get", None, SECRETARIAT),
     ("web:roster_imports", "get", None, SECRETARIAT),
     ("web:roster_import", "get", lambda w: [w.upload.token], SECRETARIAT),
     ("web:roster_import_progress", "get", lambda w: [w.upload.token], SECRETARIAT),
@@ -164,10 +171,12 @@ def test_the_table_covers_every_page_of_the_site():
     from frontend_stub import urls
 
     listed = {name.removeprefix("web:") for name, *_ in PAGES}
-    # The expert sign-up answers a claim link (test_pages_accounts.py); sign-out and the skill suggestions are no
+    # The expert sign-up answers a claim link (test_pages_accounts.py), the invitation link's page its link and the
+    # paper scan exists once attached (tests/matching/test_liaison.py); sign-out and the skill suggestions are no
     # pages of a role; one notification opens for its recipient only and a short link for anyone
     # (test_pages_notifications.py, tests/jianglian/test_notifications.py); turning a service day's question into a
-    # challenge answers those who see the question (test_pages_activities.py).
-    per_object = {"signup_expert", "logout", "skill_suggestions", "notification_open", "short_link",
-                  "service_question_convert"}
+    # challenge answers those who see the question (test_pages_activities.py); a studio invitation's actions answer
+    # its studio and enterprise (tests/matching/test_studio_invitations.py).
+    per_object = {"signup_expert", "invitation_link", "pairing_paper", "studio_invitation_action", "logout",
+                  "skill_suggestions", "notification_open", "short_link", "service_question_convert"}
     assert {p.name for p in urls.urlpatterns} == listed | per_object

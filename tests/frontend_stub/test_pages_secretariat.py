@@ -61,8 +61,10 @@ def test_dashboard_draws_the_campaign_report_of_the_last_twelve_months(web, secr
 def test_dashboard_query_count_is_fixed(web, secretariat, django_assert_num_queries):
     client = web(secretariat)
     client.get(reverse("web:secretariat"))
-    # 25 of them: the campaign report of the last twelve months (jianglian.reports), whatever the data
-    with django_assert_num_queries(42) as first:  # among them: the group claims to verify, failed notifications, unread
+    # 25 of them: the campaign report of the last twelve months (jianglian.reports), whatever the data; among the
+    # others: the group claims to verify, failed notifications, unread, the counts of unclaimed experts and of
+    # the liaison queue
+    with django_assert_num_queries(43) as first:
         client.get(reverse("web:secretariat"))
     for _ in range(3):
         lead_user, lead = factories.make_expert_user()

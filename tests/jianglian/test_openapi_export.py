@@ -56,7 +56,8 @@ def test_request_bodies_are_json_only_or_multipart_for_a_file(spec):
         assert media_type == ("multipart/form-data" if sends_file else "application/json"), name
         if sends_file:
             uploads.append(name)
-    assert uploads == ["POST /api/v1/events/{id}/photos/", "POST /api/v1/imports/{kind}/"]
+    assert uploads == ["POST /api/v1/events/{id}/photos/", "POST /api/v1/imports/{kind}/",
+                       "POST /api/v1/pairings/{id}/paper-agreement/"]
 
 
 def test_operation_ids_read_as_names(spec):

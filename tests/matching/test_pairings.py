@@ -521,12 +521,12 @@ def _invitees(world):
     return {
         "accepting, with an account": (world.expert, None),
         "not accepting pairings": (factories.make_expert_user(accepting_pairings=False)[1], "expert_not_accepting"),
-        "without an account": (factories.make_expert(), "expert_without_account"),
+        "without an account (invited through a link)": (factories.make_expert(), None),
         "the enterprise's own staff": (staff_expert, "own_staff"),
     }
 
 
-def test_an_expert_may_be_invited_when_accepting_with_an_account_and_not_the_enterprises_staff(world):
+def test_an_expert_may_be_invited_when_accepting_and_not_the_enterprises_staff_account_or_not(world):
     for name, (expert, code) in _invitees(world).items():
         refusal = selectors.invitee_refusal(world.challenge, expert)
         assert (refusal.code if refusal else None) == code, name
@@ -601,11 +601,12 @@ def test_an_expert_not_accepting_pairings_cannot_be_invited(parties):
     assert error.value.code == "expert_not_accepting"
 
 
-def test_an_expert_without_an_account_cannot_be_invited(parties):
+def test_an_expert_without_an_account_is_invited_through_a_link_not_an_inbox(parties):
     expert = factories.make_expert()
-    with pytest.raises(DomainError) as error:
-        services.pairing_propose(user=parties.enterprise_user, challenge=parties.challenge, expert=expert)
-    assert error.value.code == "expert_without_account"
+    pairing = services.pairing_propose(user=parties.enterprise_user, challenge=parties.challenge, expert=expert)
+    assert pairing.status == Status.PROPOSED
+    assert pairing.invitation_links.count() == 1
+    assert notifications("pairing_proposed") == []  # nobody's account: the link goes to the entry's channels
 
 
 def test_the_enterprise_cannot_pair_with_its_own_staff(parties):
