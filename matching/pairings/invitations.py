@@ -19,7 +19,6 @@ or declines (the pairing services, as the new account). It is refused — with a
 """
 import logging
 from dataclasses import dataclass
-from functools import partial
 
 from django.core import signing
 from django.db import transaction
@@ -29,9 +28,11 @@ from django.utils.translation import gettext as _
 
 from experts.services import expert_link_account
 from jianglian.errors import Conflict, DomainError, IllegalTransition, NotAllowed
-from jianglian.transactions import after_commit
+from jianglian.notifications import notify
 
 from ..models import PairingAgreement, PairingInvitationLink, ResponseChannel
+from . import notices
+from .selectors import expert_channels, expert_contact
 
 logger = logging.getLogger(__name__)
 
@@ -49,17 +50,21 @@ def link_path(link: PairingInvitationLink) -> str:
 
 
 def invitation_link_issue(pairing: PairingAgreement) -> PairingInvitationLink:
-    """A new link for a proposal to an expert without an account, sent after commit to every channel the
-    catalog entry has. Called by pairing_propose inside its transaction."""
-    link = PairingInvitationLink.objects.create(pairing=pairing)
-    after_commit(f"matching.invitation_link:{link.pk}", partial(_queue, link.pk))
+    """A new link for a proposal to an expert without an account, sent through every channel the catalog entry
+    has (e-mail, SMS with a short link: jianglian.notifications' outbox, after commit, once per channel). Called by
+    pairing_propose inside its transaction; an entry without any channel gets none (the liaison queue lists it)."""
+    expert = pairing.expert
+    channels = expert_channels(expert)
+    link = PairingInvitationLink.objects.create(pairing=pairing, sent_to=channels,
+                                                sent_at=timezone.now() if channels else None)
+    contact = expert_contact(expert)
+    if contact is not None:
+        notify(kind=notices.INVITATION_LINK, recipients=[contact], subject=pairing, event=f"link-{link.pk}",
+               link=link_path(link), context=dict(
+                   pairing_id=pairing.pk, number=pairing.number, challenge=pairing.challenge.title,
+                   enterprise=pairing.challenge.enterprise.name, expert=expert.name, message=pairing.message,
+                   studio=pairing.studio.name if pairing.studio_id else "", expires_at=pairing.expires_at))
     return link
-
-
-def _queue(link_id: int) -> None:
-    from .tasks import send_invitation_link
-
-    send_invitation_link.delay(link_id)
 
 
 @dataclass

@@ -309,6 +309,17 @@ def expert_channels(expert: Expert) -> dict:
     return channels
 
 
+def expert_contact(expert: Expert):
+    """The catalog entry's channels as a recipient without an account (jianglian.notifications.Contact), or None
+    when it has none (the liaison queue then lists the invitation)."""
+    from jianglian.notifications import Contact
+
+    channels = expert_channels(expert)
+    if not channels:
+        return None
+    return Contact(name=f"expert-{expert.pk}", email=channels.get("email", ""), phone=channels.get("sms", ""))
+
+
 def liaison_queue(*, user, now=None) -> QuerySet[PairingAgreement]:
     """The secretariat's liaison queue: pending, unexpired invitations waiting on experts who have no account,
     or no channel to be written to (no e-mail, no mobile), oldest first. Others: NotAllowed."""

@@ -51,7 +51,7 @@ from jianglian.notifications import Kind, notify
 from ..models import ON_BEHALF_CHANNELS, PairingAgreement, ResponseChannel, StudioInvitation
 from . import notices
 from .selectors import (
-    SIDE_ENTERPRISE, SIDE_EXPERT, accept_refusal, complete_refusal, decline_refusal, invitee_refusal,
+    SIDE_ENTERPRISE, SIDE_EXPERT, accept_refusal, expert_contact, complete_refusal, decline_refusal, invitee_refusal,
     paper_agreement_refusal, propose_refusal, rate_refusal, rating_field, record_response_refusal, sides_to_sign,
     sign_refusal, studio_assign_refusal, studio_decline_refusal, studio_invite_refusal, studio_withdraw_refusal,
     terminate_refusal, withdraw_refusal,
@@ -174,6 +174,9 @@ def _propose(*, user, challenge: Challenge, expert: Expert, message: str, goals:
         from .invitations import invitation_link_issue
 
         invitation_link_issue(pairing)
+    elif studio is not None:  # the studio's assignment: the member is told who assigned them
+        notify(kind=notices.STUDIO_INVITATION_ASSIGNED, recipients=_expert_recipients(pairing), subject=pairing,
+               context=_context(pairing, studio=studio.name, message=message, expires_at=pairing.expires_at))
     else:
         notify(kind=Kind.PAIRING_PROPOSED, recipients=_expert_recipients(pairing), subject=pairing,
                context=_context(pairing, message=message, expires_at=pairing.expires_at))
@@ -377,7 +380,10 @@ def pairing_terminate(*, user, pairing: PairingAgreement, reason: str) -> Pairin
 
 def _expert_contacts(pairing: PairingAgreement) -> list:
     """Who tells the expert: their account, else the channels of their catalog entry (no account yet)."""
-    return _expert_recipients(pairing)
+    if pairing.expert.user_id:
+        return _expert_recipients(pairing)
+    contact = expert_contact(pairing.expert)
+    return [contact] if contact is not None else []
 
 
 @transaction.atomic
@@ -610,8 +616,8 @@ def studio_invitation_assign(*, user, invitation: StudioInvitation, expert: Expe
     invitation.save(update_fields=["status", "pairing", "answered_at", "answered_by"])
     audit_record(actor=user, subject=invitation, action="studio_assign", from_state=StudioInvitation.Status.PENDING,
                  to_state=invitation.status, note=f"{expert.name} (expert {expert.pk}), pairing {pairing.pk}")
-    notify(kind=notices.STUDIO_INVITATION_ASSIGNED, recipients=_enterprise_recipients(pairing), subject=invitation,
-           context=_studio_context(invitation, expert=expert.name, pairing_id=pairing.pk))
+    notify(kind=notices.STUDIO_INVITATION_TAKEN, recipients=_enterprise_recipients(pairing), subject=invitation,
+           context=_studio_context(invitation, expert=expert.name, pairing_id=pairing.pk, number=pairing.number))
     return invitation
 
 

@@ -17,11 +17,3 @@ def expire_proposals() -> int:
 def send_expiry_reminders() -> int:
     return pairing_send_reminders()
 
-
-@shared_task(name="matching.pairings.send_invitation_link", acks_late=True, autoretry_for=(ConnectionError, OSError),
-             retry_backoff=True, max_retries=5)
-def send_invitation_link(link_id: int) -> bool:
-    """Send one invitation link to the channels of its expert's catalog entry; idempotent (sent once)."""
-    from .delivery import invitation_link_deliver
-
-    return invitation_link_deliver(link_id)

@@ -3,7 +3,7 @@
 An enterprise publishes a challenge whose top-ranked expert has no account: the card offers the invitation as
 to anyone; the expert's e-mail (Django's locmem outbox: the message as sent) carries a one-time link, which opens
 on a phone-sized page; there the expert opens the account of their catalog entry and accepts in one visit; the
-enterprise then sees the answer on the agreement.
+enterprise then sees the answer on the agreement and its bell.
 """
 import re
 import time
@@ -44,6 +44,7 @@ def ranked(matching_world):
 
 
 def sent_link(timeout=10.0) -> str:
+    """The invitation link from the e-mail the expert received (the outbox's deep link, as sent)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for message in mail.outbox:
@@ -95,6 +96,10 @@ def test_an_enterprise_invites_a_top_ranked_expert_without_account_who_claims_an
         enterprise_page.goto(agreement_url)
         assert enterprise_page.locator("[data-status=accepted]").is_visible()
         assert "13800138000" in enterprise_page.locator(".facts").inner_text()  # contact shown once accepted
+        # the enterprise's bell shows the answer; its inbox leads back to the agreement
+        assert enterprise_page.get_by_test_id("unread-count").inner_text() == "1"
+        enterprise_page.get_by_test_id("bell").click()
+        assert "黎军" in enterprise_page.locator("main").inner_text()
 
     expert = Expert.objects.select_related("user").get(name="黎军")
     pairing = PairingAgreement.objects.get()

@@ -58,18 +58,28 @@ def answer(client, path, *, username="lijun", answer="accept", note="乐意效�
 # --- the link is sent ------------------------------------------------------------------------------------
 
 
-def test_the_link_goes_by_e_mail_to_the_catalog_entrys_address_once(invited):
+def test_the_link_goes_by_e_mail_and_sms_to_the_catalog_entrys_channels_once(invited):
+    from jianglian import sms
+    from jianglian.models import NotificationLog
+    from jianglian.notifications import deliver
+
     parties, expert, pairing, path = invited
     assert [m.to for m in mail.outbox] == [["lijun@example.com"]]
     message = mail.outbox[0]
     assert parties.enterprise.name in message.subject and parties.challenge.title in message.subject
     assert "想请您帮忙诊断精馏塔能耗。" in message.body
     link = PairingInvitationLink.objects.get(pairing=pairing)
-    assert link.sent_to == {"email": "lijun@example.com"} and link.sent_at is not None
-    # a redelivered task sends nothing again
-    from matching.pairings.tasks import send_invitation_link
-    assert send_invitation_link(link.pk) is False
-    assert len(mail.outbox) == 1
+    assert link.sent_to == {"email": "lijun@example.com", "sms": "13800138000"} and link.sent_at is not None
+    # the text message: one 70-character segment with a short link to the same page
+    texts = [m for m in sms.outbox if m.to == "13800138000"]
+    assert len(texts) == 1 and texts[0].segments == 1
+    short = re.search(r"https?://[^/\s]+(/s/[^/\s]+/)", texts[0].text).group(1)
+    assert Client().get(short)["Location"].endswith(path)
+    # no inbox for an address without an account; a redelivered task sends nothing again
+    rows = NotificationLog.objects.filter(kind="pairing_invitation_link")
+    assert sorted(rows.values_list("channel", flat=True)) == ["email", "sms"]
+    assert not any(deliver(row.pk) for row in rows)
+    assert len(mail.outbox) == 1 and len([m for m in sms.outbox if m.to == "13800138000"]) == 1
 
 
 def test_an_entry_without_any_channel_gets_a_link_sent_nowhere(django_capture_on_commit_callbacks):

@@ -147,8 +147,10 @@ def test_a_liaison_records_an_acceptance_on_the_experts_behalf(world):
     assert (entry.action, entry.actor, entry.actor_role, entry.to_state) == (
         "accept_on_behalf", world.secretariat, "secretariat", "accepted")
     assert entry.note == "代为答复（电话）：电话确认，下周到厂"
-    told = set(NotificationLog.objects.filter(kind="pairing_answered_on_behalf").values_list("recipient", flat=True))
-    assert told == {world.enterprise_user.pk}  # the expert has no account: told through their link's channels
+    rows = NotificationLog.objects.filter(kind="pairing_answered_on_behalf")
+    assert {row.recipient_id for row in rows if row.recipient_id} == {world.enterprise_user.pk}
+    # the expert has no account: told on the channels of the catalog entry (its mobile here; its e-mail too)
+    assert {row.to_phone for row in rows if row.recipient_id is None} >= {"13800138000"}
 
 
 def test_both_sides_are_told_when_the_expert_has_an_account(world):

@@ -103,8 +103,8 @@ def test_the_studio_or_the_secretariat_assigns_a_member_whose_proposal_names_the
     assert invitation.status == Status.ASSIGNED and invitation.answered_by == user
     assert (pairing.status, pairing.expert, pairing.studio, pairing.goals, pairing.proposed_by) == (
         PairingAgreement.Status.PROPOSED, world.member, world.studio, "三个月降耗10%", world.enterprise_user)
-    assert kinds("pairing_proposed") == {world.member_user.pk}
-    assert kinds("studio_invitation_assigned") == {world.enterprise_user.pk}
+    assert kinds("studio_invitation_assigned") == {world.member_user.pk}  # the member: who assigned them
+    assert kinds("studio_invitation_taken") == {world.enterprise_user.pk}  # the enterprise: who takes it
 
 
 @pytest.mark.parametrize("who", ["a member", "the enterprise", "other enterprise", "no role"])
