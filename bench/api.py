@@ -161,6 +161,7 @@ def serve(port):
         "DJANGO_SETTINGS_MODULE": "jianglian.settings.production",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-" + "k" * 50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"http://127.0.0.1:{port}",
         **os.environ,
         "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
         "GUNICORN_ACCESS_LOG": "", "GUNICORN_MAX_REQUESTS": "0",  # no worker recycled: its CPU time stays counted

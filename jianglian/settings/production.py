@@ -1,5 +1,8 @@
 """Production settings: everything secret or site-specific comes from the environment."""
 import os
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
 
@@ -7,6 +10,12 @@ DEBUG = False
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]  # required: no default in production
 # Required too: the host names the site answers to (comma-separated), e.g. jianglian.example.org
 ALLOWED_HOSTS = [h.strip() for h in os.environ["DJANGO_ALLOWED_HOSTS"].split(",") if h.strip()]
+# Required: the address e-mails and text messages link to (https://jianglian.example.org); the development
+# default (127.0.0.1) would send every recipient a link to their own machine.
+SITE_URL = os.environ["SITE_URL"].rstrip("/")
+if urlsplit(SITE_URL).scheme not in ("http", "https") or not urlsplit(SITE_URL).hostname:
+    raise ImproperlyConfigured(f"SITE_URL must be the site's absolute address, like https://jianglian.example.org "
+                               f"(got {SITE_URL!r})")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)  # noqa: F405
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True

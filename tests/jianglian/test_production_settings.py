@@ -17,6 +17,7 @@ def production_env(**extra):
         DJANGO_SETTINGS_MODULE="jianglian.settings.production",
         DJANGO_SECRET_KEY="a-long-random-production-secret-" + "x7Kq9vR2mZ4tW8yB3nC6pL1sD5fG0hJ" * 2,
         DJANGO_ALLOWED_HOSTS="jianglian.example.org",
+        SITE_URL="https://jianglian.example.org",
         **extra,
     )
     return env
@@ -43,5 +44,26 @@ def test_production_refuses_to_start_without_a_secret_key_or_hosts(monkeypatch):
         monkeypatch.delenv("DJANGO_ALLOWED_HOSTS")
         with pytest.raises(KeyError, match="DJANGO_ALLOWED_HOSTS"):
             importlib.import_module("jianglian.settings.production")
+    finally:
+        sys.modules.pop("jianglian.settings.production", None)
+
+
+@pytest.mark.parametrize("site_url", [None, "jianglian.example.org", "ftp://jianglian.example.org", "https://"])
+def test_production_refuses_to_start_without_the_sites_address(monkeypatch, site_url):
+    """Links in e-mails and text messages are built on SITE_URL: production has no default for it."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 60)
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "jianglian.example.org")
+    if site_url is None:
+        monkeypatch.delenv("SITE_URL", raising=False)
+    else:
+        monkeypatch.setenv("SITE_URL", site_url)
+    sys.modules.pop("jianglian.settings.production", None)
+    try:
+        with pytest.raises((KeyError, ImproperlyConfigured), match="SITE_URL"):
+            importlib.import_module("jianglian.settings.production")
+        monkeypatch.setenv("SITE_URL", "https://jianglian.example.org/")
+        assert importlib.import_module("jianglian.settings.production").SITE_URL == "https://jianglian.example.org"
     finally:
         sys.modules.pop("jianglian.settings.production", None)
