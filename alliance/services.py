@@ -15,7 +15,7 @@ from jianglian.audit import audit_record
 from jianglian.errors import Conflict, DomainError, IllegalTransition, NotAllowed, TooManyRequests
 from jianglian.notifications import Contact, Kind, notify
 from jianglian.roles import expert_of, is_secretariat
-from jianglian.services import apply_fields
+from jianglian.services import apply_fields, required_text
 
 from .models import (
     EventParticipation, EventPhoto, EventRequest, MembershipApplication, MembershipBatch, OutreachEvent, ServiceDay,
@@ -237,13 +237,12 @@ def studio_suspend(*, user, studio: Studio, reason: str) -> Studio:
     """The secretariat suspends a member studio, with a reason."""
     if not is_secretariat(user):
         raise NotAllowed(_("只有秘书处可以暂停工作室成员资格。"))
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("请填写暂停原因。")})
+    reason = required_text(reason, "reason", _("请填写暂停原因。"))
     studio = Studio.objects.select_for_update().get(pk=studio.pk)
     if studio.membership_status != Studio.MembershipStatus.MEMBER:
         raise IllegalTransition(_("只有联盟成员可以暂停。"))
     studio.membership_status = Studio.MembershipStatus.SUSPENDED
-    studio.suspended_reason = reason.strip()
+    studio.suspended_reason = reason
     studio.save(update_fields=["membership_status", "suspended_reason", "updated_at"])
     audit_record(actor=user, subject=studio, action="suspend", from_state=Studio.MembershipStatus.MEMBER,
                  to_state=studio.membership_status, note=studio.suspended_reason)
@@ -415,13 +414,12 @@ def event_hold(*, user, event: OutreachEvent, audience_count: int, summary: str,
         raise IllegalTransition(_("只有已确认的活动可以标记为已举办。"))
     if event.starts_at > timezone.now():
         raise IllegalTransition(_("活动开始后才能填报总结。"), code="not_started")
-    if not (summary or "").strip():
-        raise ValidationError({"summary": _("请填写活动总结。")})
+    summary = required_text(summary, "summary", _("请填写活动总结。"))
     if audience_count is None or int(audience_count) < 0:
         raise ValidationError({"audience_count": _("请填写实到人数。")})
     event.status = OutreachEvent.Status.HELD
     event.audience_count = int(audience_count)
-    event.report_summary = summary.strip()
+    event.report_summary = summary
     event.report_feedback = feedback or ""
     event.save(update_fields=["status", "audience_count", "report_summary", "report_feedback"])
     _event_audit(user, event, "hold", OutreachEvent.Status.CONFIRMED, note=f"audience {event.audience_count}")
@@ -434,11 +432,10 @@ def event_cancel(*, user, event: OutreachEvent, reason: str) -> OutreachEvent:
     event = OutreachEvent.objects.select_for_update().get(pk=event.pk)
     if event.status not in EVENT_OPEN_STATES:
         raise IllegalTransition(_("已举办或已取消的活动不能取消。"))
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("请填写取消原因。")})
+    reason = required_text(reason, "reason", _("请填写取消原因。"))
     previous = event.status
     event.status = OutreachEvent.Status.CANCELLED
-    event.cancel_reason = reason.strip()
+    event.cancel_reason = reason
     event.save(update_fields=["status", "cancel_reason"])
     _event_audit(user, event, "cancel", previous, note=event.cancel_reason)
     # Notice to every expert who was invited and did not decline.
@@ -660,13 +657,12 @@ def event_request_accept(*, user, request: EventRequest, **overrides) -> EventRe
 def event_request_decline(*, user, request: EventRequest, reason: str) -> EventRequest:
     """pending → declined, with the reason sent to the school."""
     _require_secretariat(user, _("只有秘书处可以处理学校的申请。"))
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("请填写婉拒原因，它会发送给学校。")})
+    reason = required_text(reason, "reason", _("请填写婉拒原因，它会发送给学校。"))
     request = EventRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != EventRequest.Status.PENDING:
         raise IllegalTransition(_("该申请已处理。"))
     request.status = EventRequest.Status.DECLINED
-    request.decline_reason = reason.strip()
+    request.decline_reason = reason
     request.reviewed_by = user
     request.reviewed_at = timezone.now()
     request.save(update_fields=["status", "decline_reason", "reviewed_by", "reviewed_at"])
@@ -773,10 +769,9 @@ def service_day_hold(*, user, day: ServiceDay, summary: str) -> ServiceDay:
         raise IllegalTransition(_("只有筹备中的现场服务可以标记为已举办。"))
     if day.starts_at > timezone.now():
         raise IllegalTransition(_("现场服务开始后才能填报总结。"), code="not_started")
-    if not (summary or "").strip():
-        raise ValidationError({"summary": _("请填写活动总结。")})
+    summary = required_text(summary, "summary", _("请填写活动总结。"))
     day.status = ServiceDay.Status.HELD
-    day.report_summary = summary.strip()
+    day.report_summary = summary
     day.save(update_fields=["status", "report_summary"])
     _service_day_audit(user, day, "hold", ServiceDay.Status.PLANNED, note=f"questions {day.questions.count()}")
     return day
@@ -785,13 +780,12 @@ def service_day_hold(*, user, day: ServiceDay, summary: str) -> ServiceDay:
 @transaction.atomic
 def service_day_cancel(*, user, day: ServiceDay, reason: str) -> ServiceDay:
     _require_secretariat(user, _("只有秘书处可以取消现场服务。"))
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("请填写取消原因。")})
+    reason = required_text(reason, "reason", _("请填写取消原因。"))
     day = ServiceDay.objects.select_for_update().get(pk=day.pk)
     if day.status != ServiceDay.Status.PLANNED:
         raise IllegalTransition(_("只有筹备中的现场服务可以取消。"))
     day.status = ServiceDay.Status.CANCELLED
-    day.cancel_reason = reason.strip()
+    day.cancel_reason = reason
     day.save(update_fields=["status", "cancel_reason"])
     _service_day_audit(user, day, "cancel", ServiceDay.Status.PLANNED, note=day.cancel_reason)
     for participation in day.participations.select_related("expert__user"):

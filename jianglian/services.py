@@ -2,6 +2,14 @@
 from django.core.exceptions import ValidationError
 
 
+def required_text(value, field: str, message) -> str:
+    """`value` stripped; a ValidationError on `field` with `message` when it is empty (a reason, a summary)."""
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: message})
+    return text
+
+
 def apply_fields(instance, fields: dict, *, allowed: set, exclude_from_validation=()) -> list[str]:
     """Set the allowed attributes of `fields` on `instance`, validate it, and return the changed names.
 

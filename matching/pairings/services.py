@@ -47,6 +47,7 @@ from enterprises.models import Challenge
 from experts.models import Expert
 from jianglian.errors import Conflict, IllegalTransition
 from jianglian.notifications import Kind, notify
+from jianglian.services import required_text
 
 from ..models import ON_BEHALF_CHANNELS, PairingAgreement, ResponseChannel, StudioInvitation
 from . import notices
@@ -309,11 +310,10 @@ def pairing_complete(*, user, pairing: PairingAgreement, summary: str, problems_
     """
     pairing = _lock(pairing.pk)
     _check(complete_refusal(user, pairing))
-    if not (summary or "").strip():
-        raise ValidationError({"summary": _("请填写成果总结。")})
+    summary = required_text(summary, "summary", _("请填写成果总结。"))
     if savings_yuan is not None and savings_yuan < 0:
         raise ValidationError({"savings_yuan": _("节约金额不能为负数。")})
-    pairing.outcome_summary = summary.strip()
+    pairing.outcome_summary = summary
     pairing.problems_solved = problems_solved
     pairing.savings_yuan = savings_yuan
     pairing.workers_trained = workers_trained
@@ -361,10 +361,9 @@ def pairing_terminate(*, user, pairing: PairingAgreement, reason: str) -> Pairin
     """A party or the secretariat ends an accepted or active agreement; a paired challenge reopens."""
     pairing = _lock(pairing.pk)
     _check(terminate_refusal(user, pairing))
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("请填写终止原因。")})
+    reason = required_text(reason, "reason", _("请填写终止原因。"))
     previous = pairing.status
-    pairing.status, pairing.ended_at, pairing.termination_reason = Status.TERMINATED, timezone.now(), reason.strip()
+    pairing.status, pairing.ended_at, pairing.termination_reason = Status.TERMINATED, timezone.now(), reason
     pairing.save(update_fields=["status", "ended_at", "termination_reason"])
     _audit(user, pairing, "terminate", previous, note=pairing.termination_reason)
     notify(kind=Kind.PAIRING_TERMINATED, recipients=_party_recipients(pairing, but=user), subject=pairing,
