@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import open_embedded_store  # noqa: E402
+
 
 class RssSampler:
     """The growth of this process's resident memory above its level at start, sampled every 20 ms (Linux)."""
@@ -56,14 +58,7 @@ def main():
     store = Path(args.keep or tempfile.mkdtemp(prefix="jianglian-bench-export-"))
     store.mkdir(parents=True, exist_ok=True)
     (store / "bench.sqlite3").unlink(missing_ok=True)
-    os.environ.update({
-        "DATABASE_URL": f"sqlite:///{store / 'bench.sqlite3'}", "SEARCH_INDEX_DIR": str(store / "index"),
-        "SEARCH_BACKEND": "embedded", "JIANGLIAN_VAR_DIR": str(store), "CELERY_BROKER_URL": "",
-        "DJANGO_SETTINGS_MODULE": "jianglian.settings", "LOG_LEVEL": "WARNING", "DJANGO_ALLOWED_HOSTS": "testserver",
-    })
-    import django
-
-    django.setup()
+    open_embedded_store(store, DJANGO_ALLOWED_HOSTS="testserver")
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test import Client

@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import open_embedded_store  # noqa: E402
+
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
 GIVEN = "建国志强海涛卫东明华秀英丽娟文斌永刚红梅晓峰国庆春生德胜玉兰金凤德华立新红军宏伟振华少华学军淑珍桂英"
 EMPLOYER_PARTS = (["四川", "泸州", "江苏", "山东", "湖北", "重庆", "浙江", "河南", "云南", "河北"],
@@ -126,14 +128,7 @@ def main():
     store.mkdir(parents=True, exist_ok=True)
     for leftover in ("bench.sqlite3", "bench.sqlite3-wal", "bench.sqlite3-shm"):
         (store / leftover).unlink(missing_ok=True)
-    os.environ.update({
-        "DATABASE_URL": f"sqlite:///{store / 'bench.sqlite3'}", "SEARCH_INDEX_DIR": str(store / "index"),
-        "SEARCH_BACKEND": "embedded", "JIANGLIAN_VAR_DIR": str(store), "CELERY_BROKER_URL": "",
-        "DJANGO_SETTINGS_MODULE": "jianglian.settings", "LOG_LEVEL": "WARNING",
-    })
-    import django
-
-    django.setup()
+    open_embedded_store(store)
     from django.core.management import call_command
 
     from experts.models import Expert

@@ -14,7 +14,6 @@ challenge's page asks next: "has this been solved before?" (matching.similar.sim
 store's 5,000 paired and resolved challenges).
 """
 import argparse
-import os
 import random
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.timing import machine_load, summary, time_calls  # noqa: E402
+from bench.timing import machine_load, open_embedded_store, summary, time_calls  # noqa: E402
 
 PROVINCES = ["sichuan", "jiangsu", "chongqing", "shandong", "hubei", "henan", "zhejiang", "hebei", "yunnan"]
 LEAD = ["主持{t}项目，效果显著", "牵头完成{t}攻关", "擅长{t}", "长期从事{t}工作"]
@@ -142,14 +141,7 @@ def main():
     store = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="jianglian-bench-"))
     store.mkdir(parents=True, exist_ok=True)
     fresh = not (store / "bench.sqlite3").exists()
-    os.environ.update({
-        "DATABASE_URL": f"sqlite:///{store / 'bench.sqlite3'}", "SEARCH_INDEX_DIR": str(store / "index"),
-        "SEARCH_BACKEND": "embedded", "JIANGLIAN_VAR_DIR": str(store), "CELERY_BROKER_URL": "",
-        "DJANGO_SETTINGS_MODULE": "jianglian.settings", "LOG_LEVEL": "WARNING",
-    })
-    import django
-
-    django.setup()
+    open_embedded_store(store)
     from django.contrib.auth.models import AnonymousUser
 
     from enterprises.models import Challenge

@@ -36,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import open_embedded_store  # noqa: E402
+
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "建国明华军伟强磊洋勇艳杰娟涛超秀兰霞平刚桂英志红海燕玉珍峰亮鹏辉敏静丽斌宇浩凯健俊帆晨"
 CITIES = {
@@ -220,14 +222,7 @@ def main():
     store = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="jianglian-search-bench-"))
     store.mkdir(parents=True, exist_ok=True)
     fresh = not (store / "bench.sqlite3").exists()
-    os.environ.update({
-        "DATABASE_URL": f"sqlite:///{store / 'bench.sqlite3'}", "SEARCH_INDEX_DIR": str(store / "index"),
-        "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "embedded"), "JIANGLIAN_VAR_DIR": str(store),
-        "CELERY_BROKER_URL": "", "DJANGO_SETTINGS_MODULE": "jianglian.settings", "LOG_LEVEL": "WARNING",
-    })
-    import django
-
-    django.setup()
+    open_embedded_store(store, SEARCH_BACKEND=os.environ.get("SEARCH_BACKEND", "embedded"))
     from search import sync, text
     from search.backends import get_backend
     from search.index import get_definition

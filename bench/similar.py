@@ -10,7 +10,6 @@ pairings) and like stored drafts (Challenge.similar: similar_challenges), and pr
 --keep DIR reuses a store.
 """
 import argparse
-import os
 import random
 import sys
 import tempfile
@@ -21,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.timing import machine_load, summary, time_calls  # noqa: E402
+from bench.timing import machine_load, open_embedded_store, summary, time_calls  # noqa: E402
 
 PROVINCES = ["sichuan", "jiangsu", "chongqing", "shandong", "hubei", "henan", "zhejiang", "hebei", "yunnan"]
 OPENINGS = ["生产中遇到的主要问题是：{p}", "近一年来{p}，一直没有得到有效解决", "车间反映{p}，影响产量"]
@@ -96,14 +95,7 @@ def main():
     store = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="jianglian-bench-similar-"))
     store.mkdir(parents=True, exist_ok=True)
     fresh = not (store / "bench.sqlite3").exists()
-    os.environ.update({
-        "DATABASE_URL": f"sqlite:///{store / 'bench.sqlite3'}", "SEARCH_INDEX_DIR": str(store / "index"),
-        "SEARCH_BACKEND": "embedded", "JIANGLIAN_VAR_DIR": str(store), "CELERY_BROKER_URL": "",
-        "DJANGO_SETTINGS_MODULE": "jianglian.settings", "LOG_LEVEL": "WARNING",
-    })
-    import django
-
-    django.setup()
+    open_embedded_store(store)
     from django.contrib.auth.models import AnonymousUser
 
     from enterprises.models import Challenge

@@ -5,6 +5,22 @@ printed, with the load average.
 """
 import os
 import time
+from pathlib import Path
+
+
+def open_embedded_store(store: Path, **environ) -> None:
+    """Point Django at a throw-away store (SQLite file + tantivy index under `store`) on the embedded defaults,
+    as production runs them (DEBUG off: Django's debug cursor would quote every parameter of every query),
+    Celery in-process; `environ` adds or overrides variables. Then django.setup()."""
+    os.environ.update({
+        "DATABASE_URL": f"sqlite:///{store / 'bench.sqlite3'}", "SEARCH_INDEX_DIR": str(store / "index"),
+        "SEARCH_BACKEND": "embedded", "JIANGLIAN_VAR_DIR": str(store), "CELERY_BROKER_URL": "",
+        "DJANGO_SETTINGS_MODULE": "jianglian.settings", "DJANGO_DEBUG": "0", "LOG_LEVEL": "WARNING",
+        **environ,
+    })
+    import django
+
+    django.setup()
 
 
 def pct(values, p):

@@ -144,6 +144,13 @@ class PairingAgreement(models.Model):
                 name="one_open_proposal_per_challenge_expert",
             ),
         ]
+        # The ranking counts each candidate's pairings by status, and "solved before?" reads the pairing of each
+        # similar challenge by status: without these, SQLite's planner walks the status index (every active or
+        # completed pairing) instead of the few rows of the ids asked for.
+        indexes = [
+            models.Index(fields=["expert", "status"], name="pairing_by_expert_status"),
+            models.Index(fields=["challenge", "status"], name="pairing_by_challenge_status"),
+        ]
 
     def __str__(self):
         return f"{self.challenge} ↔ {self.expert}"

@@ -42,9 +42,9 @@ def challenge_queries(taxonomy: TaxonomyIndex, challenge, needs: Needs) -> tuple
     return own, expansion
 
 
-def needs_of(challenge) -> Needs:
-    """The skill areas `challenge` asks for, as the engine reads them."""
-    taxonomy = get_taxonomy()
+def needs_of(challenge, taxonomy: TaxonomyIndex | None = None) -> Needs:
+    """The skill areas `challenge` asks for, as the engine reads them (through `taxonomy`, read when not given)."""
+    taxonomy = taxonomy or get_taxonomy()
     skill_ids = [s.pk for s in challenge.skills.all()] if challenge.pk else []
     return challenge_needs(taxonomy, title=challenge.title, description=challenge.description,
                            category=challenge.category, skill_ids=skill_ids)
@@ -59,7 +59,7 @@ def rank_challenge(challenge, *, kind: str, limit: int | None = config.STORED_MA
     `exclude` (conflicts of interest: matching.conflicts) are dropped before anything is scored.
     """
     taxonomy = get_taxonomy()
-    needs = needs_of(challenge)
+    needs = needs_of(challenge, taxonomy)
     text_limit = config.TEXT_CANDIDATES if kind == "expert" else config.STUDIO_TEXT_CANDIDATES
     own_query, expansion_query = challenge_queries(taxonomy, challenge, needs)
     own_scores = retrieve(kind, own_query, limit=text_limit)
@@ -137,34 +137,48 @@ def _load_experts(needs: Needs, text_scores: dict[int, float]) -> list[Candidate
     from ..models import ExpertArea
 
     ids = set(text_scores)
-    for area_id, per_area in area_quota(needs, config.AREA_CANDIDATES, config.AREA_CANDIDATES_OTHER):
-        ids.update(
-            ExpertArea.objects.filter(skill_id=area_id, level__gte=1)
-            .order_by("-level").values_list("expert_id", flat=True)[:per_area]
-        )
+    ids.update(_deepest_in_areas(ExpertArea, "expert_id",
+                                 area_quota(needs, config.AREA_CANDIDATES, config.AREA_CANDIDATES_OTHER)))
     if not ids:
         return []
-    pairings = {}
+    holding: dict[int, int] = {}
+    completed: dict[int, tuple[int, float | None]] = {}
     for expert_id, status, n, rating in _pairing_counts(ids):
-        pairings[(expert_id, status)] = (n, float(rating) if rating is not None else None)  # PostgreSQL: Decimal
+        if status == COMPLETED:
+            completed[expert_id] = (n, float(rating) if rating is not None else None)  # PostgreSQL: Decimal
+        else:
+            holding[expert_id] = holding.get(expert_id, 0) + n
     # one row per (expert, derived area), with the profile clause it was read from
     candidates: dict[int, Candidate] = {}
     for pk, name, province, city, accepting, capacity, skill_id, level, evidence in _expert_rows(ids):
         candidate = candidates.get(pk)
         if candidate is None:
-            completed, rating = pairings.get((pk, COMPLETED), (0, None))
+            done, rating = completed.get(pk, (0, None))
             candidate = candidates[pk] = Candidate(
                 id=pk, name=name, province=province, city=city, areas={}, accepting=bool(accepting),
-                capacity=capacity, holding=sum(pairings.get((pk, s), (0,))[0] for s in HOLDING),
-                completed=completed, mean_rating=rating, text_score=text_scores.get(pk, 0.0),
+                capacity=capacity, holding=holding.get(pk, 0), completed=done, mean_rating=rating,
+                text_score=text_scores.get(pk, 0.0),
             )
         if skill_id is not None:
             candidate.areas[skill_id] = (level, evidence or "")
     return list(candidates.values())
 
 
-# The two reads below run for every ranking with a few hundred ids; written in SQL because the ORM's
-# per-id parameter preparation cost more than the queries themselves (bench/matching.py).
+# The reads below run for every ranking with a few hundred ids; written in SQL because the ORM's query
+# building and per-id parameter preparation cost more than the queries themselves (bench/matching.py).
+
+def _deepest_in_areas(area_model, owner: str, quota: list[tuple[int, int]]) -> list[int]:
+    """The ids (`owner` column of `area_model`'s table) of the deepest holders of each area, as many as its quota
+    asks (area_quota), in one statement."""
+    if not quota:
+        return []
+    table = area_model._meta.db_table
+    one = f"SELECT * FROM (SELECT {owner} FROM {table} WHERE skill_id = %s AND level >= 1 ORDER BY level DESC LIMIT %s) q{{}}"
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(one.format(i) for i in range(len(quota))),
+                       [value for pair in quota for value in pair])
+        return [row[0] for row in cursor.fetchall()]
+
 
 def _expert_rows(ids) -> list[tuple]:
     """(id, name, province, city, accepting, capacity, derived area id, level, evidence — None without areas)."""
@@ -206,13 +220,8 @@ def _load_studios(needs: Needs, text_scores: dict[int, float]) -> list[Candidate
     from ..models import StudioArea
 
     ids = set(text_scores)
-    if needs.area_ids:
-        for area_id, per_area in area_quota(needs, config.STUDIO_AREA_CANDIDATES,
-                                            config.STUDIO_AREA_CANDIDATES_OTHER):
-            ids.update(
-                StudioArea.objects.filter(skill_id=area_id, level__gte=1)
-                .order_by("-level").values_list("studio_id", flat=True)[:per_area]
-            )
+    ids.update(_deepest_in_areas(StudioArea, "studio_id",
+                                 area_quota(needs, config.STUDIO_AREA_CANDIDATES, config.STUDIO_AREA_CANDIDATES_OTHER)))
     if not ids:
         return []
     areas: dict[int, dict] = {}
