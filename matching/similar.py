@@ -6,7 +6,8 @@ resolved challenges; each hit is read back through enterprises.selectors.challen
 may see come out (a hit the index still holds but the database no longer shows is left out). What is shown of
 them is what is public about a challenge: title, category, region, status, the outcome figures of its pairing
 (problems solved, yuan saved, the enterprise's rating) and the expert (and their studio) who took it on —
-never a description, an outcome summary or any draft. Three queries whatever the number of results.
+never a description, an outcome summary or any draft. One query whatever the number of results (two when a hit
+has no pairing on record or is not the caller's to see).
 """
 from __future__ import annotations
 
@@ -106,12 +107,16 @@ def similar_to_text(*, user, title: str, description: str = "", first=DEFAULT_FI
         hits = [hit for hit in hits if hit.score >= best * MIN_SHARE_OF_BEST][:first]
     if not hits:
         return []
-    rows = {c.pk: c for c in challenge_list(user=user).filter(pk__in=[h.id for h in hits], status__in=SOLVED_STATES)
-            .select_related("enterprise")}
+    visible = challenge_list(user=user).filter(pk__in=[h.id for h in hits], status__in=SOLVED_STATES)
     pairings = {}
-    for pairing in (PairingAgreement.objects.filter(challenge_id__in=list(rows), status__in=SOLVING_PAIRING_STATES)
-                    .select_related("expert", "expert__studio").order_by("challenge_id", "-activated_at", "-id")):
+    for pairing in (PairingAgreement.objects.filter(challenge__in=visible, status__in=SOLVING_PAIRING_STATES)
+                    .select_related("challenge__enterprise", "expert__studio")
+                    .order_by("challenge_id", "-activated_at", "-id")):
         pairings.setdefault(pairing.challenge_id, pairing)  # the latest, should a challenge have had two
+    rows = {pk: pairing.challenge for pk, pairing in pairings.items()}
+    unsolved = [hit.id for hit in hits if hit.id not in rows]
+    if unsolved:  # hits the caller may not see, or paired or resolved without a pairing on record
+        rows.update({c.pk: c for c in visible.filter(pk__in=unsolved).select_related("enterprise")})
     return [SimilarChallenge(challenge=rows[hit.id], score=hit.score, pairing=pairings.get(hit.id))
             for hit in hits if hit.id in rows]
 

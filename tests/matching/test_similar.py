@@ -81,6 +81,19 @@ def test_a_challenge_the_index_still_holds_but_no_longer_public_is_left_out(solv
     assert [s.challenge for s in similar_challenges(user=user, challenge=mine)] == [resolved]
 
 
+def test_a_resolved_challenge_without_a_pairing_on_record_still_comes_out_without_a_solver(solved,
+                                                                                          django_assert_num_queries):
+    user, mine, resolved, paired, others = solved
+    paired.pairings.all().delete()  # e.g. resolved offline and recorded by the secretariat
+
+    with django_assert_num_queries(4):  # secretariat?, own enterprises, the pairings, the challenge that has none
+        found = similar_challenges(user=user, challenge=mine)
+
+    assert [s.challenge for s in found] == [resolved, paired]
+    assert (found[1].expert, found[1].studio, found[1].problems_solved, found[1].rating) == (None, None, None, None)
+    assert found[1].challenge.enterprise.name == "华北制药"
+
+
 def test_the_typed_text_finds_them_too_and_nothing_for_an_empty_text(solved):
     user, mine, resolved, paired, others = solved
     assert [s.challenge for s in similar_to_text(user=user, **FERMENTER)][:2] == [resolved, paired]
@@ -100,8 +113,8 @@ def test_rest_gives_public_facts_outcome_and_solver_only(solved, token_client_fo
     user, mine, resolved, paired, others = solved
     client = token_client_for(user)
     client.get(f"/api/v1/challenges/{mine.pk}/similar/")
-    # token+user, secretariat?, own enterprises, the challenge, the similar ones (+enterprise), their pairings
-    with django_assert_num_queries(6):
+    # token+user, secretariat?, own enterprises, the challenge, the similar ones' pairings (+challenge, solver)
+    with django_assert_num_queries(5):
         response = client.get(f"/api/v1/challenges/{mine.pk}/similar/")
 
     assert response.status_code == 200
@@ -131,8 +144,8 @@ def test_rest_the_posting_form_asks_with_the_typed_text(solved, token_client_for
     client = token_client_for(user)
     url = "/api/v1/challenges/similar/"
     client.get(url, {"title": "发酵罐染菌"})
-    # token+user, secretariat?, own enterprises, the similar ones (+enterprise), their pairings
-    with django_assert_num_queries(5):
+    # token+user, secretariat?, own enterprises, the similar ones' pairings (+challenge, enterprise, solver)
+    with django_assert_num_queries(4):
         response = client.get(url, {"title": FERMENTER["title"], "description": FERMENTER["description"]})
     assert [r["id"] for r in response.json()][:2] == [resolved.pk, paired.pk]
 
@@ -164,7 +177,7 @@ SIMILAR = """query($id: ID!) { node(id: $id) { ... on Challenge { similar(first:
 def test_graphql_challenge_similar(solved, django_assert_num_queries):
     user, mine, resolved, paired, others = solved
     run("{ __typename }", user=user)
-    with django_assert_num_queries(6):  # token+user, secretariat?, own enterprises, node, similar ones, pairings
+    with django_assert_num_queries(5):  # token+user, secretariat?, own enterprises, node, similar ones' pairings
         data = run(SIMILAR, {"id": gid("Challenge", mine)}, user=user).ok()
     rows = data["node"]["similar"]
     assert [r["id"] for r in rows] == [gid("Challenge", resolved), gid("Challenge", paired)]
