@@ -17,21 +17,27 @@ A studio (创新工作室) has a conflict with a challenge when:
   studio answers as a team, and the member's interest would come with it.
 Such a studio is never ranked for the challenge (`excluded_studio_ids`); the secretariat sees which and why
 (`studio_exclusion_list`).
+
+What a change of these facts touches (`conflict_scope`): the open challenges of the enterprises it names and of
+their groups. matching.receivers queue their ranking again whenever one changes (issue 11: a studio newly in
+conflict stayed ranked until something else re-ranked).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Replace
 from django.utils.translation import gettext as _
 
 from alliance.models import Studio
-from enterprises.models import Enterprise
+from enterprises.models import Challenge, Enterprise
 from enterprises.selectors import group_members
 from experts.models import Expert
 from jianglian.errors import Conflict, NotAllowed
 from jianglian.roles import is_secretariat
 
-from .selectors import reason_language
+from .selectors import RANKED_STATES, reason_language
 
 EMPLOYER, STAFF, DECLARED = "employer", "staff", "declared"
 REASON_CODES = (EMPLOYER, STAFF, DECLARED)
@@ -253,3 +259,57 @@ def studio_exclusion_list(*, user, challenge) -> list[StudioExclusion]:
     exclusions = studio_exclusions(challenge)
     studios = Studio.objects.filter(pk__in=list(exclusions)).order_by("name", "pk")
     return [StudioExclusion(studio=studio, reasons=exclusions[studio.pk]) for studio in studios]
+
+
+# --- what a change touches -------------------------------------------------------------------------------------
+
+def _name_key(name: str) -> str:
+    """One spelling per name: no spaces, half-width brackets (every spelling `name_variants` allows maps to it)."""
+    return "".join((name or "").split()).replace("（", "(").replace("）", ")")
+
+
+def named_enterprise_ids(names) -> set[int]:
+    """The enterprises a 工作单位 or 依托单位 spelled as one of `names` designates, by the rule above (the name as
+    registered, or without spaces, with either bracket width). One query."""
+    names = {name for name in names if name}
+    if not names:
+        return set()
+    key = Replace(Replace(Replace(Replace("name", Value(" "), Value("")), Value("\u3000"), Value("")),
+                          Value("（"), Value("(")), Value("）"), Value(")"))
+    candidates = Enterprise.objects.annotate(name_key=key).filter(
+        name_key__in={_name_key(name) for name in names}).values_list("pk", "name")
+    return {pk for pk, registered in candidates if names & set(name_variants(registered))}
+
+
+def conflict_scope(*, enterprise_ids=(), names=(), expert_ids=(), studio_ids=(), user_ids=()) -> list[int]:
+    """The open challenges whose conflicts of interest may change when these facts change, read now: those of
+    the enterprises `enterprise_ids`, of the enterprises `names` designate (an expert's 工作单位, a studio's
+    依托单位, before or after the change), of the enterprises the experts `expert_ids` have a conflict with (their
+    employer, the enterprises of their account, their declarations: a studio they join or leave changes for
+    these), of the host enterprises and leads of `studio_ids`, of the enterprises of the accounts `user_ids` (an
+    expert's account before it changed), and of every enterprise of those groups. A handful of queries whatever
+    the numbers."""
+    ids = set(enterprise_ids)
+    if user_ids:
+        ids |= set(Enterprise.staff.through.objects.filter(user_id__in=list(user_ids))
+                   .values_list("enterprise_id", flat=True))
+    names = set(names)
+    experts = set(expert_ids)
+    if studio_ids:
+        for host, lead_id in Studio.objects.filter(pk__in=list(studio_ids)).values_list("host_enterprise", "lead_id"):
+            names.add(host)
+            if lead_id:
+                experts.add(lead_id)
+    if experts:
+        names |= set(Expert.objects.filter(pk__in=list(experts)).values_list("employer", flat=True))
+        ids |= set(Enterprise.staff.through.objects.filter(user__expert__in=list(experts))
+                   .values_list("enterprise_id", flat=True))
+        ids |= set(Expert.conflicts.through.objects.filter(expert_id__in=list(experts))
+                   .values_list("enterprise_id", flat=True))
+    ids |= named_enterprise_ids(names)
+    if not ids:
+        return []
+    roots = Enterprise.objects.filter(pk__in=list(ids)).values_list(Coalesce("group_id", "id"), flat=True)
+    groups = Enterprise.objects.filter(Q(pk__in=roots) | Q(group_id__in=roots)).values_list("pk", flat=True)
+    return sorted(Challenge.objects.filter(enterprise_id__in=groups, status__in=RANKED_STATES)
+                  .values_list("pk", flat=True))

@@ -12,7 +12,7 @@ from enterprises.models import Challenge
 from experts.models import Expert
 from jianglian.transactions import on_commit_collect
 
-from .conflicts import excluded_expert_ids, excluded_studio_ids
+from .conflicts import conflict_scope, excluded_expert_ids, excluded_studio_ids
 from .engine import ALGORITHM_VERSION, needs_of, rank_challenge
 from .engine.profiles import refresh_all_areas, refresh_expert_areas, refresh_studio_areas
 from .engine.taxonomy import forget_taxonomy
@@ -146,6 +146,19 @@ def experts_changed(*, expert_ids, studio_ids=()) -> int:
         for challenge in Challenge.objects.filter(pk__in=affected):
             queue_match_computation(challenge)
     return len(affected)
+
+
+def conflicts_changed(*, enterprise_ids=(), names=(), expert_ids=(), studio_ids=(), user_ids=()) -> int:
+    """Something a conflict of interest is read from changed (matching.receivers): queue, once each, the open
+    challenges it touches (matching.conflicts.conflict_scope), so a candidate now in conflict leaves their
+    ranking and one no longer in conflict comes back. Returns the number of challenges queued."""
+    with transaction.atomic():
+        challenges = list(Challenge.objects.filter(pk__in=conflict_scope(
+            enterprise_ids=enterprise_ids, names=names, expert_ids=expert_ids, studio_ids=studio_ids,
+            user_ids=user_ids)))
+        for challenge in challenges:
+            queue_match_computation(challenge)
+    return len(challenges)
 
 
 def rankings_catch_up(*, limit: int = 200) -> int:

@@ -9,7 +9,9 @@ from celery import shared_task
 from enterprises.models import Challenge
 from jianglian.errors import IllegalTransition
 
-from .services import challenge_matches_compute, expert_changed, experts_changed, rankings_catch_up, taxonomy_rerank
+from .services import (
+    challenge_matches_compute, conflicts_changed, expert_changed, experts_changed, rankings_catch_up, taxonomy_rerank,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,14 @@ def refresh_experts(expert_ids: list[int], studio_ids: list[int] = ()) -> int:
     """Re-derive the skill areas of the experts (and studios) changed by one transaction, then queue the open
     challenges the changes may affect, each once."""
     return experts_changed(expert_ids=expert_ids, studio_ids=studio_ids)
+
+
+@shared_task(name="matching.rerank_after_conflicts_change", acks_late=True)
+def rerank_after_conflicts_change(enterprise_ids: list[int] = (), names: list[str] = (), expert_ids: list[int] = (),
+                                  studio_ids: list[int] = (), user_ids: list[int] = ()) -> int:
+    """Queue the open challenges whose conflicts of interest the changes of one transaction touch, each once."""
+    return conflicts_changed(enterprise_ids=enterprise_ids, names=names, expert_ids=expert_ids,
+                             studio_ids=studio_ids, user_ids=user_ids)
 
 
 @shared_task(name="matching.rerank_after_taxonomy_change", acks_late=True)

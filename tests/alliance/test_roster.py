@@ -97,7 +97,8 @@ def test_the_index_and_the_studio_areas_are_refreshed_once_after_the_commit(djan
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         run(table([studio(n, 简介="主持精馏塔节能改造。") for n in range(1, 6)]), dry_run=False)
     names = sorted(c.name for c in callbacks if hasattr(c, "name"))
-    assert names == ["matching.refresh_studio", "search:studio"]
+    # once each: the studios' areas, the rankings their host enterprises and leads touch, the search index
+    assert names == ["matching.refresh_studio", "matching.rerank_after_conflicts_change", "search:studio"]
     assert StudioArea.objects.filter(studio__in=Studio.objects.all()).count() == 5
 
 

@@ -315,7 +315,8 @@ def test_search_and_matching_are_told_once_after_the_commit_in_bulk(django_captu
         report = run(rows, dry_run=False)
     names = [c.name for c in callbacks if hasattr(c, "name")]
     assert report.counts()["created"] == 39 and report.counts()["updated"] == 1
-    assert sorted(names) == ["matching.refresh_expert", "search:expert"]
+    # once each: the experts' areas, the rankings their conflicts of interest touch, the search index
+    assert sorted(names) == ["matching.refresh_expert", "matching.rerank_after_conflicts_change", "search:expert"]
     assert len(callbacks[names.index("search:expert")].items) == 40
 
 
