@@ -1,6 +1,7 @@
 """The demo data set of `manage.py seed_demo`, generated from a seed: a pure function, no database.
 
-`build_plan(seed)` returns plain dataclasses (enterprises, experts, studios, challenges, events …)
+`build_plan(seed)` returns plain dataclasses (enterprises, experts, studios, challenges, events, schools'
+requests, service days …)
 that the command then writes, keyed on natural keys. Everything here is invented: company and
 person names are plausible combinations, not real ones; credit codes carry valid check characters.
 
@@ -312,6 +313,36 @@ EVENT_TOPICS = [
     ("lecture", "绿色低碳与化工行业的未来", "全校师生"),
 ]
 
+# Schools asking for an event through the public form (进校园 requests): school, province, city, contact, topic,
+# audience, format.
+REQUEST_SCHOOLS = [
+    ("宜宾职业技术学院", "sichuan", "宜宾", "何老师", "化工安全与应急处置", "应用化工技术专业学生", "lecture"),
+    ("江苏化工技师学院", "jiangsu", "泰州", "周老师", "化工仪表维修实训指导", "化工仪表专业三年级学生", "training"),
+    ("宁波职业技术学院", "zhejiang", "宁波", "陈主任", "技能大赛赛前集训", "化工生产技术赛项集训队", "mentoring"),
+    ("淄博职业学院", "shandong", "淄博", "刘老师", "劳模精神与职业规划", "新生", "lecture"),
+    ("武汉职业技术学院", "hubei", "武汉", "黄老师", "制药设备维护与GMP实务", "药品生产技术专业学生", "workshop"),
+    ("唐山工业职业技术学院", "hebei", "唐山", "赵老师", "节能降耗从班组做起", "化工类专业学生", "lecture"),
+    ("惠州城市职业学院", "guangdong", "惠州", "林老师", "石化装置开停车仿真实训", "石油化工技术专业学生", "training"),
+    ("天津现代职业技术学院", "tianjin", "天津", "孙老师", "危化品仓储与运输安全", "安全技术与管理专业学生", "workshop"),
+]
+REQUEST_DECLINE_REASON = "希望的日期与联盟已安排的活动冲突，且当地暂无合适的劳模工匠，建议下学期再申请。"
+
+# 劳模工匠助企行 service days: a park or plant where experts answer the enterprises' questions on the spot.
+SERVICE_VENUES = [
+    ("泸州化工园区服务中心", "sichuan", "泸州"), ("南京江北新材料科技园", "jiangsu", "南京"),
+    ("宁波石化经济技术开发区", "zhejiang", "宁波"), ("淄博齐鲁化学工业区", "shandong", "淄博"),
+    ("宜昌姚家港化工园", "hubei", "宜昌"), ("沧州临港经济技术开发区", "hebei", "沧州"),
+]
+# Questions plants bring to a service day: topic, what they told the experts, category.
+SERVICE_QUESTIONS = [
+    ("离心泵机械密封频繁泄漏", "输送泵机封平均两个月就漏，换了几个品牌都差不多，想请老师看看冲洗方案。", "technology"),
+    ("精馏塔回流比偏高能耗大", "塔顶产品合格但蒸汽单耗比设计高百分之十五，不知道从哪里入手调整。", "green"),
+    ("班组交接班记录流于形式", "交接班本子写得很全但问题总是漏交，想了解老师们在班组管理上的做法。", "management"),
+    ("换热器结垢清洗周期短", "循环水换热器三个月就要清洗一次，影响连续生产。", "technology"),
+    ("污水站出水COD偶尔超标", "生化池来水波动大时出水COD会超标，想知道怎么稳定运行。", "green"),
+    ("新员工DCS操作上手慢", "新招的操作工要半年才能独立顶岗，想缩短培训周期。", "management"),
+]
+
 
 # --- Plan: what the data set holds ----------------------------------------------------------------
 
@@ -403,12 +434,63 @@ class EventPlan:
 
 
 @dataclass
+class RequestPlan:
+    """A school's request for an event (the public form), and what the secretariat answered."""
+
+    school: str
+    province: str
+    city: str
+    contact_name: str
+    phone: str
+    topic: str
+    audience: str
+    audience_size: int
+    format: str
+    days_ahead: list[int]  # the preferred dates, in days from the day of seeding
+    note: str
+    decision: str  # pending | accepted | declined
+    decline_reason: str = ""
+
+
+@dataclass
+class QuestionPlan:
+    """A question an enterprise brought to a service day; one not solved on the spot may become a draft."""
+
+    enterprise_code: str
+    topic: str
+    description: str
+    category: str
+    solved_on_site: bool
+    workers_trained: int
+    answered_by: tuple[str, str] | None  # natural key of the expert who answered
+    converted: bool = False  # turned into a draft challenge of the enterprise
+
+
+@dataclass
+class ServiceDayPlan:
+    title: str
+    venue: str
+    province: str
+    city: str
+    days_from_now: int
+    description: str
+    status: str  # planned | held | cancelled
+    experts: list[tuple[str, str]]
+    enterprise_codes: list[str]
+    questions: list[QuestionPlan] = field(default_factory=list)
+    summary: str = ""
+    cancel_reason: str = ""
+
+
+@dataclass
 class Plan:
     enterprises: list[EnterprisePlan] = field(default_factory=list)
     experts: list[ExpertPlan] = field(default_factory=list)
     studios: list[StudioPlan] = field(default_factory=list)
     challenges: list[ChallengePlan] = field(default_factory=list)
     events: list[EventPlan] = field(default_factory=list)
+    requests: list[RequestPlan] = field(default_factory=list)
+    service_days: list[ServiceDayPlan] = field(default_factory=list)
 
 
 # --- Generation ------------------------------------------------------------------------------------
@@ -643,7 +725,70 @@ def build_plan(seed: int = 2024, *, scale: float = 1.0) -> Plan:
             report_summary=(f"{'、'.join(e.name for e in speakers)}为同学们讲授了一线经验，现场互动热烈，"
                             "学院计划将相关内容纳入实训课程。") if held else "",
         ))
+    # Their own generator: the parts above stay as they were before these were added.
+    plan.requests = _requests(random.Random(seed + 2), max(3, round(6 * scale)))
+    plan.service_days = _service_days(random.Random(seed + 3), plan, max(3, round(5 * scale)))
     return plan
+
+
+REQUEST_DECISIONS = ("pending", "accepted", "declined", "pending", "accepted", "pending", "declined", "pending")
+
+
+def _requests(rng: random.Random, count: int) -> list[RequestPlan]:
+    """Schools' requests: some pending in the secretariat's queue, some accepted (an event), some declined."""
+    requests = []
+    for k in range(count):
+        school, province, city, contact, topic, audience, fmt = REQUEST_SCHOOLS[k % len(REQUEST_SCHOOLS)]
+        first = rng.randint(20, 60)
+        requests.append(RequestPlan(
+            school=school, province=province, city=city, contact_name=contact, phone=f"137{k + 1:08d}",
+            topic=topic, audience=audience, audience_size=rng.choice([40, 60, 80, 150]), format=fmt,
+            days_ahead=[first, first + 7], note=rng.choice(["", "学校可提供实训车间和多媒体教室。", "希望能安排实操环节。"]),
+            decision=REQUEST_DECISIONS[k % len(REQUEST_DECISIONS)],
+        ))
+        if requests[-1].decision == "declined":
+            requests[-1].decline_reason = REQUEST_DECLINE_REASON
+    return requests
+
+
+SERVICE_DAY_STATES = (("held", -20), ("held", -50), ("planned", 14), ("planned", 35), ("cancelled", 8))
+
+
+def _service_days(rng: random.Random, plan: Plan, count: int) -> list[ServiceDayPlan]:
+    """Service days at chemical parks: held ones with the questions the plants brought (most answered on the spot,
+    one of the first day's turned into a draft challenge of the demo enterprise), planned ones, a cancelled one."""
+    verified = [e for e in plan.enterprises if e.verified]
+    demo = verified[0]
+    days = []
+    for k in range(count):
+        venue, province, city = SERVICE_VENUES[k % len(SERVICE_VENUES)]
+        status, offset = SERVICE_DAY_STATES[k % len(SERVICE_DAY_STATES)]
+        local = [e for e in plan.experts if e.province == province and e.honours] or plan.experts
+        experts = rng.sample(local, k=min(len(local), rng.randint(2, 3)))
+        nearby = [e for e in verified if e.province == province and e is not demo] or verified[1:]
+        enterprises = ([demo] if k == 0 else []) + rng.sample(nearby, k=min(len(nearby), 2))
+        day = ServiceDayPlan(
+            title=f"劳模工匠助企行·{venue}专场", venue=venue, province=province, city=city, days_from_now=offset,
+            description="劳模工匠走进园区，与企业技术人员面对面，现场诊断生产难题、解答技术问题。",
+            status=status, experts=[(e.name, e.employer) for e in experts],
+            enterprise_codes=[e.credit_code for e in enterprises],
+        )
+        if status == "held":
+            for n, enterprise in enumerate(enterprises):
+                topic, description, category = SERVICE_QUESTIONS[(k * 3 + n) % len(SERVICE_QUESTIONS)]
+                solved = n > 0 or k > 0  # the demo enterprise's question of the first day needs more than a day
+                day.questions.append(QuestionPlan(
+                    enterprise_code=enterprise.credit_code, topic=topic, description=description, category=category,
+                    solved_on_site=solved, workers_trained=rng.randint(5, 30) if solved else 0,
+                    answered_by=day.experts[n % len(day.experts)] if solved else None,
+                    converted=not solved and k == 0,
+                ))
+            day.summary = (f"{len(experts)}位劳模工匠为{len(enterprises)}家企业现场解答问题{len(day.questions)}个，"
+                           "现场解决的问题已形成处置要点发给企业，未解决的转为企业需求继续跟进。")
+        if status == "cancelled":
+            day.cancel_reason = "园区安排停车大检修，活动顺延，另行通知。"
+        days.append(day)
+    return days
 
 
 # The states the demo `enterprise` account's own challenges show, one at least of each (README: "challenges in

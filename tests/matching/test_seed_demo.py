@@ -5,7 +5,9 @@ from django.contrib.auth import authenticate as django_authenticate
 from django.test import RequestFactory
 from django.core.management import call_command
 
-from alliance.models import MembershipApplication, MembershipBatch, OutreachEvent, Studio
+from alliance.models import (
+    EventRequest, MembershipApplication, MembershipBatch, OutreachEvent, ServiceDay, ServiceDayQuestion, Studio,
+)
 from jianglian.models import AuditEntry
 from enterprises.models import Challenge, Enterprise
 from enterprises.validators import validate_credit_code
@@ -43,6 +45,22 @@ def test_the_plan_holds_dozens_of_studios_hundreds_of_experts_and_every_category
     assert {c.status for c in plan.challenges if c.enterprise_code == demo.credit_code} == set(Challenge.Status.values)
     assert len({e.province for e in plan.enterprises}) >= 5
     assert len({e.name for e in plan.experts}) == len(plan.experts)
+    # schools' requests answered and waiting; service days held (with questions), planned and cancelled
+    assert {r.decision for r in plan.requests} == {"pending", "accepted", "declined"}
+    assert {d.status for d in plan.service_days} == {"held", "planned", "cancelled"}
+    questions = [q for d in plan.service_days for q in d.questions]
+    assert [q.enterprise_code for q in questions if q.converted] == [demo.credit_code]
+    assert all(q.answered_by for q in questions if q.solved_on_site)
+
+
+def test_the_parts_added_later_leave_the_earlier_ones_as_they_were():
+    """Requests and service days draw from generators of their own: a database seeded before they existed gets
+    them added, nothing else."""
+    plan = build_plan()
+    # the last of each earlier part, as the plan drew them before requests and service days were added
+    assert plan.experts[-1].name == "石慧洁"
+    assert plan.challenges[-1].title == "洁净区环境监测数据经常出现警戒限"
+    assert plan.events[-1].experts == [("秦强飞", "重庆宏达化学股份有限公司"), ("范健宇", "重庆宏达化学股份有限公司")]
 
 
 @pytest.fixture
@@ -88,6 +106,20 @@ def test_seed_demo_loads_the_demo_data_through_the_services_and_a_second_run_cha
     assert MembershipApplication.objects.filter(status="pending").exists()
     assert MembershipBatch.objects.get(name="首批成员名单").studios.count() == 8
     assert {"planned", "held"} <= set(OutreachEvent.objects.values_list("status", flat=True))
+    # schools' requests: pending in the queue, one accepted into its event, one declined with the reason
+    assert EventRequest.objects.filter(status="pending").exists()
+    accepted = EventRequest.objects.get(status="accepted")
+    assert accepted.event.requested_by_school and accepted.event.school == accepted.school
+    assert EventRequest.objects.get(status="declined").decline_reason
+    # service days: held ones with their questions (answered on the spot, one turned into a draft challenge of
+    # the demo enterprise), a planned one
+    assert {"held", "planned"} <= set(ServiceDay.objects.values_list("status", flat=True))
+    assert ServiceDay.objects.filter(status="held").exclude(report_summary="").count() == 2
+    answered = ServiceDayQuestion.objects.filter(solved_on_site=True)
+    assert answered.count() >= 2 and not answered.filter(answered_by__isnull=True).exists()
+    [converted] = ServiceDayQuestion.objects.filter(challenge__isnull=False)
+    assert converted.challenge.status == "draft" and converted.challenge.enterprise == converted.enterprise
+    assert AuditEntry.objects.filter(action="convert", subject_type="alliance.servicedayquestion").count() == 1
     # the services wrote the audit trail
     assert AuditEntry.objects.filter(action="publish", subject_type="enterprises.challenge").count() >= 20
     # demo accounts, with their roles, can sign in
@@ -115,6 +147,9 @@ def test_seed_demo_loads_the_demo_data_through_the_services_and_a_second_run_cha
 
     # and after edits in the admin and on the pages (the plan's natural keys no longer match), still nothing
     moved = Expert.objects.filter(user__isnull=True).order_by("id").first()
+    day, request = ServiceDay.objects.order_by("id").first(), EventRequest.objects.order_by("id").first()
+    ServiceDay.objects.filter(pk=day.pk).update(title="改过名称的现场服务")
+    EventRequest.objects.filter(pk=request.pk).update(topic="改过主题的申请")
     phone = moved.phone
     moved.employer, moved.phone = "另一家化工有限公司", "13999999999"  # changed jobs, new phone
     moved.save()
@@ -140,5 +175,7 @@ def test_seed_demo_loads_the_demo_data_through_the_services_and_a_second_run_cha
     Studio.objects.filter(pk=studio.pk).update(name=names[0])
     Challenge.objects.filter(pk=challenge.pk).update(title=names[1])
     OutreachEvent.objects.filter(pk=event.pk).update(title=names[2])
+    ServiceDay.objects.filter(pk=day.pk).update(title=day.title)
+    EventRequest.objects.filter(pk=request.pk).update(topic=request.topic)
     call_command("seed_demo", "--no-progress", "--scale", "0.34")
     assert row_counts() == edited

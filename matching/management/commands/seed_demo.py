@@ -1,7 +1,8 @@
 """manage.py seed_demo — a realistic Chinese demo data set, deterministic and idempotent.
 
 Every row it creates is recorded under its key in the plan (matching.models.DemoRecord: credit code, studio
-name, (expert name, employer), (enterprise, challenge title), (event title, school)), and a second run finds
+name, (expert name, employer), (enterprise, challenge title), (event title, school), (school, topic) of a
+school's request, (title, venue) of a service day), and a second run finds
 its rows through these records, so it creates nothing and changes nothing even after the rows were edited
 in the admin or on the pages (an expert's employer, a studio's name …). Rows of a database seeded before
 the records existed are found by their natural keys (an expert by mobile phone, then name and employer) and
@@ -15,6 +16,7 @@ import logging
 import os
 import time
 from datetime import timedelta
+from operator import attrgetter
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -27,10 +29,12 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from tqdm import tqdm
 
-from alliance.models import MembershipApplication, MembershipBatch, OutreachEvent, Studio
+from alliance.models import EventRequest, MembershipApplication, MembershipBatch, OutreachEvent, ServiceDay, Studio
 from alliance.services import (
-    ReviewDecision, event_confirm, event_create, event_hold, event_invite_experts, event_respond, membership_apply,
-    membership_batch_publish, membership_review,
+    ReviewDecision, event_confirm, event_create, event_hold, event_invite_experts, event_request_accept,
+    event_request_decline, event_request_submit, event_respond, membership_apply, membership_batch_publish,
+    membership_review, service_day_cancel, service_day_create, service_day_hold, service_day_log_question,
+    service_question_convert,
 )
 from enterprises.models import Challenge, Enterprise
 from enterprises.services import (
@@ -90,6 +94,8 @@ class Command(BaseCommand):
             ("pairings", self.ensure_pairings),
             ("open challenges", self.publish_open),
             ("events", self.ensure_events),
+            ("school requests", self.ensure_requests),
+            ("service days", self.ensure_service_days),
         ]
         self.show_progress = not no_progress and options.get("verbosity", 1) > 0
         # Demo addresses are invented: the notifications the services record go to the inbox, not by e-mail or SMS.
@@ -124,6 +130,14 @@ class Command(BaseCommand):
         ids = dict(DemoRecord.objects.filter(kind=kind, key__in=list(keys)).values_list("key", "object_id"))
         rows = model.objects.in_bulk(list(ids.values()))
         return {key: rows[pk] for key, pk in ids.items() if pk in rows}
+
+    def _earlier(self, kind: str, plans, key, rows, natural: tuple[str, ...]) -> dict:
+        """{plan key: row or None} for `plans`: the row an earlier run recorded under `kind`, else the one of `rows`
+        with the plan's natural key (the attributes `natural`, named alike on the plan and the row)."""
+        natural_key = attrgetter(*natural)
+        recorded = self._recorded(kind, rows.model, [key(p) for p in plans])
+        by_natural = {natural_key(row): row for row in rows}
+        return {key(p): recorded.get(key(p)) or by_natural.get(natural_key(p)) for p in plans}
 
     @staticmethod
     def _record(kind: str, rows: dict) -> None:
@@ -447,12 +461,11 @@ class Command(BaseCommand):
                 self.counts["invitations to the demo expert"] = 1
 
     def ensure_events(self):
-        recorded = self._recorded("event", OutreachEvent, [_event_key(p) for p in self.plan.events])
-        existing = {(e.title, e.school): e for e in OutreachEvent.objects.all()}
+        earlier = self._earlier("event", self.plan.events, _event_key, OutreachEvent.objects.all(), ("title", "school"))
         created = 0
         now = timezone.now().replace(minute=0, second=0, microsecond=0)
         for plan in self.plan.events:
-            found = recorded.get(_event_key(plan)) or existing.get((plan.title, plan.school))
+            found = earlier[_event_key(plan)]
             if found is not None:
                 self._record("event", {_event_key(plan): found})
                 continue
@@ -478,6 +491,66 @@ class Command(BaseCommand):
             created += 1
         self.counts["events"] = OutreachEvent.objects.count()
         self.counts["events created"] = created
+
+    def ensure_requests(self):
+        """Schools' 进校园 requests through the public form's service; the secretariat accepted some (each now an
+        event, pre-filled from the request) and declined some with a reason; the rest wait in its queue."""
+        earlier = self._earlier("event_request", self.plan.requests, _request_key, EventRequest.objects.filter(
+            school__in=[p.school for p in self.plan.requests]), ("school", "topic"))
+        created = 0
+        today = timezone.localdate()
+        for plan in self.plan.requests:
+            found = earlier[_request_key(plan)]
+            if found is None:
+                found = event_request_submit(
+                    school=plan.school, contact_name=plan.contact_name, phone=plan.phone, province=plan.province,
+                    city=plan.city, topic=plan.topic, audience=plan.audience, audience_size=plan.audience_size,
+                    format=plan.format, note=plan.note,
+                    preferred_dates=[today + timedelta(days=d) for d in plan.days_ahead])
+                if plan.decision == "accepted":
+                    found = event_request_accept(user=self.secretariat, request=found)
+                elif plan.decision == "declined":
+                    found = event_request_decline(user=self.secretariat, request=found, reason=plan.decline_reason)
+                created += 1
+            self._record("event_request", {_request_key(plan): found})
+        self.counts["school requests"] = EventRequest.objects.count()
+        self.counts["school requests created"] = created
+
+    def ensure_service_days(self):
+        """助企行 service days through the services: held ones with the questions the enterprises brought (logged,
+        most answered on the spot, the demo enterprise's first one turned into its draft challenge), planned ones,
+        a cancelled one."""
+        earlier = self._earlier("service_day", self.plan.service_days, _service_day_key, ServiceDay.objects.filter(
+            title__in=[p.title for p in self.plan.service_days]), ("title", "venue"))
+        created = converted = 0
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        for plan in self.plan.service_days:
+            found = earlier[_service_day_key(plan)]
+            if found is None:
+                starts = (now + timedelta(days=plan.days_from_now)).replace(hour=1)  # 09:00 in Asia/Shanghai
+                enterprises = [self.enterprises[code] for code in plan.enterprise_codes]
+                found = service_day_create(
+                    user=self.secretariat, title=plan.title, venue=plan.venue, province=plan.province,
+                    city=plan.city, starts_at=starts, ends_at=starts + timedelta(hours=7), description=plan.description,
+                    experts=[self.experts[key] for key in plan.experts], enterprises=enterprises, allow_past=True)
+                for question in plan.questions:
+                    logged = service_day_log_question(
+                        user=self.secretariat, day=found, enterprise=self.enterprises[question.enterprise_code],
+                        answered_by=self.experts[question.answered_by] if question.answered_by else None,
+                        topic=question.topic, description=question.description, category=question.category,
+                        solved_on_site=question.solved_on_site, workers_trained=question.workers_trained)
+                    if question.converted:
+                        service_question_convert(user=self.secretariat, question=logged)
+                        converted += 1
+                if plan.status == "held":
+                    found = service_day_hold(user=self.secretariat, day=found, summary=plan.summary)
+                elif plan.status == "cancelled":
+                    found = service_day_cancel(user=self.secretariat, day=found, reason=plan.cancel_reason)
+                created += 1
+            self._record("service_day", {_service_day_key(plan): found})
+        self.counts["service days"] = ServiceDay.objects.count()
+        self.counts["service days created"] = created
+        self.counts["questions turned into drafts now"] = converted
 
     # --- output -------------------------------------------------------------------------------------
 
@@ -510,3 +583,11 @@ def _challenge_key(plan) -> str:
 
 def _event_key(plan) -> str:
     return f"{plan.title}|{plan.school}"
+
+
+def _request_key(plan) -> str:
+    return f"{plan.school}|{plan.topic}"
+
+
+def _service_day_key(plan) -> str:
+    return f"{plan.title}|{plan.venue}"
