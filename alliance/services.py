@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from jianglian.audit import audit_record
 from jianglian.errors import Conflict, DomainError, IllegalTransition, NotAllowed, TooManyRequests
+from jianglian.files import removed_unless_kept
 from jianglian.notifications import Contact, Kind, notify
 from jianglian.roles import expert_of, is_secretariat
 from jianglian.services import apply_fields, required_text
@@ -495,12 +496,14 @@ def studios_import(*, user, data: bytes, filename: str, dry_run: bool = True, va
 # --- Event reports with photos ---------------------------------------------------------------------------------
 
 
-def _store_photo(user, event: OutreachEvent, photo) -> EventPhoto:
+def _store_photo(user, event: OutreachEvent, photo, stored) -> EventPhoto:
+    """The file, then its row; `stored` (jianglian.files.removed_unless_kept) removes the file if the write fails."""
     from django.core.files.base import ContentFile
 
     row = EventPhoto(event=event, stored_name=f"{uuid.uuid4().hex}.{photo.extension}", content_type=photo.content_type,
                      size=len(photo.content), caption=photo.caption[:128], uploaded_by=user)
     row.image.save(row.stored_name, ContentFile(photo.content), save=False)
+    stored(row.image.storage, row.image.name)
     row.save()
     audit_record(actor=user, subject=row, action="upload", to_state="stored",
                  note=f"event {event.pk} {photo.content_type} {row.size} B")
@@ -515,27 +518,29 @@ def _read_photos(event: OutreachEvent, photos) -> list:
     return read
 
 
-@transaction.atomic
 def event_report(*, user, event: OutreachEvent, audience_count: int, summary: str, feedback: str = "",
                  photos=()) -> OutreachEvent:
-    """confirmed → held with the report and its photos (pairs of bytes and caption), all or nothing."""
-    _require_secretariat(user, _("只有秘书处可以填报活动总结。"))
-    read = _read_photos(event, photos)
-    event = event_hold(user=user, event=event, audience_count=audience_count, summary=summary, feedback=feedback)
-    for photo in read:
-        _store_photo(user, event, photo)
-    return event
+    """confirmed → held with the report and its photos (pairs of bytes and caption), all or nothing: a failed
+    write (its commit included) leaves no photo file behind."""
+    with removed_unless_kept() as stored, transaction.atomic():
+        _require_secretariat(user, _("只有秘书处可以填报活动总结。"))
+        read = _read_photos(event, photos)
+        event = event_hold(user=user, event=event, audience_count=audience_count, summary=summary, feedback=feedback)
+        for photo in read:
+            _store_photo(user, event, photo, stored)
+        return event
 
 
-@transaction.atomic
 def event_photo_add(*, user, event: OutreachEvent, data: bytes, caption: str = "") -> EventPhoto:
-    """Add one photo to a confirmed or held event's report (JPEG/PNG sniffed from the bytes, size-capped)."""
-    _require_secretariat(user, _("只有秘书处可以上传活动照片。"))
-    event = OutreachEvent.objects.select_for_update().get(pk=event.pk)
-    if event.status not in (OutreachEvent.Status.CONFIRMED, OutreachEvent.Status.HELD):
-        raise IllegalTransition(_("只有已确认或已举办的活动可以上传照片。"))
-    (photo,) = _read_photos(event, [(data, caption)])
-    return _store_photo(user, event, photo)
+    """Add one photo to a confirmed or held event's report (JPEG/PNG sniffed from the bytes, size-capped); a
+    failed write leaves no file behind."""
+    with removed_unless_kept() as stored, transaction.atomic():
+        _require_secretariat(user, _("只有秘书处可以上传活动照片。"))
+        event = OutreachEvent.objects.select_for_update().get(pk=event.pk)
+        if event.status not in (OutreachEvent.Status.CONFIRMED, OutreachEvent.Status.HELD):
+            raise IllegalTransition(_("只有已确认或已举办的活动可以上传照片。"))
+        (photo,) = _read_photos(event, [(data, caption)])
+        return _store_photo(user, event, photo, stored)
 
 
 # --- Schools ask for an event (学校申请进校园) -------------------------------------------------------------------

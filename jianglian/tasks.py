@@ -3,6 +3,7 @@ import logging
 
 from celery import shared_task
 
+from .files import orphan_files_sweep
 from .idempotency import purge_expired
 from .notifications import DeliveryDeferred, deliver, pending_ids, retry_delay
 from .rosters.jobs import upload_run
@@ -22,6 +23,12 @@ def send_notification(self, log_id: int) -> bool:
             logger.info("notification %s deferred to the next flush: %s", log_id, exc)
             return False
         raise self.retry(exc=exc, countdown=retry_delay(self.request.retries + 1)) from exc
+
+
+@shared_task(name="jianglian.sweep_orphan_files", acks_late=True)
+def sweep_orphan_files() -> dict[str, int]:
+    """Beat task: delete stored files no row names, left by writes rolled back (jianglian.files)."""
+    return orphan_files_sweep()
 
 
 @shared_task(name="jianglian.flush_notifications", acks_late=True)

@@ -317,6 +317,8 @@ CELERY_BEAT_SCHEDULE["search-reconcile"] = {"task": "search.tasks.reconcile", "s
 # Rankings lost on the way (broker down at commit, worker killed) are redone without anyone asking.
 CELERY_BEAT_SCHEDULE["matching-catch-up-rankings"] = {"task": "matching.catch_up_rankings", "schedule": 10 * 60}
 CELERY_BEAT_SCHEDULE["idempotency-keys-purge"] = {"task": "jianglian.purge_idempotency_keys", "schedule": 60 * 60}
+# Files whose write was rolled back (event photos, paper scans: jianglian.files) are removed an hour on.
+CELERY_BEAT_SCHEDULE["orphan-files-sweep"] = {"task": "jianglian.sweep_orphan_files", "schedule": 60 * 60}
 # How long a create's Idempotency-Key / clientMutationId is remembered (jianglian.idempotency).
 IDEMPOTENCY_KEY_KEEP_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_KEEP_HOURS", "24"))
 

@@ -46,6 +46,7 @@ from jianglian.audit import audit_record
 from enterprises.models import Challenge
 from experts.models import Expert
 from jianglian.errors import Conflict, IllegalTransition
+from jianglian.files import removed_unless_kept
 from jianglian.notifications import Kind, notify
 from jianglian.services import required_text
 
@@ -445,36 +446,37 @@ def _read_scan(scan) -> tuple[bytes, str, str]:
     return data, *kind
 
 
-@transaction.atomic
 def pairing_attach_paper(*, user, pairing: PairingAgreement, file, signed_on) -> PairingAgreement:
     """The secretariat attaches the scan of the paper agreement both sides signed on site (PDF, JPEG or PNG,
     read from its bytes, at most PAIRING_PAPER_MAX_BYTES): it records both signatures on the date written on the
     paper, and the agreement is active (an invitation still pending is accepted by it). The same rules of one
-    holding agreement per challenge and the expert's capacity apply. A refused scan stores nothing."""
-    pairing = _lock(pairing.pk)
-    _check(paper_agreement_refusal(user, pairing))
-    data, content_type, extension = _read_scan(file)
-    today = timezone.localdate()
-    if signed_on is None:
-        raise ValidationError({"signed_on": _("请填写纸质意向书上的签署日期。")})
-    if signed_on > today:
-        raise ValidationError({"signed_on": _("签署日期不能晚于今天。")})
-    if signed_on < timezone.localtime(pairing.proposed_at).date():
-        raise ValidationError({"signed_on": _("签署日期不能早于发出邀请的日期。")})
-    previous = pairing.status
-    _check_can_hold(pairing, own=False)
-    now = timezone.now()
-    signed_at = timezone.make_aware(datetime.combine(signed_on, time(12, 0)))
-    if previous == Status.PROPOSED:
-        pairing.responded_at, pairing.response_channel = now, ResponseChannel.IN_PERSON
-        pairing.responded_on_behalf_by = user
-    pairing.expert_signed_at = pairing.expert_signed_at or signed_at
-    pairing.enterprise_signed_at = pairing.enterprise_signed_at or signed_at
-    pairing.paper_signed_on, pairing.paper_attached_by, pairing.paper_attached_at = signed_on, user, now
-    pairing.paper_content_type = content_type
-    pairing.status, pairing.activated_at = Status.ACTIVE, now
-    pairing.paper_scan.save(f"{pairing.pk}-{secrets.token_hex(8)}{extension}", ContentFile(data), save=False)
-    try:  # a refusal from here on leaves no file behind
+    holding agreement per challenge and the expert's capacity apply. A refused scan stores nothing: a failed write
+    (its commit included) removes the file (jianglian.files)."""
+    with removed_unless_kept() as stored, transaction.atomic():
+        pairing = _lock(pairing.pk)
+        _check(paper_agreement_refusal(user, pairing))
+        data, content_type, extension = _read_scan(file)
+        today = timezone.localdate()
+        if signed_on is None:
+            raise ValidationError({"signed_on": _("请填写纸质意向书上的签署日期。")})
+        if signed_on > today:
+            raise ValidationError({"signed_on": _("签署日期不能晚于今天。")})
+        if signed_on < timezone.localtime(pairing.proposed_at).date():
+            raise ValidationError({"signed_on": _("签署日期不能早于发出邀请的日期。")})
+        previous = pairing.status
+        _check_can_hold(pairing, own=False)
+        now = timezone.now()
+        signed_at = timezone.make_aware(datetime.combine(signed_on, time(12, 0)))
+        if previous == Status.PROPOSED:
+            pairing.responded_at, pairing.response_channel = now, ResponseChannel.IN_PERSON
+            pairing.responded_on_behalf_by = user
+        pairing.expert_signed_at = pairing.expert_signed_at or signed_at
+        pairing.enterprise_signed_at = pairing.enterprise_signed_at or signed_at
+        pairing.paper_signed_on, pairing.paper_attached_by, pairing.paper_attached_at = signed_on, user, now
+        pairing.paper_content_type = content_type
+        pairing.status, pairing.activated_at = Status.ACTIVE, now
+        pairing.paper_scan.save(f"{pairing.pk}-{secrets.token_hex(8)}{extension}", ContentFile(data), save=False)
+        stored(pairing.paper_scan.storage, pairing.paper_scan.name)  # a refusal from here on leaves no file behind
         _save(pairing, ["responded_at", "response_channel", "responded_on_behalf_by", "expert_signed_at",
                         "enterprise_signed_at", "paper_signed_on", "paper_attached_by", "paper_attached_at",
                         "paper_content_type", "paper_scan", "status", "activated_at"],
@@ -486,11 +488,8 @@ def pairing_attach_paper(*, user, pairing: PairingAgreement, file, signed_on) ->
         notify(kind=notices.PAPER_AGREEMENT,
                recipients=[*_enterprise_recipients(pairing), *_expert_contacts(pairing)],
                subject=pairing, context=_context(pairing, signed_on=signed_on))
-    except BaseException:
-        pairing.paper_scan.storage.delete(pairing.paper_scan.name)
-        raise
-    logger.info("pairing %s active on paper signed %s, scan attached by user %s", pairing.pk, signed_on, user.pk)
-    return pairing
+        logger.info("pairing %s active on paper signed %s, scan attached by user %s", pairing.pk, signed_on, user.pk)
+        return pairing
 
 
 # --- beat tasks' services --------------------------------------------------------------------

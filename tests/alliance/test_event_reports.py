@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError, transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -145,3 +146,72 @@ def test_rest_event_list_with_photos_is_a_fixed_number_of_queries(secretariat, e
                               photos=[(PNG, ""), (JPEG, "")])
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(URL).json()["count"] == 5
+
+
+# --- a failed write leaves no file behind (jianglian.files) ------------------------------------------------------
+
+@pytest.fixture
+def own_media_root(settings, tmp_path):
+    """A media folder of this test's own: the sweep below sees only its files."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def test_a_database_error_on_the_second_photo_leaves_neither_row_nor_file(secretariat, expert_user, own_media_root,
+                                                                          monkeypatch):
+    event = confirmed_event(secretariat, expert_user)
+    saves = []
+    original = EventPhoto.save
+
+    def second_fails(photo, *args, **kwargs):  # the database refuses the second photo's row (disk full, a lock …)
+        saves.append(photo.stored_name)
+        if len(saves) == 2:
+            raise DatabaseError("could not extend file: No space left on device")
+        return original(photo, *args, **kwargs)
+
+    monkeypatch.setattr(EventPhoto, "save", second_fails)
+
+    with pytest.raises(DatabaseError):
+        services.event_report(user=secretariat, event=event, audience_count=80, summary="好",
+                              photos=[(JPEG, "现场"), (PNG, "合影")])
+
+    # both files had been written (the first with its row) and both are gone with the rolled-back report
+    assert len(saves) == 2
+    assert OutreachEvent.objects.get(pk=event.pk).status == "confirmed" and not EventPhoto.objects.exists()
+    assert not [p for p in own_media_root.rglob("*") if p.is_file()]
+
+
+def test_a_failed_single_upload_leaves_no_file(secretariat, expert_user, own_media_root, monkeypatch):
+    event = confirmed_event(secretariat, expert_user)
+    monkeypatch.setattr("alliance.services.audit_record",
+                        lambda **kwargs: (_ for _ in ()).throw(DatabaseError("the audit trail is unwritable")))
+
+    with pytest.raises(DatabaseError):
+        services.event_photo_add(user=secretariat, event=event, data=JPEG)
+
+    assert not EventPhoto.objects.exists() and not [p for p in own_media_root.rglob("*") if p.is_file()]
+
+
+def test_a_photo_whose_enclosing_transaction_rolled_back_is_swept_after_the_grace_period(
+        secretariat, expert_user, own_media_root):
+    from jianglian.files import orphan_files_sweep
+
+    event = confirmed_event(secretariat, expert_user)
+    kept = services.event_photo_add(user=secretariat, event=event, data=PNG, caption="合影")
+    # a caller's transaction around the upload rolls back after the service returned: its file stays for now
+    with pytest.raises(RuntimeError), transaction.atomic():
+        lost = services.event_photo_add(user=secretariat, event=event, data=JPEG)
+        raise RuntimeError("the caller failed after the upload")
+    orphan = own_media_root / lost.image.name
+    assert orphan.exists() and not EventPhoto.objects.filter(pk=lost.pk).exists()
+
+    # within the grace period (a write may still be in its transaction) the sweep keeps it
+    assert orphan_files_sweep()["event photos"] == 0 and orphan.exists()
+    # an hour on, the sweep (beat: jianglian.sweep_orphan_files) removes it, never a file a row names
+    swept = orphan_files_sweep(now=timezone.now() + timedelta(hours=2))
+    assert swept == {"event photos": 1, "paper agreements": 0}
+    assert not orphan.exists() and (own_media_root / kept.image.name).read_bytes() == PNG
+
+
+def test_the_sweep_runs_on_beats_schedule():
+    assert settings.CELERY_BEAT_SCHEDULE["orphan-files-sweep"]["task"] == "jianglian.sweep_orphan_files"

@@ -321,6 +321,22 @@ def test_the_paper_date_is_checked_and_a_refusal_stores_nothing(world):
     assert stored_files() == []
 
 
+def test_a_write_failing_after_the_scan_was_stored_removes_it(world, monkeypatch):
+    """The scan is on disk before its row commits; a failure from there on (the challenge's row, the audit
+    trail, a notification) rolls the agreement back and removes the file (jianglian.files)."""
+    from django.db import DatabaseError
+
+    def unwritable(*args, **kwargs):
+        raise DatabaseError("the audit trail is unwritable")
+
+    monkeypatch.setattr("matching.pairings.services._audit", unwritable)
+    pairing = world.pairings["no_account"]
+    with pytest.raises(DatabaseError):
+        services.pairing_attach_paper(user=world.secretariat, pairing=pairing, file=upload(PDF),
+                                      signed_on=timezone.localdate())
+    assert stored_files() == [] and PairingAgreement.objects.get(pk=pairing.pk).status == Status.PROPOSED
+
+
 @pytest.mark.parametrize("role", ["enterprise", "expert", "other enterprise", "no role"])
 def test_only_the_secretariat_attaches_a_paper_agreement(world, client_for, role):
     user = roles(world)[role]
