@@ -429,24 +429,36 @@ def event_hold(*, user, event: OutreachEvent, audience_count: int, summary: str,
 
 @transaction.atomic
 def event_cancel(*, user, event: OutreachEvent, reason: str) -> OutreachEvent:
+    """planned or confirmed → cancelled; every expert invited who did not decline is told."""
     _require_secretariat(user, _("只有秘书处可以取消活动。"))
     event = OutreachEvent.objects.select_for_update().get(pk=event.pk)
-    if event.status not in EVENT_OPEN_STATES:
-        raise IllegalTransition(_("已举办或已取消的活动不能取消。"))
+    return _activity_cancel(
+        user, event, reason, open_states=EVENT_OPEN_STATES, refusal=_("已举办或已取消的活动不能取消。"),
+        kind=Kind.EVENT_CANCELLED, told=event.participations.exclude(status=EventParticipation.Status.DECLINED),
+        context=dict(event_id=event.pk, title=event.title, school=event.school, city=event.city,
+                     starts_at=event.starts_at),
+    )
+
+
+def _activity_cancel(user, activity, reason: str, *, open_states, refusal: str, kind: str, told, context: dict):
+    """The one way a campaign activity (an outreach event, a service day; locked by the caller) is called off: a
+    reason is required, the activity must still be in one of `open_states` (else `refusal`), it becomes cancelled
+    with the reason, audited, and each expert of the participations `told` hears it (about their participation,
+    with `context`, the reason and their name)."""
     reason = required_text(reason, "reason", _("请填写取消原因。"))
-    previous = event.status
-    event.status = OutreachEvent.Status.CANCELLED
-    event.cancel_reason = reason
-    event.save(update_fields=["status", "cancel_reason"])
-    _event_audit(user, event, "cancel", previous, note=event.cancel_reason)
-    # Notice to every expert who was invited and did not decline.
-    for participation in (event.participations.exclude(status=EventParticipation.Status.DECLINED)
-                          .select_related("expert__user")):
+    if activity.status not in open_states:
+        raise IllegalTransition(refusal)
+    previous = activity.status
+    activity.status = activity.Status.CANCELLED
+    activity.cancel_reason = reason
+    activity.save(update_fields=["status", "cancel_reason"])
+    audit_record(actor=user, subject=activity, action="cancel", from_state=previous, to_state=activity.status,
+                 note=reason)
+    for participation in told.select_related("expert__user"):
         expert = participation.expert
-        notify(kind=Kind.EVENT_CANCELLED, recipients=[expert.user] if expert.user_id else [], subject=participation,
-               context=dict(event_id=event.pk, title=event.title, school=event.school, city=event.city,
-                            starts_at=event.starts_at, reason=event.cancel_reason, expert=expert.name))
-    return event
+        notify(kind=kind, recipients=[expert.user] if expert.user_id else [], subject=participation,
+               context=dict(context, reason=reason, expert=expert.name))
+    return activity
 
 
 def event_report_reminders(*, now=None) -> int:
@@ -784,22 +796,14 @@ def service_day_hold(*, user, day: ServiceDay, summary: str) -> ServiceDay:
 
 @transaction.atomic
 def service_day_cancel(*, user, day: ServiceDay, reason: str) -> ServiceDay:
+    """planned → cancelled; the day's experts are told."""
     _require_secretariat(user, _("只有秘书处可以取消现场服务。"))
-    reason = required_text(reason, "reason", _("请填写取消原因。"))
     day = ServiceDay.objects.select_for_update().get(pk=day.pk)
-    if day.status != ServiceDay.Status.PLANNED:
-        raise IllegalTransition(_("只有筹备中的现场服务可以取消。"))
-    day.status = ServiceDay.Status.CANCELLED
-    day.cancel_reason = reason
-    day.save(update_fields=["status", "cancel_reason"])
-    _service_day_audit(user, day, "cancel", ServiceDay.Status.PLANNED, note=day.cancel_reason)
-    for participation in day.participations.select_related("expert__user"):
-        expert = participation.expert
-        notify(kind=Kind.SERVICE_DAY_CANCELLED, recipients=[expert.user] if expert.user_id else [],
-               subject=participation, context=dict(service_day_id=day.pk, title=day.title, venue=day.venue,
-                                                   starts_at=day.starts_at, reason=day.cancel_reason,
-                                                   expert=expert.name))
-    return day
+    return _activity_cancel(
+        user, day, reason, open_states=(ServiceDay.Status.PLANNED,), refusal=_("只有筹备中的现场服务可以取消。"),
+        kind=Kind.SERVICE_DAY_CANCELLED, told=day.participations.all(),
+        context=dict(service_day_id=day.pk, title=day.title, venue=day.venue, starts_at=day.starts_at),
+    )
 
 
 QUESTION_FIELDS = {"topic", "description", "category", "solved_on_site", "workers_trained"}
