@@ -4,7 +4,7 @@ They translate input and call alliance.services / alliance.selectors."""
 import graphene
 
 from jianglian.graphql.enums import ProvinceEnum, enum_from_choices
-from jianglian.graphql.mutations import Load, Role, ServiceMutation
+from jianglian.graphql.mutations import Load, Role, ServiceMutation, given
 from jianglian.graphql.types import ConnectionField, CountableConnection, Node, VisibleObjectType
 from jianglian.signin import client_ip
 
@@ -92,8 +92,7 @@ class RequestOutreachEvent(_RequestPayload):
 
     @classmethod
     def perform(cls, info, user, **fields):
-        fields = {name: value for name, value in fields.items() if value is not None}
-        return services.event_request_submit(user=user, client_address=client_ip(info.context), **fields)
+        return services.event_request_submit(user=user, client_address=client_ip(info.context), **given(fields))
 
 
 class ReviewEventRequest(_RequestPayload):
@@ -103,6 +102,7 @@ class ReviewEventRequest(_RequestPayload):
     class Meta:
         name = "ReviewEventRequestPayload"
         permissions = (Role.SECRETARIAT,)
+        service = services.event_request_review
         load = {"id": Load(EventRequestType, to="request")}
 
     class Arguments:
@@ -111,11 +111,6 @@ class ReviewEventRequest(_RequestPayload):
         reason = graphene.String()
         title = graphene.String()
         starts_at = graphene.DateTime()
-
-    @classmethod
-    def perform(cls, info, user, request, decision, reason=None, title=None, starts_at=None):
-        return services.event_request_review(user=user, request=request, decision=decision, reason=reason or "",
-                                             title=title, starts_at=starts_at)
 
 
 class EventRequestMutations(graphene.ObjectType):

@@ -166,8 +166,8 @@ class InviteExpertsToEvent(_EventPayload):
         role = graphene.String()
 
     @classmethod
-    def perform(cls, info, user, event, experts, role=None):
-        services.event_invite_experts(user=user, event=event, experts=experts, role=role or "")
+    def perform(cls, info, user, event, experts, role=""):
+        services.event_invite_experts(user=user, event=event, experts=experts, role=role)
         return event
 
 
@@ -184,8 +184,8 @@ class RespondToEvent(_EventPayload):
         note = graphene.String()
 
     @classmethod
-    def perform(cls, info, user, event, accept, note=None):
-        services.event_respond(user=user, event=event, accept=accept, note=note or "")
+    def perform(cls, info, user, event, accept, note=""):
+        services.event_respond(user=user, event=event, accept=accept, note=note)
         return event
 
 
@@ -208,6 +208,7 @@ class HoldEvent(_EventPayload):
     class Meta:
         name = "HoldEventPayload"
         permissions = (Role.SECRETARIAT,)
+        service = services.event_hold
         load = {"id": EVENT}
 
     class Arguments:
@@ -215,11 +216,6 @@ class HoldEvent(_EventPayload):
         audience_count = graphene.Int(required=True)
         summary = graphene.String(required=True)
         feedback = graphene.String()
-
-    @classmethod
-    def perform(cls, info, user, event, audience_count, summary, feedback=None):
-        return services.event_hold(user=user, event=event, audience_count=audience_count, summary=summary,
-                                   feedback=feedback or "")
 
 
 class CancelEvent(_EventPayload):

@@ -92,16 +92,13 @@ class ReviewMembershipApplication(_ApplicationPayload):
     class Meta:
         name = "ReviewMembershipApplicationPayload"
         permissions = (Role.SECRETARIAT,)
+        service = services.membership_review
         load = {"id": APPLICATION}
 
     class Arguments:
         id = graphene.ID(required=True)
         decision = ReviewDecisionEnum(required=True)
         note = graphene.String()
-
-    @classmethod
-    def perform(cls, info, user, application, decision, note=None):
-        return services.membership_review(user=user, application=application, decision=decision, note=note or "")
 
 
 class _StudioPayload(ServiceMutation):
@@ -131,15 +128,12 @@ class ReinstateStudio(_StudioPayload):
     class Meta:
         name = "ReinstateStudioPayload"
         permissions = (Role.SECRETARIAT,)
+        service = services.studio_reinstate
         load = {"id": Load(StudioType, to="studio")}
 
     class Arguments:
         id = graphene.ID(required=True)
         note = graphene.String()
-
-    @classmethod
-    def perform(cls, info, user, studio, note=None):
-        return services.studio_reinstate(user=user, studio=studio, note=note or "")
 
 
 class MembershipMutations(graphene.ObjectType):

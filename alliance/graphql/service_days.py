@@ -196,9 +196,9 @@ class AddServiceDayParticipants(_DayPayload):
         role = graphene.String()
 
     @classmethod
-    def perform(cls, info, user, day, experts=None, enterprises=None, role=None):
+    def perform(cls, info, user, day, experts=None, enterprises=None, role=""):
         return services.service_day_add_participants(user=user, day=day, experts=experts or (),
-                                                     enterprises=enterprises or (), role=role or "")
+                                                     enterprises=enterprises or (), role=role)
 
 
 class HoldServiceDay(_DayPayload):

@@ -151,15 +151,12 @@ class CloseChallenge(_ChallengePayload):
 
     class Meta:
         name = "CloseChallengePayload"
+        service = services.challenge_close
         load = {"id": CHALLENGE}
 
     class Arguments:
         id = graphene.ID(required=True)
         reason = graphene.String()
-
-    @classmethod
-    def perform(cls, info, user, challenge, reason=None):
-        return services.challenge_close(user=user, challenge=challenge, reason=reason or "")
 
 
 class ChallengeMutations(graphene.ObjectType):

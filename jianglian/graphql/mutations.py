@@ -4,7 +4,9 @@
 1. login: an anonymous caller is UNAUTHENTICATED (unless `Meta.permissions` is `(Role.ANYONE,)`);
 2. the role declared in `Meta.permissions` (`Role.SECRETARIAT` …), checked before anything is loaded, as REST's
    `permission_classes` (the per-object rule stays in the service, which raises NotAllowed → FORBIDDEN);
-3. the `input` argument's fields become the service's keyword arguments (enum members become their values);
+3. the `input` argument's fields become the service's keyword arguments (enum members become their values); an
+   optional text argument sent as null is empty text, as when it is left out (a note, a reason, a message: the
+   services take "" for none);
 4. every reference declared in `Meta.load` is loaded through its type's `visible(info)` — the app's selector, the one
    REST's reference fields read too — so an object the caller may not see is NOT_FOUND in GraphQL and 404 in REST;
 5. `Meta.service(user=…, **arguments)` — or the mutation's own `perform` when it has to translate more;
@@ -32,6 +34,7 @@ from collections.abc import Callable
 import graphene
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
+from graphene.types.argument import to_arguments
 from graphene.types.mutation import MutationOptions
 
 from jianglian.errors import NotAllowed
@@ -90,8 +93,15 @@ def plain(value):
 
 
 def given(fields: dict) -> dict:
-    """The fields of a create input that carry a value: an explicit null means "not given" (the model's default)."""
+    """The fields of an input that carry a value: an explicit null means "not given" (a create: the model's default;
+    the preferences: unchanged)."""
     return {name: value for name, value in fields.items() if value is not None}
+
+
+def optional_text_arguments(arguments) -> frozenset:
+    """The names of the top-level arguments that are optional text (`graphene.String()`, not the clientMutationId)."""
+    return frozenset(name for name, argument in to_arguments(arguments or {}).items()
+                     if argument.type is graphene.String and name != "client_mutation_id")
 
 
 class ServiceMutationOptions(MutationOptions):
@@ -123,6 +133,7 @@ class ServiceMutation(graphene.Mutation):
         if len(outputs) != 1:
             raise ImproperlyConfigured(f"{cls.__name__}: a ServiceMutation's payload has one field, not {outputs}")
         cls.return_field = outputs[0]  # the options are frozen by now
+        cls.text_arguments = optional_text_arguments(_meta.arguments)
         if idempotent:  # Relay's convention: the payload echoes the id the client sent
             _meta.fields["client_mutation_id"] = graphene.Field(graphene.String, description=CLIENT_MUTATION_ID)
         if service is None and cls.perform.__func__ is ServiceMutation.perform.__func__:
@@ -134,6 +145,8 @@ class ServiceMutation(graphene.Mutation):
         check_roles(user, cls._meta.permissions)
         data = {}
         for name, value in arguments.items():
+            if value is None and name in cls.text_arguments:
+                value = ""
             if name in cls._meta.flatten and isinstance(value, dict):
                 data.update(plain(value))
             else:

@@ -8,7 +8,7 @@ from jianglian.models import Notification, UserPreference
 from jianglian.notifications import absolute_url
 from jianglian.preferences import preference_of, preference_update
 
-from .mutations import ServiceMutation
+from .mutations import ServiceMutation, given
 from .types import ConnectionField, CountableConnection, Node, VisibleObjectType, pk_of, require_login
 
 
@@ -105,7 +105,7 @@ class UpdateNotificationPreferences(ServiceMutation):
 
     @classmethod
     def perform(cls, info, user, **fields):
-        return preference_update(user=user, **{k: v for k, v in fields.items() if v is not None})
+        return preference_update(user=user, **given(fields))
 
 
 class NotificationMutations(graphene.ObjectType):

@@ -178,6 +178,7 @@ class ProposePairing(_PairingPayload):
 
     class Meta:
         name = "ProposePairingPayload"
+        service = services.pairing_propose
         load = {"challenge": Load(ChallengeType), "expert": Load(ExpertType)}
         idempotent = True
 
@@ -190,13 +191,6 @@ class ProposePairing(_PairingPayload):
         end_date = graphene.Date()
         deliverables = graphene.String(description="预期成果 / what the pairing delivers")
         client_mutation_id = client_mutation_id_argument()
-
-    @classmethod
-    def perform(cls, info, user, challenge, expert, message=None, goals=None, start_date=None, end_date=None,
-                deliverables=None):
-        return services.pairing_propose(user=user, challenge=challenge, expert=expert, message=message or "",
-                                        goals=goals or "", start_date=start_date, end_date=end_date,
-                                        deliverables=deliverables or "")
 
 
 class RespondToPairing(_PairingPayload):
@@ -212,9 +206,9 @@ class RespondToPairing(_PairingPayload):
         note = graphene.String()
 
     @classmethod
-    def perform(cls, info, user, pairing, accept, note=None):
+    def perform(cls, info, user, pairing, accept, note=""):
         service = services.pairing_accept if accept else services.pairing_decline
-        return service(user=user, pairing=pairing, note=note or "")
+        return service(user=user, pairing=pairing, note=note)
 
 
 class WithdrawPairing(_PairingPayload):
@@ -222,15 +216,12 @@ class WithdrawPairing(_PairingPayload):
 
     class Meta:
         name = "WithdrawPairingPayload"
+        service = services.pairing_withdraw
         load = {"id": PAIRING}
 
     class Arguments:
         id = graphene.ID(required=True)
         note = graphene.String()
-
-    @classmethod
-    def perform(cls, info, user, pairing, note=None):
-        return services.pairing_withdraw(user=user, pairing=pairing, note=note or "")
 
 
 class SignPairing(_PairingPayload):
@@ -300,6 +291,7 @@ class RecordPairingResponse(_PairingPayload):
     class Meta:
         name = "RecordPairingResponsePayload"
         permissions = (Role.SECRETARIAT,)
+        service = services.pairing_record_response
         load = {"id": PAIRING}
 
     class Arguments:
@@ -307,11 +299,6 @@ class RecordPairingResponse(_PairingPayload):
         accept = graphene.Boolean(required=True)
         channel = ResponseChannelEnum(required=True, description="电话、当面或其他 / PHONE, IN_PERSON or OTHER")
         note = graphene.String()
-
-    @classmethod
-    def perform(cls, info, user, pairing, accept, channel, note=None):
-        return services.pairing_record_response(user=user, pairing=pairing, accept=accept, channel=channel,
-                                                note=note or "")
 
 
 class PairingMutations(graphene.ObjectType):

@@ -78,6 +78,7 @@ class InviteStudio(_Payload):
 
     class Meta:
         name = "InviteStudioPayload"
+        service = services.studio_invite
         load = {"challenge": Load(ChallengeType), "studio": Load("alliance.graphql.studios.StudioType")}
 
     class Arguments:
@@ -87,11 +88,6 @@ class InviteStudio(_Payload):
         goals = graphene.String()
         start_date = graphene.Date()
         end_date = graphene.Date()
-
-    @classmethod
-    def perform(cls, info, user, challenge, studio, message=None, goals=None, start_date=None, end_date=None):
-        return services.studio_invite(user=user, challenge=challenge, studio=studio, message=message or "",
-                                      goals=goals or "", start_date=start_date, end_date=end_date)
 
 
 class AssignStudioInvitation(_Payload):
@@ -112,15 +108,12 @@ class DeclineStudioInvitation(_Payload):
 
     class Meta:
         name = "DeclineStudioInvitationPayload"
+        service = services.studio_invitation_decline
         load = {"id": INVITATION}
 
     class Arguments:
         id = graphene.ID(required=True)
         note = graphene.String()
-
-    @classmethod
-    def perform(cls, info, user, invitation, note=None):
-        return services.studio_invitation_decline(user=user, invitation=invitation, note=note or "")
 
 
 class WithdrawStudioInvitation(_Payload):
@@ -128,15 +121,12 @@ class WithdrawStudioInvitation(_Payload):
 
     class Meta:
         name = "WithdrawStudioInvitationPayload"
+        service = services.studio_invitation_withdraw
         load = {"id": INVITATION}
 
     class Arguments:
         id = graphene.ID(required=True)
         note = graphene.String()
-
-    @classmethod
-    def perform(cls, info, user, invitation, note=None):
-        return services.studio_invitation_withdraw(user=user, invitation=invitation, note=note or "")
 
 
 class StudioInvitationMutations(graphene.ObjectType):

@@ -266,6 +266,24 @@ def test_a_mutation_argument_holding_unstorable_text_is_refused_before_the_mutat
     assert Challenge.objects.get(pk=challenge.pk).status == Challenge.Status.OPEN
 
 
+@pytest.mark.parametrize("variables", [{"m": None}, {}], ids=["null", "left-out"])
+def test_an_optional_text_argument_sent_as_null_is_no_text_as_when_it_is_left_out(variables):
+    """jianglian.graphql.mutations reads a null note, reason or message as "" (the services' "none"), in one place
+    for every mutation's optional text arguments (a null message was refused as a duplicate proposal: the
+    agreement's NOT NULL column)."""
+    from matching.models import PairingAgreement
+
+    parties = factories.make_pairing_parties()
+
+    result = run("mutation($c: ID!, $e: ID!, $m: String) { proposePairing(challenge: $c, expert: $e, message: $m) "
+                 "{ pairing { status } } }",
+                 {"c": to_global_id("Challenge", parties.challenge.pk), "e": to_global_id("Expert", parties.expert.pk),
+                  **variables}, user=parties.enterprise_user)
+
+    assert result.ok()["proposePairing"]["pairing"]["status"] == "PROPOSED"
+    assert PairingAgreement.objects.get(challenge=parties.challenge).message == ""
+
+
 @pytest.mark.parametrize("value", ["0001-01-01T00:00:00", "9999-12-31T23:59:59Z"])
 def test_a_datetime_beyond_the_calendar_is_bad_input_on_its_field(secretariat, value):
     created = run("mutation($input: OutreachEventInput!) { createOutreachEvent(input: $input) { event { id } } }",
