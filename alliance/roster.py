@@ -38,11 +38,11 @@ def _labels(choices):
 
 COLUMNS = (
     Column("name", "工作室名称", ("名称", "工作室", "创新工作室名称", "劳模工匠创新工作室", "工作室全称"), required=True,
-           max_length=_max("name"), example="王建国精馏节能创新工作室"),
+           max_length=_max("name"), proper_name=True, example="王建国精馏节能创新工作室"),
     Column("level", "级别", ("工作室级别", "层级", "命名级别"), choices=_labels(Studio.Level.choices), example="省级"),
     Column("host_enterprise", "依托单位", ("依托企业", "所在单位", "单位", "工作单位"), required=True,
-           max_length=_max("host_enterprise"), example="四川天华化工集团有限公司"),
-    Column("lead", "领衔人", ("负责人", "领办人", "带头人", "领衔人姓名"), max_length=64, example="王建国",
+           max_length=_max("host_enterprise"), proper_name=True, example="四川天华化工集团有限公司"),
+    Column("lead", "领衔人", ("负责人", "领办人", "带头人", "领衔人姓名"), max_length=64, proper_name=True, example="王建国",
            note=gettext_lazy("须已在劳模工匠库中")),
     Column("lead_phone", "领衔人手机号", ("负责人手机号", "联系电话", "手机号", "领衔人电话"), example="13800138000",
            note=gettext_lazy("用于确认领衔人；同名时必填")),
@@ -79,8 +79,9 @@ class StudioRoster(ModelRoster):
 
     @cached_property
     def levels(self):
-        return Choices(Studio.Level.choices, what=gettext_lazy("级别"), aliases={"国家": "national", "省": "provincial",
-                                                                               "市": "municipal", "企业": "enterprise"})
+        return Choices(Studio.Level.choices, what=gettext_lazy("级别"), aliases={
+            "国家": "national", "全国": "national", "全国级": "national", "省": "provincial", "省部级": "provincial",
+            "市": "municipal", "地市级": "municipal", "企业": "enterprise"})
 
     @cached_property
     def provinces(self):

@@ -32,7 +32,7 @@ def _labels(choices):
 
 COLUMNS = (
     Column("name", "企业名称", ("名称", "单位名称", "企业", "公司名称", "企业全称"), required=True,
-           max_length=_max("name"), example="四川某精细化工有限公司"),
+           max_length=_max("name"), proper_name=True, example="四川某精细化工有限公司"),
     Column("credit_code", "统一社会信用代码", ("信用代码", "社会信用代码", "统一代码", "组织机构代码"), required=True,
            example="915101007092817259", note=gettext_lazy("18 位，校验位须正确；同一代码视为同一企业")),
     Column("province", "省份", ("省", "所在省份", "所在省"), required=True, choices=_labels(Province.choices),

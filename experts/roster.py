@@ -46,13 +46,13 @@ YES_NO = lambda: [_("是"), _("否")]  # noqa: E731
 
 COLUMNS = (
     Column("name", "姓名", ("名字", "专家姓名", "劳模姓名", "工匠姓名", "劳模工匠姓名", "name"), required=True,
-           max_length=_max("name"), example="王建国"),
+           max_length=_max("name"), proper_name=True, example="王建国"),
     Column("gender", "性别", ("gender",), choices=_labels(Expert.Gender.choices), example="男"),
     Column("birth_year", "出生年份", ("出生年月", "出生日期", "出生年"), example="1972"),
     Column("role", "类型", ("人员类型", "人才类型", "劳模工匠类型"), choices=_labels(Expert.Role.choices),
            example="劳模、工匠"),
     Column("employer", "工作单位", ("单位", "所在单位", "工作单位全称", "单位名称", "所在企业", "employer"),
-           required=True, max_length=_max("employer"), example="四川天华化工集团有限公司"),
+           required=True, max_length=_max("employer"), proper_name=True, example="四川天华化工集团有限公司"),
     Column("position", "职务", ("职位",), max_length=_max("position"), example="首席技师"),
     Column("professional_title", "职称/技能等级", ("职称", "技能等级", "职业资格", "技术职称", "职称或技能等级"),
            max_length=_max("professional_title"), example="高级技师"),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
 
 from .files import RosterFileError
 
@@ -36,7 +37,8 @@ class Column:
 
     `key` is the field the kind reads (and the `field` of a reported error), `header` the template's header,
     `aliases` the other headers it is known by. `choices` are the values offered as a drop-down list in the
-    template; `multiple` columns hold a list separated by 、 (or , ; / and line breaks).
+    template; `multiple` columns hold a list separated by 、 (or , ; / and line breaks); a `proper_name` column
+    drops the padding between Chinese characters (`read_name`) before the kind's reader sees it.
     """
 
     key: str
@@ -46,6 +48,7 @@ class Column:
     max_length: int | None = None
     choices: Sequence[str] | None = None
     multiple: bool = False
+    proper_name: bool = False  # a person's or an organisation's name: read through read_name
     example: str = ""
     note: str = ""
 
@@ -150,6 +153,16 @@ def split_list(text: str) -> list[str]:
     return items
 
 
+_PADDING_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u9fff\uf900-\ufaff])")
+
+
+def read_name(text: str) -> str:
+    """A person's or an organisation's name as it is stored: spaces between two Chinese characters are padding
+    (rosters align 李　明 with 王建国 by a full-width space), not part of the name; other runs of spaces are one.
+    `Zhang San` keeps its space."""
+    return re.sub(r"\s+", " ", _PADDING_BETWEEN_HAN.sub("", text)).strip()
+
+
 def check_length(text: str, max_length: int | None) -> str:
     if max_length is not None and len(text) > max_length:
         raise CellError(_("内容过长：%(n)s 个字符，最多 %(max)s 个。") % {"n": len(text), "max": max_length})
@@ -224,11 +237,18 @@ def read_int(text: str, *, low: int, high: int) -> int:
 
 
 _YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
+_EXCEL_SERIAL = re.compile(r"\d{5}(\.\d+)?")  # days since 1899-12-30: 10000 is 1927-05-18, 99999 in 2173
 
 
 def read_year(text: str) -> int:
-    """A year from `1975`, `1975.06`, `1975年6月`, `1975-06-01`."""
-    match = _YEAR.match(text.strip())
+    """A year from `1975`, `1975.06`, `1975年6月`, `1975-06-01`, `197506`, `19750601`, or from a date Excel
+    wrote as its serial number: `27546` is 1975-06-01 (a date column whose format was lost, a date copied as
+    a value), and `19068` is 1952-03-15, never the year 1906."""
+    text = text.strip()
+    if _EXCEL_SERIAL.fullmatch(text):
+        match = _YEAR.fullmatch(str(from_excel(float(text)).year))
+    else:
+        match = _YEAR.match(text)
     if match is None:
         raise CellError(_("应为年份（如 1975），而不是“%(text)s”。") % {"text": text})
     year = int(match.group(1))
@@ -240,9 +260,18 @@ def read_year(text: str) -> int:
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
+_SCIENTIFIC = re.compile(r"\d(\.\d+)?e\+?\d+", re.IGNORECASE)
+
+
 def read_mobile(text: str) -> str:
-    """A mainland mobile number as its 11 digits (`+86 138-0013-8000` → 13800138000)."""
-    digits = re.sub(r"[\s\-－—()（）.]", "", unicodedata.normalize("NFKC", text))
+    """A mainland mobile number as its 11 digits (`+86 138-0013-8000` → 13800138000; `13800138000.0`, a number
+    cell a CSV export wrote with its decimal, too)."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if _SCIENTIFIC.fullmatch(text):
+        raise CellError(_("“%(text)s”是 Excel 按科学计数法显示的号码，后几位已经丢失：请把这一列设为“文本”，"
+                          "重新填写号码后再导出。") % {"text": text})
+    text = re.sub(r"^(\d{11})\.0+$", r"\1", text)
+    digits = re.sub(r"[\s\-－—()（）.]", "", text)
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .columns import CellError, Column, check_length, find_header, cell_text
+from .columns import CellError, Column, cell_text, check_length, find_header, read_name
 from .files import RosterFileError, limit, read_rows
 from .report import ERROR, NEW, UNCHANGED, UPDATE, Issue, Report, RowResult
 
@@ -71,6 +71,8 @@ class RosterKind:
 
     def read(self, column: Column, text: str):
         """The value of one non-empty cell (a `read_<key>` method when the kind has one)."""
+        if column.proper_name:
+            text = read_name(text)
         reader = getattr(self, f"read_{column.key}", None)
         return reader(text) if reader else text
 
@@ -238,7 +240,7 @@ def _check_duplicates(kind: RosterKind, rows: list[Row], titles: dict[str, str])
         earlier = first.setdefault(key, row)
         if earlier is row:
             continue
-        if earlier.cells == row.cells:
+        if earlier.values == row.values:  # as read: 李　明 is 李明, 139 1234 5678 is 13912345678
             message = _("与第 %(row)s 行完全相同（重复行）。") % {"row": earlier.number}
         else:
             message = _("与第 %(row)s 行是同一条记录（%(key)s），内容却不同：请合并为一行。") % {

@@ -114,3 +114,16 @@ def test_import_studios_command(tmp_path):
     out = io.StringIO()
     call_command("import_studios", str(path), "--no-progress", stdout=out, stderr=io.StringIO())
     assert "新建 1" in out.getvalue() and Studio.objects.count() == 1
+
+
+@pytest.mark.parametrize("level, stored", [("全国", "national"), ("全国级", "national"), ("国家级", "national"),
+                                           ("省部级", "provincial"), ("地市级", "municipal"), ("企业级", "enterprise")])
+def test_a_level_is_read_as_rosters_write_it(level, stored):
+    """全国 (as in 全国示范性劳模和工匠人才创新工作室) was refused as an unknown level."""
+    run(table([studio(1, 级别=level)]), dry_run=False)
+    assert Studio.objects.get().level == stored
+
+
+def test_a_studio_name_and_host_padded_between_chinese_characters_are_stored_without_the_padding():
+    run(table([studio(1, 工作室名称="李明\u3000精馏节能创新工作室", 依托单位="江苏扬农化工集团 有限公司")]), dry_run=False)
+    assert Studio.objects.values_list("name", "host_enterprise").get() == ("李明精馏节能创新工作室", "江苏扬农化工集团有限公司")

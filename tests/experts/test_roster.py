@@ -421,3 +421,46 @@ def test_the_command_writes_the_template(tmp_path):
     from openpyxl import load_workbook
 
     assert [c.value for c in load_workbook(path).worksheets[0][1]][:3] == ["姓名", "性别", "出生年份"]
+
+
+# --- rosters as they arrive: padded names, dates and phones Excel wrote as numbers ------------------------------------
+
+
+def test_a_name_padded_with_a_full_width_space_is_stored_without_it():
+    """Rosters align two-character names with three-character ones: 李　明 above 王建国. Was stored as "李 明"."""
+    rows = table([person(1, 姓名="李\u3000明", 工作单位="江苏扬农化工集团\u3000有限公司"),
+                  person(2, 姓名="Zhang  San", 工作单位="BASF 中国")])
+    run(rows, dry_run=False)
+    assert sorted(Expert.objects.values_list("name", "employer")) == [
+        ("Zhang San", "BASF 中国"), ("李明", "江苏扬农化工集团有限公司")]
+
+
+def test_a_row_repeated_with_padding_or_another_spelling_of_the_phone_is_a_repeated_row():
+    """Was "the same record with different content: merge them" for two rows that only looked different."""
+    report = run(table([person(1, 姓名="李明", 手机号="13912345678"),
+                        person(1, 姓名="李\u3000明", 手机号="139 1234 5678")]))
+    assert statuses(report) == [(2, "new"), (3, "error")]
+    assert errors(report) == [(3, None, "与第 2 行完全相同（重复行）。")]
+
+
+@pytest.mark.parametrize("cell, year", [
+    (27546, 1975),  # 1975-06-01 as Excel's serial number: a date column whose format was lost
+    (19068, 1952),  # 1952-03-15: was read as the year 1906
+    ("197506", 1975), ("1975.06", 1975), ("19750601", 1975),
+])
+def test_a_birth_date_excel_wrote_as_its_serial_number_is_read_as_its_year(cell, year):
+    rows = [["姓名", "工作单位", "手机号", "省份", "城市", "出生日期"], ["张三", "甲公司", "13800138000", "四川", "成都", cell]]
+    assert run(rows, dry_run=False).imported
+    assert Expert.objects.get().birth_year == year
+
+
+def test_a_phone_a_csv_export_wrote_with_its_decimal_is_the_number():
+    rows = [["姓名", "工作单位", "手机号", "省份", "城市"], ["张三", "甲公司", "13800138000.0", "四川", "成都"]]
+    assert run(rows, filename="名册.csv", dry_run=False).imported
+    assert Expert.objects.get().phone == "13800138000"
+
+
+def test_a_phone_excel_showed_in_scientific_notation_says_its_digits_are_lost():
+    report = run(table([person(1, 手机号="1.38001E+10")]))
+    [(row, field, message)] = errors(report)
+    assert (row, field) == (2, "phone") and "科学计数法" in message and "设为“文本”" in message
