@@ -233,6 +233,10 @@ class RosterUpload(models.Model):
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     failure = models.TextField(_("失败原因"), blank=True)
+    # When the running check or import was claimed, and how many runs of it were claimed: a run cut off (the server
+    # restarted, the worker was killed) is run again by the recovery job (jianglian.rosters.jobs.upload_recover).
+    started_at = models.DateTimeField(_("运行开始时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("运行次数"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -6,7 +6,7 @@ from celery import shared_task
 from .files import orphan_files_sweep
 from .idempotency import purge_expired
 from .notifications import DeliveryDeferred, deliver, pending_ids, retry_delay
-from .rosters.jobs import upload_run
+from .rosters.jobs import upload_recover, upload_run
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,12 @@ def flush_notifications() -> int:
 def roster_upload_run(upload_id: int) -> str | None:
     """Check or import one roster upload (jianglian.rosters.jobs); a second delivery finds nothing to claim."""
     return upload_run(upload_id)
+
+
+@shared_task(name="jianglian.recover_roster_uploads")
+def recover_roster_uploads() -> int:
+    """Beat task: run again the roster checks and imports a restart or a killed worker cut off."""
+    return upload_recover()
 
 
 @shared_task(name="jianglian.purge_idempotency_keys")

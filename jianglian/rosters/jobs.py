@@ -12,6 +12,11 @@ without sending it again. `upload_create(..., dry_run=False)` checks and imports
 checks the file again against the database as it is then: a row that became an error meanwhile stops it
 (all or nothing) unless the valid rows only were asked for.
 
+A run cut off half-way — the server stopped during an import, a worker killed, a task lost with the broker —
+leaves nothing half written (the import is one transaction) and is run again by `upload_recover` (a beat job)
+once it has been running or waiting for ROSTER_UPLOAD_STALE_MINUTES; after ROSTER_UPLOAD_MAX_ATTEMPTS runs it
+fails with a message instead, so no upload stays "importing" for ever.
+
 A file the reader refuses (type, size, zip bomb, row cap, header only …) is refused by `upload_create`
 with a RosterFileError (HTTP 400) and never kept. The check and the import record their progress (phase, rows
 done, total) on the upload, at most a few times a second, for the page to poll. The file is emptied once it
@@ -24,6 +29,7 @@ import time
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 Status = RosterUpload.Status
 RUNNING = (Status.PENDING_CHECK, Status.CHECKING, Status.PENDING_IMPORT, Status.IMPORTING)
+STEPS = ((Status.PENDING_CHECK, Status.CHECKING), (Status.PENDING_IMPORT, Status.IMPORTING))  # (waiting, running)
 PROGRESS_EVERY_SECONDS = 0.5
 
 
@@ -140,7 +147,7 @@ def upload_confirm(*, user, upload: RosterUpload, valid_rows_only: bool = False)
     with transaction.atomic():
         claimed = RosterUpload.objects.filter(pk=upload.pk, status=Status.CHECKED).update(
             status=Status.PENDING_IMPORT, valid_rows_only=bool(valid_rows_only), confirmed_by=user,
-            confirmed_at=timezone.now(), phase="", done=0, total=len(report.results))
+            confirmed_at=timezone.now(), phase="", done=0, total=len(report.results), attempts=0)
         if not claimed:
             raise IllegalTransition(_("这份名册已由他人确认导入。"))
         upload.refresh_from_db()
@@ -160,8 +167,9 @@ def upload_run(upload_id: int) -> str | None:
 
     Claims the upload with a conditional update (pending → running), so a task delivered twice runs once.
     Returns the final status, or None when there was nothing to claim."""
-    for pending, running in ((Status.PENDING_CHECK, Status.CHECKING), (Status.PENDING_IMPORT, Status.IMPORTING)):
-        if RosterUpload.objects.filter(pk=upload_id, status=pending).update(status=running, phase="", done=0):
+    for pending, running in STEPS:
+        if RosterUpload.objects.filter(pk=upload_id, status=pending).update(
+                status=running, phase="", done=0, started_at=timezone.now(), attempts=F("attempts") + 1):
             break
     else:
         logger.info("roster upload %s: nothing to run", upload_id)
@@ -195,6 +203,38 @@ def upload_run(upload_id: int) -> str | None:
                      note=f"{upload.kind} {upload.filename}: " + ", ".join(
                          f"{k} {counts.get(k, 0)}" for k in ("rows", "created", "updated", "unchanged", "error_rows")))
     return fields["status"]
+
+
+def upload_recover() -> int:
+    """Beat job: run again the checks and imports that were cut off or whose task was lost; returns how many.
+
+    Cut off: running (claimed) for more than ROSTER_UPLOAD_STALE_MINUTES — far longer than the largest roster
+    takes — so the process that claimed it is gone; it goes back to waiting and its task is sent again (the
+    import rolled back with the process, and a run repeated after a commit finds its rows unchanged). After
+    ROSTER_UPLOAD_MAX_ATTEMPTS runs it fails with a message instead. Lost: waiting that long since it was
+    uploaded (a check) or confirmed (an import); its task is sent again, and a second delivery claims nothing."""
+    now = timezone.now()
+    stale = now - timedelta(minutes=limit("ROSTER_UPLOAD_STALE_MINUTES"))
+    most = limit("ROSTER_UPLOAD_MAX_ATTEMPTS")
+    for pending, running in STEPS:
+        cut_off = RosterUpload.objects.filter(status=running, started_at__lt=stale)
+        given_up = list(cut_off.filter(attempts__gte=most).values_list("pk", flat=True))
+        RosterUpload.objects.filter(pk__in=given_up, status=running).update(
+            status=Status.FAILED, finished_at=now, data=b"",
+            failure=_("处理被中断了 %(n)s 次（服务器重启或任务进程退出），已停止重试；没有写入中断时的数据。请重新上传。")
+            % {"n": most})
+        for pk in given_up:
+            logger.warning("roster upload %s: cut off %s times, failed", pk, most)
+        cut_off.filter(attempts__lt=most).update(status=pending, phase="", done=0)
+    lost = RosterUpload.objects.filter(Q(status=Status.PENDING_CHECK, created_at__lt=stale)
+                                       | Q(status=Status.PENDING_IMPORT, confirmed_at__lt=stale))
+    from jianglian.tasks import roster_upload_run  # the one lazy side of the jobs ↔ tasks pair
+
+    ids = list(lost.values_list("pk", flat=True))
+    for pk in ids:
+        logger.info("roster upload %s: run again (cut off or its task lost)", pk)
+        roster_upload_run.delay(pk)
+    return len(ids)
 
 
 class _Progress:

@@ -316,6 +316,8 @@ CELERY_BEAT_SCHEDULE["events-report-reminders"] = {"task": "alliance.event_repor
 CELERY_BEAT_SCHEDULE["search-reconcile"] = {"task": "search.tasks.reconcile", "schedule": 30 * 60}
 # Rankings lost on the way (broker down at commit, worker killed) are redone without anyone asking.
 CELERY_BEAT_SCHEDULE["matching-catch-up-rankings"] = {"task": "matching.catch_up_rankings", "schedule": 10 * 60}
+# Roster checks and imports cut off by a restart or a killed worker are run again (ROSTER_UPLOAD_STALE_MINUTES).
+CELERY_BEAT_SCHEDULE["roster-uploads-recover"] = {"task": "jianglian.recover_roster_uploads", "schedule": 5 * 60}
 CELERY_BEAT_SCHEDULE["idempotency-keys-purge"] = {"task": "jianglian.purge_idempotency_keys", "schedule": 60 * 60}
 # Files whose write was rolled back (event photos, paper scans: jianglian.files) are removed an hour on.
 CELERY_BEAT_SCHEDULE["orphan-files-sweep"] = {"task": "jianglian.sweep_orphan_files", "schedule": 60 * 60}
@@ -350,6 +352,9 @@ ROSTER_MAX_ZIP_ENTRIES = 1000
 # uploads are deleted after this many days.
 ROSTER_UPLOAD_CONFIRM_HOURS = 24
 ROSTER_UPLOAD_KEEP_DAYS = 7
+# A check or import running (or waiting for its task) this long was cut off: run again, at most this many runs.
+ROSTER_UPLOAD_STALE_MINUTES = 10
+ROSTER_UPLOAD_MAX_ATTEMPTS = 3
 
 LOGGING = {
     "version": 1,

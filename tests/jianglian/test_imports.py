@@ -314,3 +314,89 @@ def test_old_uploads_are_deleted_when_a_new_one_arrives(secretariat, skills, set
     checked_upload(secretariat, table([person(2)]))
     assert list(RosterUpload.objects.values_list("filename", flat=True)) == ["m.xlsx"]
     assert not RosterUpload.objects.filter(pk=old.pk).exists()
+
+
+# --- a run cut off: the server stopped during an import, a worker killed, a task lost -----------------------------
+
+
+def cut_off_import(secretariat, monkeypatch, rows):
+    """An import the server's stop interrupts half-way through its writes (Ctrl-C: no exception handler runs)."""
+    from experts.roster import ExpertRoster
+
+    upload = checked_upload(secretariat, rows)
+    def interrupted(self, creates, updates, progress):
+        super(ExpertRoster, self).write(creates, updates, progress)  # the rows are written …
+        raise KeyboardInterrupt  # … and the process stops before the commit
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ExpertRoster, "write", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            jobs.upload_confirm(user=secretariat, upload=upload)  # its task runs on commit, and is cut off
+    upload.refresh_from_db()
+    return upload
+
+
+def minutes_later(upload, minutes):
+    """As if `minutes` had passed since the upload, its confirmation and the start of its run."""
+    earlier = timedelta(minutes=minutes)
+    RosterUpload.objects.filter(pk=upload.pk).update(
+        created_at=upload.created_at - earlier, confirmed_at=upload.confirmed_at - earlier,
+        started_at=upload.started_at - earlier)
+
+
+def test_an_import_cut_off_by_a_restart_left_nothing_written_and_is_run_again_by_the_recovery_job(
+        secretariat, skills, monkeypatch, settings):
+    """Was: stuck as "importing" for ever (the page polling, the confirmation refused), the file never imported."""
+    upload = cut_off_import(secretariat, monkeypatch, table([person(1), person(2)]))
+    assert (upload.status, upload.attempts) == ("importing", 1)
+    assert Expert.objects.count() == 0  # nothing half written
+
+    from jianglian.tasks import recover_roster_uploads
+
+    assert recover_roster_uploads() == 0  # still within the time any roster takes: maybe still running
+    minutes_later(upload, settings.ROSTER_UPLOAD_STALE_MINUTES + 1)
+    assert recover_roster_uploads() == 1
+
+    upload.refresh_from_db()
+    assert (upload.status, upload.attempts, upload.import_report["created"]) == ("imported", 2, 2)
+    assert Expert.objects.count() == 2
+    assert recover_roster_uploads() == 0  # done: nothing to run again
+
+
+def test_an_import_cut_off_at_every_run_fails_with_a_message_instead_of_running_for_ever(
+        secretariat, skills, monkeypatch, settings):
+    settings.ROSTER_UPLOAD_MAX_ATTEMPTS = 1
+    upload = cut_off_import(secretariat, monkeypatch, table([person(1)]))
+    minutes_later(upload, settings.ROSTER_UPLOAD_STALE_MINUTES + 1)
+
+    jobs.upload_recover()
+
+    upload.refresh_from_db()
+    assert upload.status == "failed" and "中断了 1 次" in upload.failure and "请重新上传" in upload.failure
+    assert bytes(upload.data) == b"" and not jobs.upload_progress(upload)["running"]
+    assert Expert.objects.count() == 0
+
+
+def test_a_check_whose_task_was_lost_with_the_broker_is_sent_again(secretariat, skills, queued, settings):
+    upload = jobs.upload_create(user=secretariat, kind="experts", data=xlsx(table([person(1)])), filename="a.xlsx")
+    RosterUpload.objects.filter(pk=upload.pk).update(
+        created_at=upload.created_at - timedelta(minutes=settings.ROSTER_UPLOAD_STALE_MINUTES + 1))
+    sent = []
+    from jianglian.tasks import roster_upload_run
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(roster_upload_run, "delay", sent.append)
+        assert jobs.upload_recover() == 1
+
+    assert sent == [upload.pk]
+    assert jobs.upload_run(upload.pk) == "checked"  # the worker runs it; a second delivery would claim nothing
+    assert jobs.upload_run(upload.pk) is None
+
+
+def test_a_run_within_the_time_a_roster_takes_is_left_alone(secretariat, skills):
+    upload = checked_upload(secretariat, table([person(1)]))
+    RosterUpload.objects.filter(pk=upload.pk).update(status="importing", confirmed_at=upload.created_at,
+                                                      started_at=upload.created_at)
+    assert jobs.upload_recover() == 0
+    upload.refresh_from_db()
+    assert upload.status == "importing"
