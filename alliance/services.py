@@ -286,8 +286,10 @@ def _require_secretariat(user, message):
         raise NotAllowed(message)
 
 
-def _event_audit(user, event, action, from_state, note=""):
-    audit_record(actor=user, subject=event, action=action, from_state=from_state, to_state=event.status, note=note)
+def _activity_audit(user, activity, action, from_state, note=""):
+    """An audit entry of a campaign activity (an outreach event, a service day) that is now in its new status."""
+    audit_record(actor=user, subject=activity, action=action, from_state=from_state, to_state=activity.status,
+                 note=note)
 
 
 def refuse_past_start(starts_at, field: str = "starts_at") -> None:
@@ -300,29 +302,41 @@ def refuse_past_start(starts_at, field: str = "starts_at") -> None:
 @transaction.atomic
 def event_create(*, user, allow_past: bool = False, **fields) -> OutreachEvent:
     _require_secretariat(user, _("只有秘书处可以创建进校园活动。"))
-    if not allow_past:
-        refuse_past_start(fields.get("starts_at"))
-    event = OutreachEvent(created_by=user, status=OutreachEvent.Status.PLANNED)
-    apply_fields(event, fields, allowed=EVENT_FIELDS, exclude_from_validation=["created_by"])
-    event.save()
-    _event_audit(user, event, "create", "", note=event.title)
-    return event
+    return _activity_create(user, OutreachEvent, fields, allowed=EVENT_FIELDS, allow_past=allow_past)
 
 
 @transaction.atomic
 def event_update(*, user, event: OutreachEvent, **fields) -> OutreachEvent:
     _require_secretariat(user, _("只有秘书处可以修改进校园活动。"))
     event = OutreachEvent.objects.select_for_update().get(pk=event.pk)
-    if event.status not in EVENT_OPEN_STATES:
-        raise IllegalTransition(_("已举办或已取消的活动不能修改。"))
-    if "starts_at" in fields and fields["starts_at"] != event.starts_at:
+    return _activity_update(user, event, fields, allowed=EVENT_FIELDS, open_states=EVENT_OPEN_STATES,
+                            refusal=_("已举办或已取消的活动不能修改。"))
+
+
+def _activity_create(user, model, fields: dict, *, allowed: set, allow_past: bool):
+    """A planned campaign activity (`model`: OutreachEvent or ServiceDay) with `fields`, audited; never starting in
+    the past (unless `allow_past`)."""
+    if not allow_past:
+        refuse_past_start(fields.get("starts_at"))
+    activity = model(created_by=user, status=model.Status.PLANNED)
+    apply_fields(activity, fields, allowed=allowed, exclude_from_validation=["created_by"])
+    activity.save()
+    _activity_audit(user, activity, "create", "", note=activity.title)
+    return activity
+
+
+def _activity_update(user, activity, fields: dict, *, allowed: set, open_states, refusal: str):
+    """A campaign activity (locked by the caller) in one of `open_states` (else `refusal`) takes the `fields` that
+    changed, audited with their names; a start moved is never moved into the past."""
+    if activity.status not in open_states:
+        raise IllegalTransition(refusal)
+    if "starts_at" in fields and fields["starts_at"] != activity.starts_at:
         refuse_past_start(fields["starts_at"])
-    changed = apply_fields(event, fields, allowed=EVENT_FIELDS, exclude_from_validation=["created_by"])
+    changed = apply_fields(activity, fields, allowed=allowed, exclude_from_validation=["created_by"])
     if changed:
-        event.save(update_fields=changed)
-        audit_record(actor=user, subject=event, action="update", from_state=event.status, to_state=event.status,
-                     note=", ".join(sorted(changed)))
-    return event
+        activity.save(update_fields=changed)
+        _activity_audit(user, activity, "update", activity.status, note=", ".join(sorted(changed)))
+    return activity
 
 
 @transaction.atomic
@@ -387,7 +401,7 @@ def event_confirm(*, user, event: OutreachEvent) -> OutreachEvent:
         raise DomainError(_("至少一位劳模工匠确认参加后才能确认活动。"), code="no_confirmed_expert")
     event.status = OutreachEvent.Status.CONFIRMED
     event.save(update_fields=["status"])
-    _event_audit(user, event, "confirm", OutreachEvent.Status.PLANNED)
+    _activity_audit(user, event, "confirm", OutreachEvent.Status.PLANNED)
     _notify_participants(Kind.EVENT_CONFIRMED, event, (EventParticipation.Status.CONFIRMED,))
     return event
 
@@ -411,20 +425,34 @@ def event_hold(*, user, event: OutreachEvent, audience_count: int, summary: str,
     """confirmed → held, with the post-event report (audience count, summary, feedback)."""
     _require_secretariat(user, _("只有秘书处可以填报活动总结。"))
     event = OutreachEvent.objects.select_for_update().get(pk=event.pk)
-    if event.status != OutreachEvent.Status.CONFIRMED:
-        raise IllegalTransition(_("只有已确认的活动可以标记为已举办。"))
-    if event.starts_at > timezone.now():
-        raise IllegalTransition(_("活动开始后才能填报总结。"), code="not_started")
+    _refuse_hold(event, OutreachEvent.Status.CONFIRMED, _("只有已确认的活动可以标记为已举办。"),
+                 _("活动开始后才能填报总结。"))
     summary = required_text(summary, "summary", _("请填写活动总结。"))
     if audience_count is None or int(audience_count) < 0:
         raise ValidationError({"audience_count": _("请填写实到人数。")})
-    event.status = OutreachEvent.Status.HELD
-    event.audience_count = int(audience_count)
-    event.report_summary = summary
-    event.report_feedback = feedback or ""
-    event.save(update_fields=["status", "audience_count", "report_summary", "report_feedback"])
-    _event_audit(user, event, "hold", OutreachEvent.Status.CONFIRMED, note=f"audience {event.audience_count}")
-    return event
+    return _held(user, event, summary, note=f"audience {int(audience_count)}", audience_count=int(audience_count),
+                 report_feedback=feedback or "")
+
+
+def _refuse_hold(activity, from_state, refusal: str, not_started: str) -> None:
+    """A campaign activity is marked held from `from_state` only (else `refusal`), and only once it has started."""
+    if activity.status != from_state:
+        raise IllegalTransition(refusal)
+    if activity.starts_at > timezone.now():
+        raise IllegalTransition(not_started, code="not_started")
+
+
+def _held(user, activity, summary: str, *, note: str, **report):
+    """The one way a campaign activity (an outreach event, a service day; locked and checked by the caller)
+    becomes held: its summary and the other `report` fields set, saved, audited with `note`."""
+    previous = activity.status
+    activity.status = activity.Status.HELD
+    activity.report_summary = summary
+    for name, value in report.items():
+        setattr(activity, name, value)
+    activity.save(update_fields=["status", "report_summary", *report])
+    _activity_audit(user, activity, "hold", previous, note=note)
+    return activity
 
 
 @transaction.atomic
@@ -452,8 +480,7 @@ def _activity_cancel(user, activity, reason: str, *, open_states, refusal: str, 
     activity.status = activity.Status.CANCELLED
     activity.cancel_reason = reason
     activity.save(update_fields=["status", "cancel_reason"])
-    audit_record(actor=user, subject=activity, action="cancel", from_state=previous, to_state=activity.status,
-                 note=reason)
+    _activity_audit(user, activity, "cancel", previous, note=reason)
     for participation in told.select_related("expert__user"):
         expert = participation.expert
         notify(kind=kind, recipients=[expert.user] if expert.user_id else [], subject=participation,
@@ -714,19 +741,10 @@ def event_request_review(*, user, request: EventRequest, decision: str, reason: 
 SERVICE_DAY_FIELDS = {"title", "venue", "venue_kind", "province", "city", "starts_at", "ends_at", "description"}
 
 
-def _service_day_audit(user, day, action, from_state, note=""):
-    audit_record(actor=user, subject=day, action=action, from_state=from_state, to_state=day.status, note=note)
-
-
 @transaction.atomic
 def service_day_create(*, user, experts=(), enterprises=(), allow_past: bool = False, **fields) -> ServiceDay:
     _require_secretariat(user, _("只有秘书处可以创建助企行现场服务。"))
-    if not allow_past:
-        refuse_past_start(fields.get("starts_at"))
-    day = ServiceDay(created_by=user, status=ServiceDay.Status.PLANNED)
-    apply_fields(day, fields, allowed=SERVICE_DAY_FIELDS, exclude_from_validation=["created_by"])
-    day.save()
-    _service_day_audit(user, day, "create", "", note=day.title)
+    day = _activity_create(user, ServiceDay, fields, allowed=SERVICE_DAY_FIELDS, allow_past=allow_past)
     service_day_add_participants(user=user, day=day, experts=experts, enterprises=enterprises)
     return day
 
@@ -735,15 +753,8 @@ def service_day_create(*, user, experts=(), enterprises=(), allow_past: bool = F
 def service_day_update(*, user, day: ServiceDay, **fields) -> ServiceDay:
     _require_secretariat(user, _("只有秘书处可以修改助企行现场服务。"))
     day = ServiceDay.objects.select_for_update().get(pk=day.pk)
-    if day.status != ServiceDay.Status.PLANNED:
-        raise IllegalTransition(_("已举办或已取消的现场服务不能修改。"))
-    if "starts_at" in fields and fields["starts_at"] != day.starts_at:
-        refuse_past_start(fields["starts_at"])
-    changed = apply_fields(day, fields, allowed=SERVICE_DAY_FIELDS, exclude_from_validation=["created_by"])
-    if changed:
-        day.save(update_fields=changed)
-        _service_day_audit(user, day, "update", day.status, note=", ".join(sorted(changed)))
-    return day
+    return _activity_update(user, day, fields, allowed=SERVICE_DAY_FIELDS, open_states=(ServiceDay.Status.PLANNED,),
+                            refusal=_("已举办或已取消的现场服务不能修改。"))
 
 
 @transaction.atomic
@@ -772,7 +783,7 @@ def service_day_add_participants(*, user, day: ServiceDay, experts=(), enterpris
     new_enterprises = [e for e in enterprises if e.pk not in set(day.enterprises.values_list("pk", flat=True))]
     if new_enterprises:
         day.enterprises.add(*new_enterprises)
-        _service_day_audit(user, day, "add_enterprises", day.status,
+        _activity_audit(user, day, "add_enterprises", day.status,
                            note=", ".join(str(e.pk) for e in new_enterprises))
     return day
 
@@ -782,16 +793,10 @@ def service_day_hold(*, user, day: ServiceDay, summary: str) -> ServiceDay:
     """planned → held, with the day's summary (its figures are its questions')."""
     _require_secretariat(user, _("只有秘书处可以填报现场服务总结。"))
     day = ServiceDay.objects.select_for_update().get(pk=day.pk)
-    if day.status != ServiceDay.Status.PLANNED:
-        raise IllegalTransition(_("只有筹备中的现场服务可以标记为已举办。"))
-    if day.starts_at > timezone.now():
-        raise IllegalTransition(_("现场服务开始后才能填报总结。"), code="not_started")
+    _refuse_hold(day, ServiceDay.Status.PLANNED, _("只有筹备中的现场服务可以标记为已举办。"),
+                 _("现场服务开始后才能填报总结。"))
     summary = required_text(summary, "summary", _("请填写活动总结。"))
-    day.status = ServiceDay.Status.HELD
-    day.report_summary = summary
-    day.save(update_fields=["status", "report_summary"])
-    _service_day_audit(user, day, "hold", ServiceDay.Status.PLANNED, note=f"questions {day.questions.count()}")
-    return day
+    return _held(user, day, summary, note=f"questions {day.questions.count()}")
 
 
 @transaction.atomic
