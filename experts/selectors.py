@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from jianglian.errors import NotAllowed
+from jianglian.filters import json_icontains
 from jianglian.roles import expert_of, is_secretariat
 
 from .models import Expert, Skill, SkillWord
@@ -12,6 +13,14 @@ from .models import Expert, Skill, SkillWord
 
 def expert_list(*, user=None) -> QuerySet[Expert]:
     return Expert.objects.all()
+
+
+def experts_found(*, user=None, q: str) -> QuerySet[Expert]:
+    """Experts whose name, a skill's name or synonym, or their own skill tags hold `q` (the secretariat's pickers
+    search by it), alike on SQLite and PostgreSQL (jianglian.filters.json_icontains)."""
+    return expert_list(user=user).filter(
+        Q(name__icontains=q) | Q(skills__name__icontains=q) | json_icontains("skills__synonyms", q)
+        | json_icontains("skill_tags", q)).distinct()
 
 
 def unclaimed_experts(*, user, q: str = "") -> QuerySet[Expert]:
@@ -39,6 +48,13 @@ def can_see_conflicts(user, expert: Expert) -> bool:
 
 def skill_list() -> QuerySet[Skill]:
     return Skill.objects.select_related("parent")
+
+
+def skills_found(q: str) -> QuerySet[Skill]:
+    """Skills whose name, code, English name or a synonym holds `q` (the skill picker's suggestions), alike on
+    SQLite and PostgreSQL."""
+    return skill_list().filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(name_en__icontains=q)
+                               | json_icontains("synonyms", q))
 
 
 def skill_words() -> list[str]:

@@ -1,12 +1,15 @@
 """The filters every list's one FilterSet is built from (`<app>/filters.py`: REST views use the FilterSet as it is, GraphQL
-connections through jianglian.graphql.filters), and the bounds of what a database column holds (`db_integer`,
-`datetime_out_of_range`) that every API's input is checked against."""
+connections through jianglian.graphql.filters), the bounds of what a database column holds (`db_integer`,
+`datetime_out_of_range`) that every API's input is checked against, and a text search inside JSON lists that reads
+alike on every database (`json_icontains`)."""
 import datetime as dt
+import json
 import re
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
@@ -123,3 +126,15 @@ class GlobalIDFilter(GrapheneGlobalIDFilter):
 
     def filter(self, qs, value):  # `value` is already the pk (the form field decoded it)
         return django_filters.Filter.filter(self, qs, value)
+
+
+def json_icontains(field: str, text: str) -> Q:
+    """Rows whose JSON `field` (a list of words: synonyms, tags) holds `text`, case-insensitively, on every
+    database. PostgreSQL reads jsonb back as the characters themselves; SQLite keeps the JSON text Django wrote,
+    which spells every non-ASCII character as a \\uXXXX escape (精馏 is stored as \\u7cbe\\u998f), so `text` is
+    looked for in that spelling too."""
+    condition = Q(**{f"{field}__icontains": text})
+    escaped = json.dumps(text)[1:-1]
+    if escaped != text:
+        condition |= Q(**{f"{field}__icontains": escaped})
+    return condition

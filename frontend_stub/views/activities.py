@@ -8,7 +8,7 @@ alliance.services and alliance.selectors (and matching.topics for the experts su
 """
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from alliance import selectors, services
 from alliance.models import EventParticipation, EventRequest, OutreachEvent, ServiceDay, ServiceDayExpert
 from enterprises.selectors import enterprise_list
-from experts.selectors import expert_list
+from experts.selectors import experts_found
 from jianglian.errors import TooManyRequests
 from jianglian.signin import client_ip
 from matching.topics import experts_for_topic
@@ -182,10 +182,7 @@ def expert_picker(request, *, title, description, province, city, taken_ids):
     search = ExpertSearchForm(request.GET or None)
     q = search.cleaned_data["q"].strip() if search.is_valid() else ""
     if q:
-        found = (expert_list(user=request.user)
-                 .filter(Q(name__icontains=q) | Q(skills__name__icontains=q) | Q(skills__synonyms__icontains=q)
-                         | Q(skill_tags__icontains=q))
-                 .exclude(pk__in=taken_ids).distinct().order_by("name", "id")[:PICKER_SIZE])
+        found = experts_found(user=request.user, q=q).exclude(pk__in=taken_ids).order_by("name", "id")[:PICKER_SIZE]
         return search, q, [(expert, None) for expert in found]
     ranked = experts_for_topic(user=request.user, title=title, description=description, province=province,
                                city=city, first=PICKER_SIZE // 2, exclude_ids=frozenset(taken_ids))

@@ -1,7 +1,7 @@
 """Public pages: home, batches, the expert and studio catalog and profiles (no contact details)."""
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -10,7 +10,7 @@ from alliance.selectors import expert_service_day_history, prefetch_outreach_his
 from enterprises.models import Challenge
 from enterprises.selectors import challenge_list
 from experts.models import ExpertHonour, Skill
-from experts.selectors import expert_list, skill_list
+from experts.selectors import expert_list, skill_list, skills_found
 from jianglian.choices import Honour
 from search.errors import SearchUnavailable
 
@@ -103,10 +103,7 @@ def skill_suggestions(request):
     if not form.is_valid():
         return JsonResponse({"results": [], "errors": form.errors.get_json_data()}, status=400)
     q = form.cleaned_data["q"]  # stripped by the field
-    qs = skill_list()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(name_en__icontains=q)
-                       | Q(synonyms__icontains=q))
+    qs = skills_found(q) if q else skill_list()
     rows = qs.order_by("code")[:SKILL_SUGGESTIONS]
     return JsonResponse({"results": [
         {"id": s.pk, "code": s.code, "name": s.name, "name_en": s.name_en, "category": s.category}

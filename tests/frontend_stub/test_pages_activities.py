@@ -193,6 +193,26 @@ def test_create_edit_invite_with_the_picker_and_see_the_answers(web, secretariat
         "invited": [], "confirmed": ["王强"], "declined": ["李明"]}
 
 
+def test_the_picker_finds_experts_by_a_chinese_synonym_or_their_own_tags_on_every_database(web, secretariat):
+    """Synonyms and self-declared tags are JSON lists: SQLite keeps them with \\u escapes, PostgreSQL as the
+    characters; the picker finds 机封 and 隔膜泵 alike on both (the PostgreSQL suite runs this too)."""
+    event = event_of(secretariat)
+    seals = factories.make_skill(name="机械密封", synonyms=["机封", "Mechanical Seal"])
+    sealer = factories.make_expert_user(name="赵师傅", skills=[seals])[1]
+    pumper = factories.make_expert_user(name="钱师傅", skill_tags=["隔膜泵检修", "DCS操作"])[1]
+    factories.make_expert_user(name="孙师傅", skill_tags=["精馏"])
+    client = web(secretariat)
+
+    def picked(q):
+        return [e.name for e, _ in client.get(reverse("web:manage_event", args=[event.pk]), {"q": q}).context["picks"]]
+
+    assert picked("机封") == [sealer.name]
+    assert picked("mechanical seal") == [sealer.name]  # ASCII words, any case, as before
+    assert picked("隔膜泵") == [pumper.name]
+    assert picked("dcs操作") == [pumper.name]  # mixed ASCII and Chinese
+    assert picked("密封圈") == []
+
+
 def test_the_report_with_photos_and_a_photo_that_is_not_an_image(web, secretariat, expert_user):
     event = event_of(secretariat)
     services.event_invite_experts(user=secretariat, event=event, experts=[expert_user[1]])

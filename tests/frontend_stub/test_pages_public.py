@@ -285,6 +285,15 @@ def test_skill_suggestions_answer_json_for_the_picker(web):
     assert set(data["results"][0]) == {"id", "code", "name", "name_en", "category"}
 
 
+def test_skill_suggestions_find_a_skill_by_a_chinese_synonym_on_every_database(web):
+    factories.make_skill(code="mechanical-seal", name="机械密封", synonyms=["机封", "端面密封"])
+    factories.make_skill(code="pumps", name="泵类维修", synonyms=["离心泵"])
+
+    data = json.loads(web().get(reverse("web:skill_suggestions"), {"q": "机封"}).content)
+
+    assert [s["code"] for s in data["results"]] == ["mechanical-seal"]
+
+
 def test_unknown_profile_is_404(web):
     assert web().get(reverse("web:expert", args=[999999])).status_code == 404
     assert web().get(reverse("web:studio", args=[999999])).status_code == 404
