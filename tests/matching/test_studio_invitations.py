@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from jianglian.errors import Conflict, IllegalTransition, NotAllowed
 from jianglian.models import AuditEntry, NotificationLog
+from experts.models import Expert
 from matching.models import PairingAgreement, PairingInvitationLink, StudioInvitation
 from matching.pairings import selectors, services
 from tests import factories
@@ -272,3 +273,65 @@ def test_the_printed_agreement_names_the_studio(world):
     assert "王牌精馏工作室" in documents.render_html(pairing)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(documents.render_pdf(pairing))).pages)
     assert "王牌精馏工作室" in text.replace(" ", "")
+
+
+# --- lists cost the same whatever their length ------------------------------------------------------------------
+
+STUDIO_INVITATIONS_QUERY = """{ studioInvitations(first: 50) { totalCount edges { node {
+    status actions challenge { title } studio { name } pairing { status expert { name } } } } } }"""
+
+
+def _invitations(world, count):
+    """`count` invitations of the studio (one per open challenge), every fourth assigned to a member (a pairing)."""
+    Expert.objects.filter(pk=world.member.pk).update(capacity=20)
+    while StudioInvitation.objects.count() < count:
+        challenge = factories.make_challenge(enterprise=world.enterprise)
+        invitation = services.studio_invite(user=world.enterprise_user, challenge=challenge, studio=world.studio)
+        if StudioInvitation.objects.count() % 4 == 1:
+            services.studio_invitation_assign(user=world.lead_user, invitation=invitation, expert=world.member)
+
+
+def _queries(call):
+    """The queries of `call` once warm (the first call of a test also reads what a process keeps: the token …)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call()
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("who", ["enterprise_user", "lead_user", "manager", "secretariat"])
+def test_the_rest_list_costs_as_many_queries_for_20_invitations_as_for_2(world, token_client_for, who):
+    client = token_client_for(getattr(world, who))
+
+    def listed(count):
+        def call():
+            response = client.get("/api/v1/studio-invitations/?page_size=50")
+            assert response.status_code == 200 and response.json()["count"] == count
+            assert all(row["actions"] for row in response.json()["results"] if row["status"] == "pending")
+        return call
+
+    _invitations(world, 2)
+    two = _queries(listed(2))
+    _invitations(world, 20)
+    assert _queries(listed(20)) == two
+
+
+@pytest.mark.parametrize("who", ["enterprise_user", "lead_user", "manager", "secretariat"])
+def test_the_graphql_list_costs_as_many_queries_for_20_invitations_as_for_2(world, who):
+    user = getattr(world, who)
+
+    def listed(count):
+        def call():
+            data = run(STUDIO_INVITATIONS_QUERY, user=user).ok()["studioInvitations"]
+            assert data["totalCount"] == count
+            assert [e["node"]["pairing"] for e in data["edges"] if e["node"]["pairing"]] == [
+                {"status": "PROPOSED", "expert": {"name": "成员甲"}}] * ((count + 3) // 4)
+        return call
+
+    _invitations(world, 2)
+    two = _queries(listed(2))
+    _invitations(world, 20)
+    assert _queries(listed(20)) == two
