@@ -187,7 +187,10 @@ def _jsonable(value):
 
 
 def user_phone(user, pref: UserPreference | None = None) -> str:
-    """Where a user is texted: the number on their preferences, else (an expert) the catalog entry's."""
+    """Where a user is texted: the number on their preferences, else (an expert) the catalog entry's. Enterprise
+    staff have no fallback: an Enterprise records no contact number (no field, form, API or roster column holds one),
+    and a company's switchboard would not be one staff member's mobile anyway — each account's notices would reach
+    whoever answers it. Staff enter their own mobile on the preferences page."""
     pref = pref if pref is not None else preferences(user)
     if pref.phone:
         return pref.phone
