@@ -103,7 +103,10 @@ class EmbeddedBackend(SearchBackend):
         root = self._root(definition)
         link = root / "current"
         if os.path.lexists(link):
-            target = link.resolve()
+            try:  # _swap links a generation of this directory by name: cheaper than resolve() on every search
+                target = root / os.readlink(link)
+            except OSError:  # not a symlink
+                target = link.resolve()
             if target.is_dir():
                 return target
             logger.error("embedded search index %s: `current` points to a missing generation", definition.name)
