@@ -1,11 +1,12 @@
 """Time to rank one challenge (retrieval + re-ranking) on the embedded defaults.
 
-    python bench/matching.py --experts 100000 [--challenges 200] [--keep DIR]
+    python bench/matching.py --experts 100000 [--challenges 200] [--rounds 3] [--keep DIR]
 
 Builds a throw-away store (SQLite file + tantivy index in a temporary directory) with synthetic
 experts written from the taxonomy (1–4 areas each, lead/practice/passing sentences, 15 % sparse
 profiles), then ranks synthetic challenges through matching.engine.rank_challenge and prints
-p50/p95. Building 100k experts takes a few minutes; --keep DIR reuses a store.
+p50/p95 of the first pass and of each challenge's best of --rounds passes (bench.timing.time_rounds). Building
+100k experts takes a few minutes; --keep DIR reuses a store.
 
 "expert+conflicts" is what matching.services.challenge_matches_compute does for experts: the conflicts of
 interest read (matching.conflicts: the posting enterprise's group of 4, ~1 % of the experts working there, ~0.2 %
@@ -23,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.timing import machine_load, open_embedded_store, summary, time_calls  # noqa: E402
+from bench.timing import machine_load, open_embedded_store, summary, time_rounds  # noqa: E402
 
 PROVINCES = ["sichuan", "jiangsu", "chongqing", "shandong", "hubei", "henan", "zhejiang", "hebei", "yunnan"]
 LEAD = ["主持{t}项目，效果显著", "牵头完成{t}攻关", "擅长{t}", "长期从事{t}工作"]
@@ -136,6 +137,7 @@ def main():
     parser.add_argument("--experts", type=int, default=100_000)
     parser.add_argument("--challenges", type=int, default=200)
     parser.add_argument("--keep", help="directory for the store, reused when it exists")
+    parser.add_argument("--rounds", type=int, default=3, help="time each challenge this many times (default 3)")
     args = parser.parse_args()
 
     store = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="jianglian-bench-"))
@@ -174,8 +176,10 @@ def main():
     excluded = [len(excluded_expert_ids(challenge)) for challenge in challenges]
     print(f"conflicts of interest: {min(excluded)}–{max(excluded)} experts left out per challenge")
     for kind, run in runs.items():
-        wall, cpu, _ = time_calls([lambda c=c: run(c) for c in challenges])
-        print(f"{kind}: {n} experts, {len(wall)} challenges: {summary(wall, cpu)}")
+        first, best, _ = time_rounds([lambda c=c: run(c) for c in challenges], args.rounds)
+        print(f"{kind}: {n} experts, {len(challenges)} challenges: {summary(*first)}")
+        if args.rounds > 1:
+            print(f"{' ' * len(kind)}  best of {args.rounds} per challenge: {summary(*best)}")
     print(machine_load())
     if not args.keep:
         print(f"(store left in {store}; pass --keep to reuse it)", file=sys.stderr)
