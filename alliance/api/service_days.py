@@ -12,7 +12,7 @@ from rest_framework.routers import SimpleRouter
 
 from enterprises.selectors import enterprise_list
 from experts.selectors import expert_list
-from jianglian.api.permissions import IsSecretariat, ReadOnlyOrAuthenticated
+from jianglian.api.permissions import ReadOnlyOrAuthenticated
 from jianglian.api.schema import summary
 from jianglian.api.serializers import (
     OutputModelSerializer, OutputSerializer, StrictInputModelSerializer, StrictInputSerializer,
@@ -136,11 +136,6 @@ class ServiceDayViewSet(ServiceViewSet):
     ordering = ("-starts_at", "-id")
 
     secretariat_actions = frozenset({"create", "partial_update", "participants", "hold", "cancel"})
-
-    def get_permissions(self):
-        if self.action in self.secretariat_actions:
-            return [IsSecretariat()]
-        return super().get_permissions()
 
     def get_serializer_class(self):
         if self.action == "questions":

@@ -11,7 +11,7 @@ from rest_framework.routers import SimpleRouter
 
 from alliance.api.references import StudioBriefSerializer
 from alliance.selectors import prefetch_outreach_history, studio_list
-from jianglian.api.permissions import IsSecretariatOrReadOnly, ReadOnlyOrAuthenticated
+from jianglian.api.permissions import ReadOnlyOrAuthenticated
 from jianglian.api.schema import summary
 from jianglian.api.serializers import (
     OutputModelSerializer, OutputSerializer, StrictInputModelSerializer, VisibleReferenceField,
@@ -157,10 +157,7 @@ class ExpertViewSet(ServiceViewSet):
     ordering_fields = ("name", "id", "capacity", "updated_at", "province", "city")
     ordering = ("id",)
 
-    def get_permissions(self):
-        if self.action == "create":
-            return [IsSecretariatOrReadOnly()]
-        return super().get_permissions()
+    secretariat_actions = frozenset({"create"})
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

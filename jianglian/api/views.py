@@ -4,7 +4,9 @@ Subclasses set:
 - `output_serializer_class` (an `OutputSerializer`/`OutputModelSerializer` with `optimize`),
 - `create_serializer_class` / `update_serializer_class` (`StrictInput…` serializers),
 - `select(self)` → the selector's queryset for `self.request.user` (what the caller may see),
-- `create_object(self, data)` / `update_object(self, instance, data)` → call the service.
+- `create_object(self, data)` / `update_object(self, instance, data)` → call the service;
+- `secretariat_actions`: the actions only the secretariat calls (403 before the object is looked up, as the GraphQL
+  mutations' `Role.SECRETARIAT`); the others keep `permission_classes`.
 Objects the caller may not see answer 404 (they come from the selector); objects the caller
 sees but may not change answer 403 (the service raises NotAllowed).
 
@@ -16,6 +18,8 @@ from rest_framework.response import Response
 
 from jianglian.idempotency import Answer, run_once
 
+from .permissions import IsSecretariat
+
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
@@ -25,6 +29,12 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     update_serializer_class = None
     # PATCH carries the changed fields only; PUT is not offered.
     http_method_names = ["get", "post", "patch", "head", "options"]
+    secretariat_actions: frozenset = frozenset()
+
+    def get_permissions(self):
+        if self.action in self.secretariat_actions:
+            return [IsSecretariat()]
+        return super().get_permissions()
 
     def select(self):
         raise NotImplementedError
