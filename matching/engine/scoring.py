@@ -30,7 +30,7 @@ CATEGORY_NAMES = {
 }
 
 
-@dataclass
+@dataclass(slots=True)  # a few hundred per ranking: slots halve their construction
 class Candidate:
     id: int
     name: str
