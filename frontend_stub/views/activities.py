@@ -29,7 +29,7 @@ from ..activity_forms import (
     AddEnterprisesForm, EventForm, EventReportForm, EventRequestForm, ExpertSearchForm, InviteExpertsForm,
     QuestionForm, ReasonForm, ServiceDayForm, SummaryForm,
 )
-from .common import call_for_form, paginate, secretariat_required, service_call, signed_in
+from .common import call_for_form, cleaned, paginate, secretariat_required, service_call, signed_in
 
 PICKER_SIZE = 20
 PUBLIC_LIST = 12
@@ -180,7 +180,7 @@ def expert_picker(request, *, title, description, province, city, taken_ids):
     """The picker's rows: experts found by name or skill when the secretariat searched, else those the matching
     engine ranks for the activity's text (near its place)."""
     search = ExpertSearchForm(request.GET or None)
-    q = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    q = cleaned(search, "q").strip()
     if q:
         found = experts_found(user=request.user, q=q).exclude(pk__in=taken_ids).order_by("name", "id")[:PICKER_SIZE]
         return search, q, [(expert, None) for expert in found]
@@ -256,7 +256,7 @@ def event_cancel(request, pk):
     form = ReasonForm(request.POST)
     with service_call(request) as ok:
         services.event_cancel(user=request.user, event=event,
-                              reason=form.cleaned_data["reason"] if form.is_valid() else "")
+                              reason=cleaned(form, "reason"))
     if ok:
         messages.success(request, _("活动已取消，已通知受邀的劳模工匠。"))
     return redirect("web:manage_event", pk=event.pk)
@@ -281,7 +281,7 @@ def request_decline(request, pk):
     form = ReasonForm(request.POST)
     with service_call(request) as ok:
         services.event_request_decline(user=request.user, request=event_request_,
-                                       reason=form.cleaned_data["reason"] if form.is_valid() else "")
+                                       reason=cleaned(form, "reason"))
     if ok:
         messages.success(request, _("已婉拒，原因已发送给学校。"))
     return redirect("web:manage_activities")
@@ -322,15 +322,15 @@ def service_day_participants(request, pk):
     day = get_object_or_404(selectors.service_day_list(user=request.user), pk=pk)
     experts = InviteExpertsForm(request.POST)
     enterprises = AddEnterprisesForm(request.POST)
-    chosen_experts = experts.cleaned_data["experts"] if experts.is_valid() else []
-    chosen_enterprises = enterprises.cleaned_data["enterprises"] if enterprises.is_valid() else []
+    chosen_experts = cleaned(experts, "experts", [])
+    chosen_enterprises = cleaned(enterprises, "enterprises", [])
     if not chosen_experts and not chosen_enterprises:
         messages.error(request, _("请选择劳模工匠或企业。"))
     else:
         with service_call(request) as ok:
             services.service_day_add_participants(user=request.user, day=day, experts=chosen_experts,
                                                   enterprises=chosen_enterprises,
-                                                  role=experts.cleaned_data.get("role", "") if experts.is_valid() else "")
+                                                  role=cleaned(experts, "role"))
         if ok:
             messages.success(request, _("已添加。"))
     return redirect("web:manage_service_day", pk=day.pk)
@@ -344,12 +344,12 @@ def service_day_close(request, pk, action):
         form = SummaryForm(request.POST)
         with service_call(request) as ok:
             services.service_day_hold(user=request.user, day=day,
-                                      summary=form.cleaned_data["summary"] if form.is_valid() else "")
+                                      summary=cleaned(form, "summary"))
     elif action == "cancel":
         form = ReasonForm(request.POST)
         with service_call(request) as ok:
             services.service_day_cancel(user=request.user, day=day,
-                                        reason=form.cleaned_data["reason"] if form.is_valid() else "")
+                                        reason=cleaned(form, "reason"))
     else:
         return HttpResponseRedirect(reverse("web:manage_service_day", args=[day.pk]))
     if ok:

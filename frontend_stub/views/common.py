@@ -120,6 +120,12 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+def cleaned(form, name: str, default=""):
+    """The value the field `name` of a posted form cleans to, or `default` when the form is not valid: an action
+    passes what was typed and the service refuses an empty reason, summary or choice with its own message."""
+    return form.cleaned_data.get(name, default) if form.is_valid() else default
+
+
 def call_for_form(form, service, *, field_map=None, **arguments):
     """Call a service for a form page: its ValidationError lands on the form's fields, any other rule
     break on top of the form, NotAllowed is a 403. Returns the service's result, or None when it refused."""

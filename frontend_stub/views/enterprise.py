@@ -20,7 +20,7 @@ from matching.services import challenge_matches_request
 from matching.similar import similar_challenges
 
 from ..forms import ChallengeForm, CloseChallengeForm, InviteForm
-from .common import call_for_form, enterprise_required, service_call, signed_in
+from .common import call_for_form, cleaned, enterprise_required, service_call, signed_in
 
 # How many of the ranked experts and studios the challenge page shows before "show all".
 RANKING_SHOWN = {"experts": 10, "studios": 5}
@@ -111,7 +111,7 @@ def challenge_publish_view(request, pk):
 def challenge_close_view(request, pk):
     challenge = get_object_or_404(challenge_list(user=request.user), pk=pk)
     form = CloseChallengeForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    reason = cleaned(form, "reason")
     with service_call(request) as ok:
         challenge_close(user=request.user, challenge=challenge, reason=reason)
     if ok:

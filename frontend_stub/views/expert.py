@@ -13,7 +13,7 @@ from jianglian.roles import expert_of
 
 from .. import selectors
 from ..forms import ExpertProfileForm, NoteForm
-from .common import call_for_form, expert_required, paginate, service_call
+from .common import call_for_form, cleaned, expert_required, paginate, service_call
 
 
 @expert_required
@@ -58,7 +58,7 @@ def my_events(request):
 def event_respond_view(request, pk, answer):
     event = get_object_or_404(event_list(user=request.user), pk=pk)
     form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    note = cleaned(form, "note")
     with service_call(request) as ok:
         event_respond(user=request.user, event=event, accept=answer == "confirm", note=note)
     if ok:

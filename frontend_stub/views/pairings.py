@@ -25,7 +25,7 @@ from matching.pairings.selectors import (
 
 from ..forms import InviteForm, NoteForm, OutcomeForm, PaperAgreementForm, RecordResponseForm, add_service_errors
 from .common import (
-    back, call_for_form, enterprise_required, expert_required, paginate, party_required, service_call, signed_in,
+    back, call_for_form, cleaned, enterprise_required, expert_required, paginate, party_required, service_call, signed_in,
 )
 
 Status = PairingAgreement.Status
@@ -142,7 +142,7 @@ def pairing_action(request, pk, action):
     service, note_argument, success = ACTIONS[action]
     pairing = _get_pairing(request, pk)
     form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    note = cleaned(form, "note")
     arguments = {note_argument: note} if note_argument else {}
     with service_call(request) as ok:
         service(user=request.user, pairing=pairing, **arguments)

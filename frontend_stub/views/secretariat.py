@@ -24,7 +24,7 @@ from matching.pairings.selectors import liaison_queue
 from .. import selectors
 from ..forms import BatchForm, ClaimSearchForm, NoteForm, add_service_errors
 from ..graphql_examples import EXAMPLE_OPERATIONS
-from .common import paginate, secretariat_required, service_call
+from .common import cleaned, paginate, secretariat_required, service_call
 from .reports import last_twelve_months, report_charts
 
 
@@ -88,7 +88,7 @@ def review_application(request, pk, decision):
     if decision not in ReviewDecision.ALL:
         return redirect("web:secretariat")
     form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    note = cleaned(form, "note")
     with service_call(request) as ok:
         membership_review(user=request.user, application=application, decision=decision, note=note)
     if ok:
@@ -157,7 +157,7 @@ def expert_claims(request):
     """The catalog entries nobody has claimed: searched by name, employer or phone, paged, with true counts; each
     with its sign-up link button."""
     form = ClaimSearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
+    query = cleaned(form, "q")
     found = unclaimed_experts(user=request.user, q=query)
     return render(request, "frontend_stub/secretariat/claims.html", {
         "form": form, "query": query, "page": paginate(request, found),

@@ -16,7 +16,7 @@ from matching.pairings import services
 from matching.pairings.selectors import studio_assignable_members, studio_invitation_actions, studio_invitation_list
 
 from ..forms import InviteForm, NoteForm
-from .common import back, enterprise_required, paginate, service_call, signed_in
+from .common import back, cleaned, enterprise_required, paginate, service_call, signed_in
 
 
 @require_POST
@@ -25,7 +25,7 @@ def invite_studio(request, pk, studio_pk):
     challenge = get_object_or_404(challenge_list(user=request.user), pk=pk)
     studio = get_object_or_404(studio_list(user=request.user), pk=studio_pk)
     form = InviteForm(request.POST)
-    message = form.cleaned_data["message"] if form.is_valid() else ""
+    message = cleaned(form, "message")
     with service_call(request) as ok:
         services.studio_invite(user=request.user, challenge=challenge, studio=studio, message=message)
     if ok:
