@@ -87,17 +87,23 @@ def name_variants(name: str) -> list[str]:
     return sorted(v for v in variants if v)
 
 
-def challenge_exclusions(challenge) -> dict[int, tuple[ConflictReason, ...]]:
-    """{expert id: reasons} of every expert with a conflict of interest with `challenge`, read now. Four queries
-    whatever the number of experts (indexed: the employer's name, the staff and the declarations by
-    enterprise)."""
-    enterprise = challenge.enterprise
+def _group_by_name(enterprise) -> tuple[dict[int, Enterprise], dict[str, Enterprise]]:
+    """The enterprise's group ({id: enterprise}, itself included) and each member by every spelling of its name."""
     members = {e.pk: e for e in group_members(enterprise)}
     members.setdefault(enterprise.pk, enterprise)
     by_name: dict[str, Enterprise] = {}
     for member in members.values():
         for variant in name_variants(member.name):
             by_name.setdefault(variant, member)
+    return members, by_name
+
+
+def challenge_exclusions(challenge) -> dict[int, tuple[ConflictReason, ...]]:
+    """{expert id: reasons} of every expert with a conflict of interest with `challenge`, read now. Four queries
+    whatever the number of experts (indexed: the employer's name, the staff and the declarations by
+    enterprise)."""
+    enterprise = challenge.enterprise
+    members, by_name = _group_by_name(enterprise)
     found: dict[int, dict[tuple[str, int], ConflictReason]] = {}
 
     def add(expert_id, code, enterprise_id):
@@ -227,12 +233,7 @@ def excluded_studio_ids(challenge, excluded_experts: frozenset[int] | None = Non
 def studio_exclusions(challenge) -> dict[int, tuple[StudioConflictReason, ...]]:
     """{studio id: reasons} of every studio with a conflict of interest with `challenge`, read now."""
     enterprise = challenge.enterprise
-    members = {e.pk: e for e in group_members(enterprise)}
-    members.setdefault(enterprise.pk, enterprise)
-    by_name: dict[str, Enterprise] = {}
-    for member in members.values():
-        for variant in name_variants(member.name):
-            by_name.setdefault(variant, member)
+    _, by_name = _group_by_name(enterprise)
     found: dict[int, list[StudioConflictReason]] = {}
     for studio_id, host in Studio.objects.filter(host_enterprise__in=list(by_name)).values_list("id", "host_enterprise"):
         host_enterprise = by_name[host]
