@@ -73,25 +73,14 @@ class StudioRoster(ModelRoster):
     links = {"skills": "skill_ids"}
     column_of = {"lead_id": "lead"}
 
-    @property
-    def example(self):
-        return {c.key: c.example for c in self.columns}
-
     @cached_property
     def levels(self):
         return Choices(Studio.Level.choices, what=gettext_lazy("级别"), aliases={
             "国家": "national", "全国": "national", "全国级": "national", "省": "provincial", "省部级": "provincial",
             "市": "municipal", "地市级": "municipal", "企业": "enterprise"})
 
-    @cached_property
-    def provinces(self):
-        return Choices(Province.choices, what=gettext_lazy("省份"), prefix=True)
-
     def read_level(self, text):
         return self.levels(text)
-
-    def read_province(self, text):
-        return self.provinces(text)
 
     def read_lead_phone(self, text):
         return read_mobile(text)

@@ -52,18 +52,6 @@ class EnterpriseRoster(ModelRoster):
     model = Enterprise
     fields = ("name", "credit_code", "province", "city", "industry", "size", "description")
 
-    @property
-    def example(self):
-        return {c.key: c.example for c in self.columns}
-
-    @cached_property
-    def provinces(self):
-        return Choices(Province.choices, what=gettext_lazy("省份"), prefix=True)
-
-    @cached_property
-    def industries(self):
-        return Choices(Industry.choices, what=gettext_lazy("行业"))
-
     @cached_property
     def sizes(self):
         return Choices(Enterprise.Size.choices, what=gettext_lazy("规模"), aliases={
@@ -77,12 +65,6 @@ class EnterpriseRoster(ModelRoster):
         except ValidationError as error:
             raise CellError(" ".join(error.messages)) from None
         return code
-
-    def read_province(self, text):
-        return self.provinces(text)
-
-    def read_industry(self, text):
-        return self.industries(text)
 
     def read_size(self, text):
         return self.sizes(text)

@@ -140,10 +140,6 @@ class ExpertRoster(ModelRoster):
     column_of = {"studio_id": "studio"}
     natural_key = gettext_lazy("手机号；没有手机号（或库中没有该手机号）时为姓名 + 工作单位")
 
-    @property
-    def example(self):
-        return {c.key: c.example for c in self.columns}
-
     # --- reading cells -------------------------------------------------------------------------------------
 
     @cached_property
@@ -157,14 +153,6 @@ class ExpertRoster(ModelRoster):
             "劳动模范": Expert.Role.MODEL_WORKER})
 
     @cached_property
-    def provinces(self):
-        return Choices(Province.choices, what=gettext_lazy("省份"), prefix=True)
-
-    @cached_property
-    def industries(self):
-        return Choices(Industry.choices, what=gettext_lazy("行业"))
-
-    @cached_property
     def honour_names(self):
         return Choices(Honour.choices, what=gettext_lazy("荣誉称号"), aliases=HONOUR_ALIASES)
 
@@ -176,12 +164,6 @@ class ExpertRoster(ModelRoster):
 
     def read_role(self, text):
         return self.roles(text)
-
-    def read_province(self, text):
-        return self.provinces(text)
-
-    def read_industry(self, text):
-        return self.industries(text)
 
     def read_honours(self, text):
         return [self.read_honour(item) for item in split_list(text)]

@@ -24,11 +24,15 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .columns import CellError, Column, cell_text, check_length, find_header, read_name
+from jianglian.choices import Industry, Province
+
+from .columns import CellError, Choices, Column, cell_text, check_length, find_header, read_name
 from .files import RosterFileError, limit, read_rows
 from .report import ERROR, NEW, UNCHANGED, UPDATE, Issue, Report, RowResult
 
@@ -59,9 +63,28 @@ class RosterKind:
     label: str = ""  # 劳模工匠
     columns: Sequence[Column] = ()
     natural_key: str = ""  # how rows are matched, as the report and the template state it
-    example: dict[str, str] = {}  # the template's example row (column key → text)
 
     titles: dict[str, str] = {}  # column key → header as written in the file being imported
+
+    @property
+    def example(self) -> dict[str, str]:
+        """The template's example row (column key → text): each column's example."""
+        return {c.key: c.example for c in self.columns}
+
+    # Cells every kind reads alike, wherever its columns have them.
+    @cached_property
+    def provinces(self):
+        return Choices(Province.choices, what=gettext_lazy("省份"), prefix=True)
+
+    @cached_property
+    def industries(self):
+        return Choices(Industry.choices, what=gettext_lazy("行业"))
+
+    def read_province(self, text):
+        return self.provinces(text)
+
+    def read_industry(self, text):
+        return self.industries(text)
 
     def error(self, row: Row, key: str | None, message: str) -> None:
         row.result.errors.append(Issue(message, row.number, key, self.titles.get(key) if key else None))
