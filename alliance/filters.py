@@ -4,7 +4,7 @@ import django_filters
 
 from experts.filters import SkillIdOrCodeFilter
 from jianglian.choices import Category, Honour, Province
-from jianglian.filters import DateTimeFilter, IntegerFilter, ReferenceFilter
+from jianglian.filters import BooleanFilter, DateTimeFilter, IntegerFilter, ReferenceFilter
 from jianglian.models import AuditEntry
 
 from .models import (
@@ -84,7 +84,7 @@ class ServiceDayQuestionFilter(django_filters.FilterSet):
     service_day = ReferenceFilter(type_name="ServiceDay", field_name="service_day_id", unknown_matches_nothing=True)
     enterprise = ReferenceFilter(type_name="Enterprise", field_name="enterprise_id", unknown_matches_nothing=True)
     category = django_filters.ChoiceFilter(choices=Category.choices)
-    solved_on_site = django_filters.BooleanFilter()
+    solved_on_site = BooleanFilter()
 
     class Meta:
         model = ServiceDayQuestion

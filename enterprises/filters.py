@@ -4,7 +4,7 @@ import django_filters
 
 from experts.filters import SkillIdOrCodeFilter
 from jianglian.choices import Category, Industry, Province
-from jianglian.filters import ReferenceFilter
+from jianglian.filters import BooleanFilter, ReferenceFilter
 from jianglian.roles import enterprise_ids
 
 from .models import Challenge, Enterprise
@@ -15,8 +15,8 @@ class EnterpriseFilter(django_filters.FilterSet):
     city = django_filters.CharFilter()
     industry = django_filters.ChoiceFilter(choices=Industry.choices)
     size = django_filters.ChoiceFilter(choices=Enterprise.Size.choices)
-    verified = django_filters.BooleanFilter()
-    mine = django_filters.BooleanFilter(method="filter_mine", help_text="只看本人所在企业 / only the caller's enterprises")
+    verified = BooleanFilter()
+    mine = BooleanFilter(method="filter_mine", help_text="只看本人所在企业 / only the caller's enterprises")
 
     class Meta:
         model = Enterprise
@@ -39,7 +39,7 @@ class ChallengeFilter(django_filters.FilterSet):
     skill = SkillIdOrCodeFilter(field_name="skills")
     status = django_filters.ChoiceFilter(choices=Challenge.Status.choices)
     enterprise = ReferenceFilter(field_name="enterprise_id", type_name="Enterprise")
-    mine = django_filters.BooleanFilter(method="filter_mine",
+    mine = BooleanFilter(method="filter_mine",
                                         help_text="只看本企业的需求 / only challenges of the caller's enterprises")
 
     class Meta:

@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import Q
 
 from jianglian.choices import Category, Honour, Industry, Province
-from jianglian.filters import ReferenceFilter, db_integer
+from jianglian.filters import BooleanFilter, ReferenceFilter, db_integer
 
 from .models import Expert, Skill
 
@@ -42,7 +42,7 @@ class ExpertFilter(django_filters.FilterSet):
     skill = SkillIdOrCodeFilter(field_name="skills")
     honour = django_filters.ChoiceFilter(field_name="honours__honour", choices=Honour.choices, distinct=True)
     studio = ReferenceFilter(field_name="studio_id", type_name="Studio")
-    accepting_pairings = django_filters.BooleanFilter()
+    accepting_pairings = BooleanFilter()
 
     class Meta:
         model = Expert
@@ -53,7 +53,7 @@ class SkillFilter(django_filters.FilterSet):
     code = django_filters.CharFilter(help_text="技能代码 / skill code, e.g. pumps-seals")
     category = django_filters.ChoiceFilter(choices=Category.choices)
     parent = django_filters.CharFilter(field_name="parent__code", label="上级领域的代码")
-    top_level = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull")
+    top_level = BooleanFilter(field_name="parent", lookup_expr="isnull")
 
     class Meta:
         model = Skill

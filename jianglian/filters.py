@@ -92,6 +92,35 @@ class DateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = StorableDateTimeField
 
 
+class StrictNullBooleanField(forms.NullBooleanField):
+    """true / false (also True, 1, 0 …); anything else is invalid — not "no filter", which answered every row
+    to `?accepting_pairings=maybe`."""
+
+    widget = forms.TextInput  # the raw text: NullBooleanSelect turns what it does not know into "unknown"
+    default_error_messages = {"invalid": _("应为 true 或 false / Must be true or false.")}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        answer = super().to_python(value)
+        if answer is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return answer
+
+    def validate(self, value):
+        return None
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """A yes/no filter that refuses what is neither (StrictNullBooleanField): a 400 on the field, BAD_USER_INPUT."""
+
+    field_class = StrictNullBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
 class RowGlobalIDFormField(GlobalIDFormField):
     """A Relay global id of one type whose pk is an integer a row can have; cleans to that pk."""
 

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .errors import NotAllowed
+from .filters import BooleanFilter
 from .models import Notification
 from .notifications import LANGUAGES, title
 
@@ -74,7 +75,7 @@ def notifications_mark_read(*, user, ids=(), all: bool = False) -> int:  # noqa:
 class NotificationFilter(django_filters.FilterSet):
     """The inbox's one filter, for REST (`?unread=true`) and GraphQL (`myNotifications(unread: true)`)."""
 
-    unread = django_filters.BooleanFilter(method="filter_unread", label="未读 / unread only (false: read only)")
+    unread = BooleanFilter(method="filter_unread", label="未读 / unread only (false: read only)")
 
     class Meta:
         model = Notification

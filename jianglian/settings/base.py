@@ -186,7 +186,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": API_PAGE_SIZE,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "jianglian.api.ordering.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "jianglian.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "jianglian.api.exceptions.exception_handler",

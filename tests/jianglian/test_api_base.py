@@ -174,3 +174,58 @@ def test_an_unknown_page_outside_the_api_stays_an_html_page(settings):
     settings.DEBUG = True
     response = APIClient().get("/no-such-page/")
     assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+
+
+# --- pages and ordering of every list ---------------------------------------------------------------------------
+@pytest.mark.parametrize("page", ["-1", "0", "abc", "1.5", "²"])
+def test_a_page_that_is_no_positive_whole_number_is_a_400_on_page(page):
+    """Was a 404 "invalid page" (the search answered 400 for the same `page=-1`)."""
+    response = APIClient().get("/api/v1/experts/", {"page": page})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"page": ["应为从 1 开始的页码 / A page number, starting at 1."]}
+
+
+def test_a_page_past_the_last_is_a_404_and_last_is_the_last_page():
+    factories.make_expert()
+
+    assert APIClient().get("/api/v1/experts/", {"page": "2"}).status_code == 404
+    assert APIClient().get("/api/v1/experts/", {"page": "last"}).json()["count"] == 1
+
+
+@pytest.mark.parametrize("size", ["-5", "0", "abc", "10.0"])
+def test_a_page_size_that_is_no_positive_whole_number_is_a_400_on_page_size(size):
+    """Was silently the default page size."""
+    response = APIClient().get("/api/v1/challenges/", {"page_size": size})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["page_size"]
+
+
+def test_a_page_size_over_the_cap_is_cut_to_the_cap(settings):
+    for _ in range(3):
+        factories.make_expert()
+    from jianglian.api.pagination import CappedPageNumberPagination
+
+    body = APIClient().get("/api/v1/experts/", {"page_size": "2"}).json()
+    assert len(body["results"]) == 2
+    assert CappedPageNumberPagination.max_page_size == settings.API_MAX_PAGE_SIZE
+
+
+@pytest.mark.parametrize("ordering", ["password", "-phone", "name,nmae", "email"])
+def test_ordering_by_a_field_the_list_does_not_offer_is_a_400_naming_the_ones_it_does(ordering):
+    """Was silently ignored: `?ordering=password` answered the default order, a typo looked like it worked."""
+    response = APIClient().get("/api/v1/experts/", {"ordering": ordering})
+
+    assert response.status_code == 400
+    [message] = response.json()["errors"]["ordering"]
+    assert "name, id, capacity, updated_at, province, city" in message
+
+
+def test_ordering_by_an_offered_field_still_orders_either_way():
+    factories.make_expert(name="甲")
+    factories.make_expert(name="乙")
+
+    names = [e["name"] for e in APIClient().get("/api/v1/experts/", {"ordering": "-name,id"}).json()["results"]]
+
+    assert names == sorted(names, reverse=True)

@@ -78,3 +78,39 @@ def test_outreach_events_filtered_by_an_expert_id_no_row_can_have_find_nothing(e
     result = run(f'{{ outreachEvents(first: 5, expert: "{global_id}") {{ totalCount }} }}')
 
     assert result.ok()["outreachEvents"] == {"totalCount": 0}
+
+
+# --- yes/no filters ----------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path, param", [
+    ("/api/v1/experts/", "accepting_pairings"), ("/api/v1/skills/", "top_level"), ("/api/v1/enterprises/", "mine"),
+    ("/api/v1/notifications/", "unread"),
+])
+@pytest.mark.parametrize("value", ["maybe", "是", "2", "yes please"])
+def test_a_yes_no_filter_refuses_what_is_neither(secretariat, client_for, path, param, value):
+    """Was: `?accepting_pairings=maybe` answered every expert, as if there were no filter."""
+    response = client_for(secretariat).get(path, {param: value})
+
+    assert response.status_code == 400
+    assert response.json()["errors"][param] == ["应为 true 或 false / Must be true or false."]
+
+
+@pytest.mark.parametrize("value, found", [("true", ["接受"]), ("True", ["接受"]), ("1", ["接受"]), ("false", ["不接受"]),
+                                          ("0", ["不接受"]), ("", ["不接受", "接受"])])
+def test_a_yes_no_filter_takes_true_false_and_their_usual_spellings(client_for, value, found):
+    factories.make_expert(name="接受", accepting_pairings=True)
+    factories.make_expert(name="不接受", accepting_pairings=False)
+
+    response = client_for().get("/api/v1/experts/", {"accepting_pairings": value, "ordering": "name"})
+
+    assert response.status_code == 200
+    assert sorted(e["name"] for e in response.json()["results"]) == found
+
+
+def test_graphql_yes_no_filters_stay_booleans():
+    factories.make_expert(name="接受", accepting_pairings=True)
+    factories.make_expert(name="不接受", accepting_pairings=False)
+
+    result = run("{ experts(acceptingPairings: true) { edges { node { name } } } }")
+
+    assert not result.errors
+    assert [e["node"]["name"] for e in result.data["experts"]["edges"]] == ["接受"]
