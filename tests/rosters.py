@@ -33,6 +33,21 @@ def xlsx(rows: list[list], *, above: list[list] = ()) -> bytes:
     return buffer.getvalue()
 
 
+def workbook_of_sheets(sheets: dict[str, list[list]], *, hidden: tuple[str, ...] = ()) -> bytes:
+    """A workbook with a sheet of each name (in order) holding its rows; the `hidden` ones are hidden."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        if name in hidden:
+            sheet.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def csv_bytes(rows: list[list], *, encoding: str = "utf-8", delimiter: str = ",") -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter).writerows(rows)

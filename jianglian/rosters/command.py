@@ -93,6 +93,8 @@ class RosterImportCommand(BaseCommand):
                      % {"rows": counts["rows"], "header": report.header_row, "key": report.natural_key})
         if report.unrecognised_columns:
             lines.append(_("无法识别的列（已忽略）：%(columns)s") % {"columns": "，".join(report.unrecognised_columns)})
+        if report.ignored_sheets:
+            lines.append(report.ignored_sheets_notice)
         verb = _("预检查") if report.dry_run else _("导入")
         lines.append(_("%(verb)s：新建 %(created)s，更新 %(updated)s，不变 %(unchanged)s，错误 %(errors)s 行")
                      % {"verb": verb, "created": report.count("new"), "updated": report.count("update"),

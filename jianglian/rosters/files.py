@@ -62,6 +62,8 @@ class RawSheet:
 
     format: str
     rows: Iterator[tuple[int, list]]
+    sheet: str = ""  # the worksheet read (a workbook's first visible one)
+    other_sheets: tuple[str, ...] = ()  # the workbook's other visible worksheets: not read
 
 
 def read_rows(data: bytes, filename: str) -> RawSheet:
@@ -83,7 +85,7 @@ def read_rows(data: bytes, filename: str) -> RawSheet:
             code="roster_file_type",
         )
     if actual == XLSX:
-        return RawSheet(XLSX, _xlsx_rows(data))
+        return _xlsx_sheet(data)
     return RawSheet(CSV, _csv_rows(data))
 
 
@@ -176,7 +178,7 @@ def check_zip(data: bytes) -> None:
         )
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
+def _xlsx_sheet(data: bytes) -> RawSheet:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -207,7 +209,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
         finally:
             workbook.close()
 
-    return rows()
+    return RawSheet(XLSX, rows(), sheet=sheet.title, other_sheets=tuple(ws.title for ws in sheets[1:]))
 
 
 # --- CSV ---------------------------------------------------------------------------------------------------

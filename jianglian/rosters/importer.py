@@ -181,6 +181,7 @@ def read_file(kind: RosterKind, data: bytes, filename: str) -> int:
 
 def _read(kind: RosterKind, data: bytes, filename: str, report: Report) -> list[Row]:
     sheet = read_rows(data, filename)
+    report.sheet, report.ignored_sheets = sheet.sheet, list(sheet.other_sheets)
     header = find_header(sheet.rows, kind.columns)
     report.header_row = header.row
     report.columns = header.titles

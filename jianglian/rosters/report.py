@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 NEW = "new"
 UPDATE = "update"
 UNCHANGED = "unchanged"
@@ -65,6 +67,8 @@ class Report:
     header_row: int | None = None
     columns: dict[str, str] = field(default_factory=dict)  # key → header as written in the file
     unrecognised_columns: list[str] = field(default_factory=list)
+    sheet: str = ""  # the worksheet read
+    ignored_sheets: list[str] = field(default_factory=list)  # the workbook's other visible worksheets, not read
     file_errors: list[Issue] = field(default_factory=list)
     results: list[RowResult] = field(default_factory=list)
 
@@ -95,6 +99,14 @@ class Report:
             "error_rows": self.error_rows,
         }
 
+    @property
+    def ignored_sheets_notice(self) -> str:
+        """What a workbook of several sheets had read: its first visible sheet only (the page and the command)."""
+        if not self.ignored_sheets:
+            return ""
+        return _("只读取了第一个工作表“%(sheet)s”；其他工作表未读取：%(others)s。要导入它们，请各存为一个文件。") % {
+            "sheet": self.sheet, "others": "、".join(f"“{name}”" for name in self.ignored_sheets)}
+
     def issues(self) -> list[Issue]:
         return [*self.file_errors, *(e for r in self.results for e in r.errors)]
 
@@ -110,6 +122,8 @@ class Report:
             "natural_key": self.natural_key,
             "header_row": self.header_row,
             "unrecognised_columns": self.unrecognised_columns,
+            "sheet": self.sheet,
+            "ignored_sheets": self.ignored_sheets,
         }
         if rows:
             data["results"] = [r.as_dict() for r in self.results]
@@ -120,7 +134,8 @@ class Report:
         """A stored report (the page keeps the dry run's as JSON)."""
         report = cls(kind=data["kind"], natural_key=data.get("natural_key", ""), dry_run=data.get("dry_run", True),
                      valid_rows_only=data.get("valid_rows_only", False), imported=data.get("imported", False),
-                     header_row=data.get("header_row"), unrecognised_columns=data.get("unrecognised_columns", []))
+                     header_row=data.get("header_row"), unrecognised_columns=data.get("unrecognised_columns", []),
+                     sheet=data.get("sheet", ""), ignored_sheets=data.get("ignored_sheets", []))
         report.file_errors = [Issue(**e) for e in data.get("errors", []) if e.get("row") is None]
         for r in data.get("results", []):
             report.results.append(RowResult(

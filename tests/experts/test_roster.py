@@ -14,7 +14,7 @@ from jianglian.errors import NotAllowed
 from jianglian.rosters.workbook import template_workbook
 from matching.models import ExpertArea
 from tests import factories
-from tests.rosters import csv_bytes, person, table, xlsx
+from tests.rosters import csv_bytes, person, table, workbook_of_sheets, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -386,6 +386,12 @@ def test_the_command_dry_run_prints_the_summary_and_writes_nothing(roster_file):
     out = command(roster_file(table([person(1), person(2)])), "--dry-run")
     assert "新建 2，更新 0，不变 0，错误 0 行" in out and "试运行" in out
     assert Expert.objects.count() == 0
+
+
+def test_the_command_says_which_sheets_of_a_workbook_it_did_not_read(tmp_path):
+    path = tmp_path / "名册.xlsx"
+    path.write_bytes(workbook_of_sheets({"一厂": table([person(1)]), "二厂": table([person(2)])}))
+    assert "其他工作表未读取：“二厂”" in command(str(path), "--dry-run")
 
 
 def test_the_command_json_is_one_object_with_the_counts_and_the_errors(roster_file):

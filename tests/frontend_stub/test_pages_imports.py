@@ -8,7 +8,7 @@ from experts.models import Expert
 from jianglian.models import RosterUpload
 from tests import factories
 from tests.jianglian.test_imports import MESSY, queued  # noqa: F401
-from tests.rosters import person, table, xlsx
+from tests.rosters import person, table, workbook_of_sheets, xlsx
 
 # Transactional: the upload's commit runs the (eager) task before the redirect, as without a broker.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -104,3 +104,12 @@ def test_while_a_worker_has_not_run_the_check_the_page_shows_progress_and_polls_
 def test_the_template_downloads_from_the_page(web, secretariat):
     response = web(secretariat).get(reverse("web:roster_import_template", args=["studios"]))
     assert response["Content-Disposition"] == 'attachment; filename="studios-template.xlsx"'
+
+
+def test_the_preview_of_a_workbook_of_several_sheets_says_the_others_were_not_read(web, secretariat, skills):
+    client = web(secretariat)
+    response = post_file(client, workbook_of_sheets({"一厂": table([person(1)]), "二厂": table([person(2)])}))
+
+    html = client.get(response["Location"]).content.decode()
+
+    assert "data-ignored-sheets" in html and "其他工作表未读取：“二厂”" in html

@@ -9,7 +9,7 @@ from experts.models import Expert
 from experts.services import experts_import
 from jianglian.rosters.files import RosterFileError, read_rows
 from tests import factories
-from tests.rosters import csv_bytes, person, table, with_formula, xlsx, zip_bomb
+from tests.rosters import csv_bytes, person, table, with_formula, workbook_of_sheets, xlsx, zip_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +92,26 @@ def test_unrecognised_columns_are_reported_with_their_letter():
     report = check(xlsx(rows), "roster.xlsx")
     assert report.unrecognised_columns == ["H: 备注", "I: 序号"]
     assert report.as_dict()["unrecognised_columns"] == ["H: 备注", "I: 序号"]
+
+
+def test_a_workbook_of_several_sheets_says_which_one_was_read_and_which_were_not():
+    """Was silent: the people on a roster's second sheet were simply not imported."""
+    data = workbook_of_sheets({"一厂": table([person(1)]), "二厂": table([person(2)]), "下拉选项": [["是", "否"]],
+                               "说明": [["请按模板填写"]]}, hidden=("下拉选项",))
+
+    report = check(data, "名册.xlsx")
+
+    assert [r.row for r in report.results] == [2]
+    assert (report.sheet, report.ignored_sheets) == ("一厂", ["二厂", "说明"])  # hidden sheets are the template's
+    assert report.as_dict()["ignored_sheets"] == ["二厂", "说明"]
+    assert report.ignored_sheets_notice == ("只读取了第一个工作表“一厂”；其他工作表未读取：“二厂”、“说明”。"
+                                            "要导入它们，请各存为一个文件。")
+
+
+def test_a_workbook_of_one_sheet_or_a_csv_has_no_sheet_notice():
+    for data, name in ((xlsx(ROWS), "a.xlsx"), (csv_bytes(ROWS), "a.csv")):
+        report = check(data, name)
+        assert report.ignored_sheets == [] and report.ignored_sheets_notice == ""
 
 
 def test_headers_are_matched_through_spaces_required_marks_notes_and_full_width_forms():
