@@ -217,7 +217,9 @@ def upload_recover() -> int:
     stale = now - timedelta(minutes=limit("ROSTER_UPLOAD_STALE_MINUTES"))
     most = limit("ROSTER_UPLOAD_MAX_ATTEMPTS")
     for pending, running in STEPS:
-        cut_off = RosterUpload.objects.filter(status=running, started_at__lt=stale)
+        # (no start recorded: claimed before the field existed, by a release that did not record it)
+        cut_off = RosterUpload.objects.filter(Q(started_at__lt=stale) | Q(started_at__isnull=True, created_at__lt=stale),
+                                              status=running)
         given_up = list(cut_off.filter(attempts__gte=most).values_list("pk", flat=True))
         RosterUpload.objects.filter(pk__in=given_up, status=running).update(
             status=Status.FAILED, finished_at=now, data=b"",

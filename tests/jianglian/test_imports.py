@@ -400,3 +400,16 @@ def test_a_run_within_the_time_a_roster_takes_is_left_alone(secretariat, skills)
     assert jobs.upload_recover() == 0
     upload.refresh_from_db()
     assert upload.status == "importing"
+
+
+def test_an_import_stuck_before_runs_recorded_their_start_is_run_again_too(secretariat, skills, settings):
+    """Uploads left "importing" by a restart before this release have no start time: they are cut off as well."""
+    upload = checked_upload(secretariat, table([person(1)]))
+    long_ago = upload.created_at - timedelta(minutes=settings.ROSTER_UPLOAD_STALE_MINUTES + 1)
+    RosterUpload.objects.filter(pk=upload.pk).update(status="importing", created_at=long_ago, confirmed_at=long_ago,
+                                                      confirmed_by=secretariat, started_at=None)
+
+    assert jobs.upload_recover() == 1
+
+    upload.refresh_from_db()
+    assert upload.status == "imported" and Expert.objects.count() == 1
