@@ -59,7 +59,8 @@ MIDDLEWARE = [
     "jianglian.api.anonymous_cache.AnonymousReadCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # CommonMiddleware, with a write to a URL missing its trailing slash redirected as a write (308)
+    "jianglian.api.middleware.SlashRedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -229,3 +229,34 @@ def test_ordering_by_an_offered_field_still_orders_either_way():
     names = [e["name"] for e in APIClient().get("/api/v1/experts/", {"ordering": "-name,id"}).json()["results"]]
 
     assert names == sorted(names, reverse=True)
+
+
+# --- a URL without its trailing slash ----------------------------------------------------------------------------
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_write_to_a_url_missing_its_trailing_slash_is_redirected_to_be_repeated_there(settings, client_for, debug):
+    """Was a 500 with DEBUG (Django's RuntimeError page: "You called this URL via POST …") and, without it, a 301
+    that clients follow with a GET (405). 308 makes the client send the same POST to the slash URL."""
+    settings.DEBUG = debug
+    user, enterprise = factories.make_enterprise_user()
+    draft = factories.make_challenge(enterprise=enterprise, status=Challenge.Status.DRAFT)
+    client = client_for(user)
+
+    response = client.post(f"/api/v1/challenges/{draft.pk}/publish", format="json")
+
+    assert response.status_code == 308
+    assert response["Location"] == f"/api/v1/challenges/{draft.pk}/publish/"
+    assert client.post(response["Location"], format="json").status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == Challenge.Status.OPEN
+
+
+def test_a_read_without_the_trailing_slash_is_still_a_plain_permanent_redirect():
+    response = APIClient().get("/api/v1/experts")
+
+    assert response.status_code == 301 and response["Location"] == "/api/v1/experts/"
+
+
+def test_a_write_to_an_unknown_url_is_still_a_json_404():
+    response = APIClient().post("/api/v1/nowhere", {}, format="json")
+
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
