@@ -117,6 +117,19 @@ def test_expert_catalog_query_count_is_fixed(web, catalog_index, django_assert_n
         client.get(reverse("web:experts"))
 
 
+@pytest.mark.parametrize("page, export", [("web:experts", "expert-export"), ("web:studios", "studio-export")])
+def test_a_catalog_exports_what_its_filters_select_and_says_a_search_term_is_not_part_of_it(web, catalog_index,
+                                                                                              page, export):
+    catalog_index()
+
+    filtered = web().get(reverse(page), {"province": "sichuan"}).content.decode()
+    searched = web().get(reverse(page), {"province": "sichuan", "q": "精馏"}).content.decode()
+
+    for fmt in ("xlsx", "csv"):
+        assert f'href="{reverse(export)}?format={fmt}&amp;province=sichuan"' in filtered
+    assert "不含搜索关键词" not in filtered and "不含搜索关键词" in searched
+
+
 def test_studio_catalog_filters_members(web, catalog_index):
     factories.make_studio(name="普通工作室")
     member = factories.make_studio(name="成员工作室", membership_status=Studio.MembershipStatus.MEMBER)
