@@ -12,9 +12,24 @@ AFTER = [("alliance", "0003_auditentry_to_jianglian"), ("jianglian", "0002_audit
 
 
 def migrate(nodes):
-    """Every app at its latest migration except alliance and jianglian, which are at `nodes`; the apps then."""
+    """Alliance and jianglian at `nodes`, every other app at its latest migration that does not need more of them
+    (matching's 0007 needs alliance's 0006: matching stays before it); the apps then."""
     executor = MigrationExecutor(connection)
-    targets = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in MOVED_APPS] + nodes
+    graph = executor.loader.graph
+    allowed = {node for target in nodes for node in graph.forwards_plan(target)}
+
+    def fits(node):
+        return all(needed[0] not in MOVED_APPS or needed in allowed for needed in graph.forwards_plan(node))
+
+    targets = list(nodes)
+    for leaf in graph.leaf_nodes():
+        if leaf[0] in MOVED_APPS:
+            continue
+        node = leaf
+        while node is not None and not fits(node):
+            earlier = [parent.key for parent in graph.node_map[node].parents if parent.key[0] == node[0]]
+            node = earlier[0] if earlier else None
+        targets.append(node or (leaf[0], None))
     executor.migrate(targets)
     executor.loader.build_graph()
     return executor.loader.project_state(targets).apps
