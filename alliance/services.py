@@ -20,7 +20,7 @@ from jianglian.services import apply_fields, required_text
 
 from .models import (
     EventParticipation, EventPhoto, EventRequest, MembershipApplication, MembershipBatch, OutreachEvent, ServiceDay,
-    ServiceDayExpert, ServiceDayQuestion, Studio,
+    ServiceDayQuestion, Studio,
 )
 from .photos import MAX_PHOTOS_PER_EVENT, read_photo
 from .selectors import can_log_on_service_day, can_manage_studio
@@ -346,25 +346,37 @@ def event_invite_experts(*, user, event: OutreachEvent, experts, role: str = "")
     event = OutreachEvent.objects.select_for_update().get(pk=event.pk)
     if event.status not in EVENT_OPEN_STATES:
         raise IllegalTransition(_("已举办或已取消的活动不能再邀请。"))
-    already = set(event.participations.values_list("expert_id", flat=True))
-    invited = []
+    return _add_experts(
+        user, event.participations, experts, role=role, action="invite", to_state=EventParticipation.Status.INVITED,
+        note=f"event {event.pk}", kind=Kind.EVENT_INVITATION,
+        context=dict(event_id=event.pk, title=event.title, school=event.school, city=event.city,
+                     starts_at=event.starts_at, topic=event.topic),
+    )
+
+
+def _add_experts(user, participations, experts, *, role: str, action: str, to_state: str, note: str, kind: str,
+                 context: dict) -> list:
+    """The one way experts join a campaign activity (locked by the caller): each expert of `experts` not yet among
+    `participations` (the activity's related manager) joins once with `role` — a concurrent call's row wins —,
+    audited as `action` to `to_state`, and is told (`kind`, with `context`, the role and their name). Returns the
+    new participations."""
+    already = set(participations.values_list("expert_id", flat=True))
+    added = []
     for expert in experts:
         if expert.pk in already:
             continue
         already.add(expert.pk)
         try:
             with transaction.atomic():
-                participation = EventParticipation.objects.create(event=event, expert=expert, role=role)
+                participation = participations.create(expert=expert, role=role)
         except IntegrityError:
-            continue  # invited concurrently: the other call recorded and notified it
-        audit_record(actor=user, subject=participation, action="invite", to_state=participation.status,
-                     note=f"event {event.pk} expert {expert.pk}")
-        notify(kind=Kind.EVENT_INVITATION, recipients=[expert.user] if expert.user_id else [],
-               subject=participation,
-               context=dict(event_id=event.pk, title=event.title, school=event.school, city=event.city,
-                            starts_at=event.starts_at, topic=event.topic, role=role, expert=expert.name))
-        invited.append(participation)
-    return invited
+            continue  # added concurrently: the other call recorded and notified it
+        audit_record(actor=user, subject=participation, action=action, to_state=to_state,
+                     note=f"{note} expert {expert.pk}")
+        notify(kind=kind, recipients=[expert.user] if expert.user_id else [], subject=participation,
+               context=dict(context, role=role, expert=expert.name))
+        added.append(participation)
+    return added
 
 
 @transaction.atomic
@@ -764,27 +776,14 @@ def service_day_add_participants(*, user, day: ServiceDay, experts=(), enterpris
     day = ServiceDay.objects.select_for_update().get(pk=day.pk)
     if day.status != ServiceDay.Status.PLANNED:
         raise IllegalTransition(_("已举办或已取消的现场服务不能再添加参与者。"))
-    present = set(day.participations.values_list("expert_id", flat=True))
-    for expert in experts:
-        if expert.pk in present:
-            continue
-        present.add(expert.pk)
-        try:
-            with transaction.atomic():
-                participation = ServiceDayExpert.objects.create(service_day=day, expert=expert, role=role)
-        except IntegrityError:
-            continue
-        audit_record(actor=user, subject=participation, action="add_expert", to_state="added",
-                     note=f"service day {day.pk} expert {expert.pk}")
-        notify(kind=Kind.SERVICE_DAY_ASSIGNED, recipients=[expert.user] if expert.user_id else [],
-               subject=participation,
-               context=dict(service_day_id=day.pk, title=day.title, venue=day.venue, city=day.city,
-                            starts_at=day.starts_at, role=role, expert=expert.name))
+    _add_experts(user, day.participations, experts, role=role, action="add_expert", to_state="added",
+                 note=f"service day {day.pk}", kind=Kind.SERVICE_DAY_ASSIGNED,
+                 context=dict(service_day_id=day.pk, title=day.title, venue=day.venue, city=day.city,
+                              starts_at=day.starts_at))
     new_enterprises = [e for e in enterprises if e.pk not in set(day.enterprises.values_list("pk", flat=True))]
     if new_enterprises:
         day.enterprises.add(*new_enterprises)
-        _activity_audit(user, day, "add_enterprises", day.status,
-                           note=", ".join(str(e.pk) for e in new_enterprises))
+        _activity_audit(user, day, "add_enterprises", day.status, note=", ".join(str(e.pk) for e in new_enterprises))
     return day
 
 
