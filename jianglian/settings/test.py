@@ -1,3 +1,6 @@
+import atexit
+import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -8,7 +11,25 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "jianglian.sms.backends.locmem.SmsBackend"
 SITE_URL = "https://jianglian.test"
-SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="jianglian-test-index-"))
+
+
+def scratch_directory(prefix: str) -> Path:
+    """A directory of this test process (search index, uploads), removed when that process exits.
+
+    Every process that loads these settings (each pytest run, collect-only too) makes its own; a forked child
+    inherits the exit hook but never removes its parent's directory."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    owner = os.getpid()
+
+    def remove():
+        if os.getpid() == owner:
+            shutil.rmtree(path, ignore_errors=True)
+
+    atexit.register(remove)
+    return path
+
+
+SEARCH_INDEX_DIR = scratch_directory("jianglian-test-index-")
 # Each test's database holds its own skills: the dictionary changes only when a test reloads it.
 SEARCH_TAXONOMY_CHECK_SECONDS = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -21,4 +42,4 @@ CELERY_TASK_ALWAYS_EAGER = True
 # No anonymous API read cache across tests (tests/jianglian/test_anonymous_cache.py turns it on).
 API_ANONYMOUS_CACHE_SECONDS = 0
 # Uploaded files (event photos) of the test run go to a directory of its own.
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jianglian-test-media-"))
+MEDIA_ROOT = scratch_directory("jianglian-test-media-")
