@@ -279,7 +279,9 @@ def evidence_value(ctx: Context, c: Candidate) -> float:
 
 def evidence_reason(ctx: Context, c: Candidate) -> dict:
     value = evidence_value(ctx, c)
-    words = "、".join(ctx.matched.get(c.id, ())) or "—"
+    words = "、".join(ctx.matched.get(c.id, ()))
+    if value <= 0 and not words:
+        return explanation("简介未写到需求原文中的具体事物", "The profile names nothing specific from the posting")
     if value <= 0:
         return explanation(f"未比其他候选人更具体（共同用词：{words}）",
                            f"No more specific than the other candidates (shared words: {words})")
@@ -289,7 +291,8 @@ def evidence_reason(ctx: Context, c: Candidate) -> dict:
 
 def text_reason(ctx: Context, c: Candidate) -> dict:
     value = text_value(ctx, c)
-    return explanation(f"文本相关度 {value:.2f}（BM25，相对最佳）", f"Text relevance {value:.2f} (BM25, relative to the best)")
+    return explanation(f"与需求原文用词的相关度 {value:.2f}（最相关的候选人为 1）",
+                       f"Wording close to the posting: {value:.2f} (1 for the closest candidate)")
 
 
 REASONS = {

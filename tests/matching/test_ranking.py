@@ -145,6 +145,23 @@ def test_reasons_are_the_signals_and_add_up_to_the_score():
     assert english[signals.index("skill")]["explanation"].startswith("mastered Pumps and mechanical seals")
 
 
+def test_the_text_and_evidence_reasons_read_without_jargon_and_say_when_the_profile_names_nothing_specific():
+    # given a seal specialist found through the taxonomy: his profile repeats none of the plant's own words
+    seal_master = factories.make_expert(name="密封师傅", bio="擅长机械密封选型与改进，主持离心泵密封改造。")
+    challenge = leaking_pumps_challenge()
+    index_everything()
+
+    ranked = rank_challenge(challenge, kind="expert")
+
+    assert [c.id for c in ranked] == [seal_master.pk]
+    reasons = {entry["signal"]: entry["explanation"] for entry in ranked[0].breakdown}
+    assert reasons["evidence"] == {"zh-hans": "简介未写到需求原文中的具体事物",
+                                   "en": "The profile names nothing specific from the posting"}
+    assert reasons["text"]["zh-hans"].startswith("与需求原文用词的相关度") and "（最相关的候选人为 1）" in reasons["text"]["zh-hans"]
+    assert reasons["text"]["en"].startswith("Wording close to the posting:")
+    assert not any("BM25" in text for explained in reasons.values() for text in explained.values())
+
+
 def test_studios_are_ranked_from_their_members():
     seal_studio = factories.make_studio(name="密封创新工作室")
     other_studio = factories.make_studio(name="节能创新工作室")
